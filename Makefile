@@ -1,0 +1,52 @@
+# The course's commands. Each one bootstraps .venv when it is missing.
+#   make lab        start JupyterLab on the welcome lecture
+#   make test       the whole suite: unit tests, nbval over every notebook, browser test
+#   make notebooks  rebuild lectures/ and solutions/ from source/ (executed), regenerate exercises/
+#   make bench      benchmarks (results go into the README by hand)
+#   make lint       ruff
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+# torch is optional (reference data, live comparisons, benchmarks). It is installed only when a
+# local CPU wheel is available, never downloaded from PyPI (that would be a multi-GB CUDA build).
+TORCH_WHEELS ?= /opt/wheels
+NBVAL_OPTS := --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+export PYTHONHASHSEED := 0
+
+.PHONY: lab test unit nbval notebooks bench lint clean-venv
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --upgrade pip
+	$(PY) -m pip install -e '.[test,lab]'
+	@if ls $(TORCH_WHEELS)/torch-2.13.0*cp311*.whl >/dev/null 2>&1 && $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then \
+		$(PY) -m pip install --find-links $(TORCH_WHEELS) 'torch==2.13.0' ; \
+	else echo "torch wheel not found in $(TORCH_WHEELS): live torch comparisons and torch benchmarks will be skipped"; fi
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (adamlib)"
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab lectures/00_welcome.ipynb
+
+test: $(STAMP) lint unit nbval
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check adamlib tests tools benchmarks
+
+unit: $(STAMP)
+	$(PY) -m pytest tests
+
+nbval: $(STAMP)
+	$(PY) -m pytest --nbval $(NBVAL_OPTS) lectures solutions
+	$(PY) -m pytest --nbval-lax $(NBVAL_OPTS) exercises
+
+notebooks: $(STAMP)
+	$(PY) tools/build_notebooks.py
+
+bench: $(STAMP)
+	$(PY) benchmarks/run_all.py
+
+clean-venv:
+	rm -rf $(VENV)
