@@ -1,0 +1,154 @@
+"""Figures used throughout the course: contour maps with trajectories and loss curves.
+
+Introduced in ``lectures/01_gradient_descent.ipynb``.
+
+Every function draws on a Matplotlib ``Axes`` (a new figure when ``ax`` is None), sets a title
+and labelled axes, and returns the ``Axes`` so that a lecture can add to it. Losses are drawn as
+suboptimality ``f(x_t) − f*`` on a log scale.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from numpy.typing import ArrayLike
+
+from adamlib.functions import Objective
+from adamlib.run import Trajectory
+
+__all__ = ["contour", "log_levels", "plot_losses", "plot_trajectories", "setup"]
+
+#: The style of every course figure: small PNGs that render on GitHub and diff cleanly.
+COURSE_STYLE: dict[str, Any] = {
+    "figure.dpi": 72,
+    "savefig.dpi": 72,
+    "figure.figsize": (6.4, 4.2),
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.titlesize": "medium",
+    "legend.fontsize": "small",
+    "image.cmap": "viridis",
+    "svg.hashsalt": "adamlib",
+}
+
+
+def setup() -> None:
+    """Apply the course style (call once at the top of a notebook).
+
+    Sets modest-dpi PNG figures so notebooks stay small and render on GitHub.
+    """
+    mpl.rcParams.update(COURSE_STYLE)
+    try:  # inline backend: PNG only (SVG output differs from run to run)
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+        set_matplotlib_formats("png")
+    except Exception:  # noqa: BLE001 - outside IPython there is nothing to configure
+        pass
+
+
+def log_levels(objective: Objective, n: int = 25, resolution: int = 200) -> np.ndarray:
+    """``n`` log-spaced contour levels of ``f − f*`` over the objective's domain."""
+    _, _, F = objective.grid(resolution)
+    gap = F - objective.min_value
+    hi = float(np.nanmax(gap))
+    positive = gap[gap > 0]
+    lo = max(float(np.nanpercentile(positive, 0.5)), hi * 1e-8) if positive.size else 1e-8
+    return np.geomspace(lo, hi, n)
+
+
+def contour(
+    objective: Objective,
+    ax: Axes | None = None,
+    levels: int | ArrayLike = 25,
+    resolution: int = 200,
+    title: str | None = None,
+    show_minima: bool = True,
+) -> Axes:
+    """Contour map of ``f − f*`` with log-spaced levels, and the known minima as stars."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.2, 4.4))
+    X, Y, F = objective.grid(resolution)
+    lv = log_levels(objective, levels, resolution) if isinstance(levels, int) else levels
+    ax.contour(X, Y, F - objective.min_value, levels=lv, cmap="viridis",
+               norm=mpl.colors.LogNorm(), linewidths=0.8)
+    if show_minima:
+        m = objective.minima
+        ax.plot(m[:, 0], m[:, 1], "*", color="gold", markeredgecolor="k", markersize=13,
+                label="minimum" if len(m) == 1 else "minima", linestyle="none")
+    (x0, x1), (y0, y1) = objective.domain
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_xlabel("$x$")
+    ax.set_ylabel("$y$")
+    ax.set_title(title or f"{objective.name}: contours of $f - f^*$ (log-spaced)")
+    return ax
+
+
+def _items(trajectories: Trajectory | Sequence[Trajectory] | Mapping[str, Any]):
+    if isinstance(trajectories, Trajectory):
+        return [(trajectories.label, trajectories.path)]
+    if isinstance(trajectories, Mapping):
+        return [(k, v.path if isinstance(v, Trajectory) else np.asarray(v))
+                for k, v in trajectories.items()]
+    return [(t.label, t.path) for t in trajectories]
+
+
+def plot_trajectories(
+    objective: Objective,
+    trajectories: Trajectory | Sequence[Trajectory] | Mapping[str, Any],
+    ax: Axes | None = None,
+    title: str | None = None,
+    markers: bool = True,
+    **contour_kw: Any,
+) -> Axes:
+    """Contour map with one or more labelled trajectories (paths of shape ``(steps+1, 2)``)."""
+    ax = contour(objective, ax=ax, title=title, **contour_kw)
+    for i, (label, path) in enumerate(_items(trajectories)):
+        path = np.asarray(path)
+        color = f"C{(i + 1) % 10}"
+        style = ".-" if markers and len(path) <= 80 else "-"
+        ax.plot(path[:, 0], path[:, 1], style, color=color, label=label, lw=1.4, ms=4)
+        ax.plot(path[0, 0], path[0, 1], "o", color=color, ms=6, mec="k")
+    ax.legend(loc="best")
+    return ax
+
+
+def plot_losses(
+    curves: Trajectory | Sequence[Trajectory] | Mapping[str, ArrayLike],
+    objective: Objective | None = None,
+    ax: Axes | None = None,
+    title: str = "Loss against step",
+    log: bool = True,
+    xlabel: str = "step $t$",
+) -> Axes:
+    """Loss curves on a log scale.
+
+    ``curves`` are trajectories or a mapping label -> losses. With an ``objective``, the curves
+    show the suboptimality ``f(x_t) − f*`` (which can reach zero on a log scale only at the
+    minimum itself); otherwise the raw values.
+    """
+    if ax is None:
+        _, ax = plt.subplots()
+    if isinstance(curves, Trajectory):
+        items = [(curves.label, curves.losses)]
+    elif isinstance(curves, Mapping):
+        items = [(k, v.losses if isinstance(v, Trajectory) else v) for k, v in curves.items()]
+    else:
+        items = [(t.label, t.losses) for t in curves]
+    shift = objective.min_value if objective is not None else 0.0
+    for label, losses in items:
+        y = np.asarray(losses, dtype=float) - shift
+        ax.plot(np.arange(len(y)), y, label=label)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("$f(x_t) - f^*$" if objective is not None else "loss")
+    ax.set_title(title)
+    if len(items) > 1:
+        ax.legend(loc="best")
+    return ax

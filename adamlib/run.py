@@ -1,0 +1,239 @@
+"""Trajectories: run an update rule or an optimizer on an objective and record the path.
+
+Introduced in ``lectures/01_gradient_descent.ipynb``.
+
+Two ways to run:
+
+- :func:`run` takes a from-scratch update rule ``step(x, g) -> x_new`` (what the lectures write);
+- :func:`run_optimizer` takes an :mod:`adamlib.optim` class and its hyperparameters.
+
+Both work on one start point ``(2,)`` or a batch of start points ``(n, 2)`` at once, and both
+stop a run that diverges (non-finite values or ``|x| > 1e100``): from then on its path is NaN
+and its loss is ``inf``, so divergent runs show up as gaps in plots instead of crashing.
+:func:`sweep` runs one optimizer for many learning rates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from adamlib.functions import Objective, as_points
+
+__all__ = ["Trajectory", "measured_rate", "run", "run_optimizer", "sweep"]
+
+Array = NDArray[np.floating]
+_DIVERGED = 1e100
+
+
+@dataclass
+class Trajectory:
+    """A recorded run.
+
+    Attributes
+    ----------
+    path
+        Points visited, shape ``(steps + 1, ..., 2)``; ``path[0]`` is the start.
+    losses
+        Objective values along the path, shape ``(steps + 1, ...)``.
+    label
+        Legend label.
+    diverged
+        Whether each run (one per start point) diverged, shape ``path.shape[1:-1]``.
+    """
+
+    path: Array
+    losses: Array
+    label: str = ""
+    diverged: NDArray[np.bool_] | bool = False
+
+    @property
+    def final(self) -> Array:
+        """The last point of the path."""
+        return self.path[-1]
+
+    @property
+    def steps(self) -> int:
+        """The number of steps taken."""
+        return len(self.path) - 1
+
+    def suboptimality(self, objective: Objective) -> Array:
+        """``f(x_t) − f*`` along the path (what loss plots show on a log scale)."""
+        return self.losses - objective.min_value
+
+
+def _check_steps(steps: int) -> int:
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
+        raise TypeError(f"steps must be an integer, got {type(steps).__name__}")
+    if steps < 0:
+        raise ValueError(f"steps must be >= 0, got {steps}")
+    return int(steps)
+
+
+def _record(
+    objective: Objective,
+    start: ArrayLike | None,
+    steps: int,
+    advance: Callable[[Array, Array, NDArray[np.bool_]], None],
+    label: str,
+    dtype: Any = None,
+) -> Trajectory:
+    steps = _check_steps(steps)
+    x = as_points(objective.start if start is None else start)
+    x = np.array(x, dtype=dtype or x.dtype)  # a private copy that the rule may update in place
+    path = np.empty((steps + 1, *x.shape), dtype=x.dtype)
+    losses = np.empty((steps + 1, *x.shape[:-1]), dtype=x.dtype)
+    diverged = np.zeros(x.shape[:-1], dtype=bool)
+    path[0] = x
+    losses[0] = objective.f(x)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for t in range(1, steps + 1):
+            g = objective.grad(x)
+            bad = ~np.isfinite(g).all(axis=-1)
+            if bad.any():
+                diverged |= bad
+                g[diverged] = 0.0
+            advance(x, g, diverged)
+            diverged |= ~np.isfinite(x).all(axis=-1) | (np.abs(x) > _DIVERGED).any(axis=-1)
+            path[t] = x
+            losses[t] = objective.f(x)
+            if diverged.any():
+                path[t][diverged] = np.nan
+                losses[t][diverged] = np.inf
+                x[diverged] = 0.0  # keep the dead runs finite so the live ones can continue
+                if diverged.all():
+                    path[t + 1 :] = np.nan
+                    losses[t + 1 :] = np.inf
+                    break
+    div = bool(diverged) if diverged.ndim == 0 else diverged
+    return Trajectory(path=path, losses=losses, label=label, diverged=div)
+
+
+def run(
+    objective: Objective,
+    step: Callable[[Array, Array], Array],
+    start: ArrayLike | None = None,
+    steps: int = 100,
+    label: str = "",
+) -> Trajectory:
+    """Run a from-scratch update rule ``x_new = step(x, grad)`` for ``steps`` steps.
+
+    Parameters
+    ----------
+    objective
+        An :class:`~adamlib.functions.Objective`.
+    step
+        ``step(x, g) -> x_new``; it may keep its own state in a closure (velocity, ...).
+    start
+        Start point(s), shape ``(2,)`` or ``(n, 2)``; default ``objective.start``.
+    steps
+        Number of updates.
+    label
+        Legend label.
+    """
+
+    def advance(x: Array, g: Array, diverged: NDArray[np.bool_]) -> None:
+        new = np.asarray(step(x.copy(), g))
+        if new.shape != x.shape:
+            raise ValueError(f"step returned shape {new.shape}, expected {x.shape}")
+        x[...] = new
+
+    return _record(objective, start, steps, advance, label)
+
+
+def run_optimizer(
+    objective: Objective,
+    optimizer: type,
+    start: ArrayLike | None = None,
+    steps: int = 100,
+    label: str | None = None,
+    dtype: Any = None,
+    **hyper: Any,
+) -> Trajectory:
+    """Run an :mod:`adamlib.optim` optimizer class on ``objective``.
+
+    Parameters
+    ----------
+    objective
+        An :class:`~adamlib.functions.Objective`.
+    optimizer
+        A class such as ``adamlib.optim.Adam``.
+    start
+        Start point(s), shape ``(2,)`` or ``(n, 2)``; default ``objective.start``.
+    steps
+        Number of updates.
+    label
+        Legend label; default ``"Adam(lr=0.1)"``-style from the class and ``hyper``.
+    dtype
+        Parameter dtype (default: that of ``start``, float64 for the built-in starts).
+    **hyper
+        Hyperparameters passed to the optimizer, e.g. ``lr=0.1, betas=(0.9, 0.99)``.
+
+    Examples
+    --------
+    >>> from adamlib.functions import rosenbrock
+    >>> from adamlib.optim import Adam
+    >>> traj = run_optimizer(rosenbrock, Adam, steps=10, lr=0.1)
+    >>> traj.path.shape
+    (11, 2)
+    """
+    if label is None:
+        args = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
+                         for k, v in hyper.items())
+        label = f"{optimizer.__name__}({args})"
+    holder: dict[str, Any] = {}
+
+    def advance(x: Array, g: Array, diverged: NDArray[np.bool_]) -> None:
+        if "opt" not in holder:
+            holder["opt"] = optimizer([x], **hyper)
+        holder["opt"].step([g])
+
+    return _record(objective, start, steps, advance, label, dtype=dtype)
+
+
+def sweep(
+    objective: Objective,
+    optimizer: type,
+    lrs: Iterable[float],
+    start: ArrayLike | None = None,
+    steps: int = 100,
+    **hyper: Any,
+) -> Array:
+    """Losses for many learning rates: array of shape ``(len(lrs), steps + 1, ...)``.
+
+    Each learning rate runs on all start points at once (a batch of shape ``(n, 2)``).
+    Divergent runs have loss ``inf`` from the step they diverge.
+    """
+    lrs = list(lrs)
+    if not lrs:
+        raise ValueError("lrs must contain at least one learning rate")
+    return np.stack(
+        [run_optimizer(objective, optimizer, start, steps, lr=lr, **hyper).losses for lr in lrs]
+    )
+
+
+def measured_rate(errors: Sequence[float] | Array, tail: float = 0.5) -> float:
+    """Per-step linear convergence rate measured from a decreasing error sequence.
+
+    Fits ``log e_t ≈ a + t log ρ`` by least squares over the last ``tail`` fraction of the
+    steps that still have a positive, finite error above 1e-280, and returns ``ρ``.
+    A rate below 1 means the error shrinks by that factor per step.
+    """
+    e = np.asarray(errors, dtype=np.float64).ravel()
+    if e.size < 3:
+        raise ValueError(f"need at least 3 errors to measure a rate, got {e.size}")
+    if not 0 < tail <= 1:
+        raise ValueError(f"tail must be in (0, 1], got {tail}")
+    ok = np.isfinite(e) & (e > 1e-280)
+    last = np.flatnonzero(~ok)
+    end = last[0] if last.size else e.size
+    if end < 3:
+        raise ValueError("fewer than 3 usable (positive, finite) errors at the start")
+    begin = int(end * (1 - tail))
+    t = np.arange(begin, end)
+    slope = np.polyfit(t, np.log(e[begin:end]), 1)[0]
+    return float(np.exp(slope))

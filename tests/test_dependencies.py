@@ -1,0 +1,111 @@
+"""environment.yml and pyproject.toml name every package the notebooks and adamlib import."""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+# import name -> distribution name, where they differ
+DISTRIBUTION = {"sklearn": "scikit-learn", "IPython": "ipython", "mpl_toolkits": "matplotlib",
+                "yaml": "pyyaml",
+                "matplotlib_inline": "matplotlib-inline"}
+OWN = {"adamlib"}
+
+
+def imported_modules(source: str) -> set[str]:
+    # IPython magics and shell escapes are not Python
+    lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
+    tree = ast.parse("\n".join(lines))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def third_party(names: set[str]) -> set[str]:
+    return {DISTRIBUTION.get(n, n).lower() for n in names
+            if n not in sys.stdlib_module_names and n not in OWN}
+
+
+def notebook_imports() -> set[str]:
+    names: set[str] = set()
+    for folder in ("lectures", "solutions", "exercises"):
+        for path in (ROOT / folder).glob("*.ipynb"):
+            nb = nbformat.read(path, as_version=4)
+            for cell in nb.cells:
+                if cell.cell_type == "code":
+                    names |= imported_modules(cell.source)
+    return names
+
+
+def package_imports() -> set[str]:
+    names: set[str] = set()
+    for path in (ROOT / "adamlib").rglob("*.py"):
+        names |= imported_modules(path.read_text(encoding="utf-8"))
+    return names
+
+
+def requirement_names(specs: list[str]) -> set[str]:
+    return {re.split(r"[<>=!~\[ ;]", s.strip(), maxsplit=1)[0].lower() for s in specs}
+
+
+def pyproject_runtime() -> set[str]:
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return requirement_names(data["project"]["dependencies"])
+
+
+def environment_yml() -> set[str]:
+    specs = []
+    for line in (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^\s+-\s+([A-Za-z0-9_.\-]+)", line)
+        if m:
+            specs.append(m.group(1))
+    return requirement_names(specs)
+
+
+# torch is optional: only the reference-data tool, live comparisons and benchmarks use it, and
+# adamlib may import it lazily inside a function guarded by ImportError.
+OPTIONAL = {"torch"}
+
+
+def test_pyproject_names_every_runtime_import():
+    missing = third_party(notebook_imports() | package_imports()) - pyproject_runtime() - OPTIONAL
+    assert not missing, f"add to [project].dependencies in pyproject.toml: {sorted(missing)}"
+
+
+def test_environment_yml_names_every_runtime_import_and_binder_essentials():
+    env = environment_yml()
+    needed = third_party(notebook_imports() | package_imports()) - OPTIONAL
+    needed |= {"python", "pip", "jupyterlab", "nbval", "pytest", "ipywidgets", "ipympl"}
+    missing = needed - env
+    assert not missing, f"add to environment.yml: {sorted(missing)}"
+
+
+def test_environment_yml_requires_ipywidgets_8_and_jupyterlab_4():
+    text = (ROOT / "environment.yml").read_text(encoding="utf-8")
+    assert re.search(r"ipywidgets\s*>=\s*8", text)
+    assert re.search(r"jupyterlab\s*>=\s*4", text)
+
+
+def test_postbuild_installs_adamlib_without_dependencies():
+    post = ROOT / "postBuild"
+    assert post.stat().st_mode & 0o111, "postBuild must be executable"
+    assert "python -m pip install --no-deps -e ." in post.read_text(encoding="utf-8")
+
+
+def test_import_scanner_sees_imports_inside_functions_and_skips_magics():
+    src = "%matplotlib inline\nimport numpy as np\ndef f():\n    from sklearn import datasets\n"
+    assert third_party(imported_modules(src)) == {"numpy", "scikit-learn"}

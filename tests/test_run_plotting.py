@@ -1,0 +1,118 @@
+"""adamlib.run and adamlib.plotting."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from adamlib import functions as F  # noqa: E402
+from adamlib import plotting  # noqa: E402
+from adamlib.run import measured_rate, run, run_optimizer, sweep  # noqa: E402
+
+
+def gd(lr):
+    return lambda x, g: x - lr * g
+
+
+def test_run_records_start_and_every_step():
+    q = F.quadratic(10.0)
+    traj = run(q, gd(0.1), steps=5)
+    assert traj.path.shape == (6, 2) and traj.losses.shape == (6,)
+    assert np.array_equal(traj.path[0], q.start)
+    x = q.start.copy()
+    for _ in range(5):
+        x = x - 0.1 * q.grad(x)
+    assert np.allclose(traj.final, x)
+    assert np.allclose(traj.losses, q.f(traj.path))
+
+
+def test_run_does_not_modify_the_start_point():
+    start = np.array([1.0, 1.0])
+    run(F.rosenbrock, gd(1e-3), start=start, steps=3)
+    assert start.tolist() == [1.0, 1.0]
+
+
+def test_batched_starts_run_independently():
+    q = F.quadratic(10.0)
+    starts = np.array([[1.0, 1.0], [-1.0, 0.5], [0.2, -2.0]])
+    batched = run(q, gd(0.05), start=starts, steps=20)
+    for i, s in enumerate(starts):
+        single = run(q, gd(0.05), start=s, steps=20)
+        assert np.allclose(batched.path[:, i], single.path)
+
+
+def test_divergent_run_is_stopped_and_marked_without_crashing():
+    q = F.quadratic(10.0)
+    starts = np.array([[1.0, 1.0], [0.0, 0.0]])
+    traj = run(q, gd(0.5), start=starts, steps=400)  # eta * lambda_max = 5 > 2: diverges
+    assert traj.diverged.tolist() == [True, False]
+    assert np.isinf(traj.losses[-1, 0]) and np.isnan(traj.path[-1, 0]).all()
+    assert traj.losses[-1, 1] == 0.0
+
+
+def test_measured_rate_recovers_a_geometric_rate():
+    e = 3.0 * 0.8 ** np.arange(60)
+    assert measured_rate(e) == pytest.approx(0.8, rel=1e-9)
+
+
+def test_measured_rate_of_gd_on_quadratic_matches_theory():
+    kappa = 10.0
+    q = F.quadratic(kappa)
+    lr = 2 / (1 + kappa)
+    traj = run(q, gd(lr), steps=100)
+    dist = np.linalg.norm(traj.path, axis=-1)
+    assert measured_rate(dist) == pytest.approx((kappa - 1) / (kappa + 1), rel=1e-6)
+
+
+def test_measured_rate_rejects_too_short_sequences():
+    with pytest.raises(ValueError):
+        measured_rate([1.0, 0.5])
+
+
+def test_run_rejects_bad_steps():
+    with pytest.raises(ValueError):
+        run(F.rosenbrock, gd(0.1), steps=-1)
+    with pytest.raises(TypeError):
+        run(F.rosenbrock, gd(0.1), steps=2.5)
+
+
+def test_run_optimizer_equals_from_scratch_gd():
+    optim = pytest.importorskip("adamlib.optim")
+    if not hasattr(optim, "SGD"):  # TODO(lead): remove once adamlib.optim has landed
+        pytest.skip("adamlib.optim not implemented yet")
+    q = F.quadratic(10.0, angle=0.4)
+    a = run_optimizer(q, optim.SGD, steps=30, lr=0.05)
+    b = run(q, gd(0.05), steps=30)
+    assert np.allclose(a.path, b.path, rtol=1e-12, atol=1e-15)
+    assert a.label == "SGD(lr=0.05)"
+    losses = sweep(q, optim.SGD, [0.01, 0.1, 0.5], steps=50)
+    assert losses.shape == (3, 51)
+    assert np.isinf(losses[2, -1]) and losses[1, -1] < losses[0, -1]
+
+
+def test_contour_and_trajectory_plots_are_titled_and_labelled():
+    q = F.quadratic(10.0)
+    ax = plotting.plot_trajectories(q, [run(q, gd(0.1), steps=10, label="GD")])
+    assert ax.get_title() and ax.get_xlabel() == "$x$" and ax.get_ylabel() == "$y$"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["minimum", "GD"]
+    plt.close("all")
+
+
+def test_loss_plot_uses_log_scale_and_suboptimality():
+    s = F.saddle
+    t1 = run(s, gd(0.1), steps=20, label="a")
+    t2 = run(s, gd(0.01), steps=20, label="b")
+    ax = plotting.plot_losses([t1, t2], objective=s)
+    assert ax.get_yscale() == "log"
+    y = ax.get_lines()[0].get_ydata()
+    assert np.allclose(y, t1.losses + 0.25)
+    assert ax.get_legend() is not None
+    plt.close("all")
+
+
+def test_log_levels_are_increasing_and_positive():
+    lv = plotting.log_levels(F.rosenbrock)
+    assert np.all(lv > 0) and np.all(np.diff(lv) > 0)

@@ -1,0 +1,239 @@
+"""Build the course notebooks deterministically from their sources.
+
+Sources are jupytext "percent" scripts (reviewable diffs):
+
+    source/lectures/NN_topic.py   ->  lectures/NN_topic.ipynb   (executed, with outputs)
+    source/solutions/NN_topic.py  ->  solutions/NN_topic.ipynb  (executed, with outputs)
+                                  ->  exercises/NN_topic.ipynb  (generated, no outputs)
+
+Usage::
+
+    python tools/build_notebooks.py                 # everything (what `make notebooks` runs)
+    python tools/build_notebooks.py source/lectures/01_gradient_descent.py ...
+    python tools/build_notebooks.py --no-execute    # convert only (keeps nothing executed!)
+
+Execution uses nbclient with the kernel "python3", the notebook's folder as working directory and
+PYTHONHASHSEED=0. Run-to-run noise is stripped: per-cell ``execution`` timestamps, notebook
+``widgets`` state and ``language_info``, and widget-view outputs (their model ids are random).
+
+Exercises: every region between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` becomes a stub
+raising NotImplementedError (indentation kept); cells tagged ``exercise-raises`` get the nbval tag
+``raises-exception``. Cells get nbgrader metadata (schema 3): solution cells contain the BEGIN
+SOLUTION marker; grade cells are cells whose code starts with ``check(`` (points come from the
+grading registry).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE = ROOT / "source"
+KINDS = ("lectures", "solutions")
+BEGIN = "### BEGIN SOLUTION"
+END = "### END SOLUTION"
+STUB = "raise NotImplementedError()"
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+_CHECK_RE = re.compile(r"""^\s*(?:\w+\s*=\s*)?check\(\s*["']([\w.-]+)["']""")
+_DEF_RE = re.compile(r"^\s*def\s+(\w+)\s*\(", re.MULTILINE)
+
+
+def target_for(source: Path) -> Path:
+    """``source/<kind>/NN.py`` -> ``<kind>/NN.ipynb``."""
+    source = source.resolve()
+    kind = source.parent.name
+    if kind not in KINDS or source.parent.parent != SOURCE:
+        raise ValueError(f"{source} is not under source/lectures or source/solutions")
+    return ROOT / kind / (source.stem + ".ipynb")
+
+
+def exercise_for(solution_ipynb: Path) -> Path:
+    return ROOT / "exercises" / solution_ipynb.name
+
+
+def all_sources() -> list[Path]:
+    return sorted(p for kind in KINDS for p in (SOURCE / kind).glob("*.py"))
+
+
+def _points(exercise_id: str) -> float:
+    try:
+        from adamlib.grading import exercise_points
+    except ImportError:  # grading not available yet
+        return 1.0
+    try:
+        return float(exercise_points(exercise_id))
+    except (KeyError, ValueError):
+        return 1.0
+
+
+def convert(source: Path) -> NotebookNode:
+    """Read a percent script into a notebook with deterministic ids and metadata."""
+    import jupytext
+
+    nb = jupytext.read(source, fmt="py:percent")
+    nb.metadata = NotebookNode({"kernelspec": NotebookNode(KERNELSPEC)})
+    is_solution = source.resolve().parent.name == "solutions"
+    used_ids: set[str] = set()
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"{source.stem[:40]}-{i:03d}".replace("_", "-")
+        md = cell.metadata
+        for key in ("lines_to_next_cell", "lines_to_end_of_cell_marker", "title"):
+            md.pop(key, None)
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+        if is_solution:
+            nbg = _nbgrader_metadata(cell, i, used_ids)
+            if nbg is not None:
+                md["nbgrader"] = nbg
+    return nb
+
+
+def _nbgrader_metadata(cell: NotebookNode, index: int, used: set[str]) -> dict | None:
+    if cell.cell_type != "code":
+        return None
+    src = cell.source
+    if BEGIN in src:
+        names = _DEF_RE.findall(src)
+        grade_id = f"{names[0]}_solution" if names else f"solution_{index:03d}"
+        meta = {"grade": False, "solution": True, "locked": False}
+    else:
+        m = _CHECK_RE.match(src)
+        if not m:
+            return None
+        grade_id = f"check_{m.group(1)}"
+        meta = {"grade": True, "solution": False, "locked": True,
+                "points": _points(m.group(1))}
+    base, k = grade_id, 2
+    while grade_id in used:
+        grade_id = f"{base}_{k}"
+        k += 1
+    used.add(grade_id)
+    return {**meta, "grade_id": grade_id, "schema_version": 3}
+
+
+def strip_noise(nb: NotebookNode) -> NotebookNode:
+    """Remove everything that changes from run to run without changing meaning."""
+    nb.metadata.pop("widgets", None)
+    nb.metadata.pop("language_info", None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("ExecuteTime", None)
+        if cell.cell_type != "code":
+            continue
+        kept = []
+        for out in cell.outputs:
+            data = out.get("data")
+            if data is not None and WIDGET_MIME in data:
+                del data[WIDGET_MIME]
+                if not data:
+                    continue
+            kept.append(out)
+        cell.outputs = kept
+    return nb
+
+
+def execute(nb: NotebookNode, cwd: Path, timeout: int = 600) -> NotebookNode:
+    from nbclient import NotebookClient
+
+    os.environ["PYTHONHASHSEED"] = "0"
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    client = NotebookClient(nb, kernel_name="python3", timeout=timeout,
+                            resources={"metadata": {"path": str(cwd)}})
+    client.execute()
+    return nb
+
+
+def make_exercise(solution: NotebookNode) -> NotebookNode:
+    """The exercise notebook generated from a (converted or executed) solution notebook."""
+    ex = nbformat.from_dict(nbformat.reads(nbformat.writes(solution), as_version=4))
+    strip_noise(ex)
+    for cell in ex.cells:
+        if cell.cell_type != "code":
+            continue
+        cell.outputs = []
+        cell.execution_count = None
+        cell.source = stub_solution_regions(cell.source)
+        tags = list(cell.metadata.get("tags", []))
+        if "exercise-raises" in tags:
+            tags = [t for t in tags if t != "exercise-raises"]
+            if "raises-exception" not in tags:
+                tags.append("raises-exception")
+            cell.metadata["tags"] = tags
+    return ex
+
+
+def stub_solution_regions(source: str) -> str:
+    """Replace each BEGIN/END SOLUTION region by an indented NotImplementedError stub."""
+    out: list[str] = []
+    inside = False
+    for line in source.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith(BEGIN):
+            if inside:
+                raise ValueError("nested ### BEGIN SOLUTION")
+            inside = True
+            indent = line[: len(line) - len(line.lstrip())]
+            out.append(f"{indent}# YOUR CODE HERE")
+            out.append(f"{indent}{STUB}")
+        elif stripped.startswith(END):
+            if not inside:
+                raise ValueError("### END SOLUTION without BEGIN")
+            inside = False
+        elif not inside:
+            out.append(line)
+    if inside:
+        raise ValueError("### BEGIN SOLUTION without END")
+    return "\n".join(out)
+
+
+def write(nb: NotebookNode, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.validate(nb)
+    text = nbformat.writes(nb) + "\n"
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def build(source: Path, run: bool = True) -> list[Path]:
+    target = target_for(source)
+    nb = convert(source)
+    written = []
+    if target.parent.name == "solutions":
+        write(make_exercise(nb), exercise_for(target))
+        written.append(exercise_for(target))
+    if run:
+        t0 = time.perf_counter()
+        execute(nb, target.parent)
+        print(f"  executed {target.relative_to(ROOT)} in {time.perf_counter() - t0:.1f} s")
+    strip_noise(nb)
+    write(nb, target)
+    written.append(target)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("sources", nargs="*", type=Path,
+                        help="percent scripts under source/ (default: all)")
+    parser.add_argument("--no-execute", action="store_true",
+                        help="convert without executing (for quick structure checks only)")
+    args = parser.parse_args(argv)
+    sources = args.sources or all_sources()
+    for src in sources:
+        print(f"building {src}")
+        build(src, run=not args.no_execute)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
