@@ -51,20 +51,20 @@ def setup() -> None:
         pass
 
 
-def log_levels(objective: Objective, n: int = 25, resolution: int = 200) -> np.ndarray:
+def log_levels(objective: Objective, n: int = 20, resolution: int = 200) -> np.ndarray:
     """``n`` log-spaced contour levels of ``f − f*`` over the objective's domain."""
     _, _, F = objective.grid(resolution)
     gap = F - objective.min_value
     hi = float(np.nanmax(gap))
     positive = gap[gap > 0]
-    lo = max(float(np.nanpercentile(positive, 0.5)), hi * 1e-8) if positive.size else 1e-8
+    lo = max(float(np.nanpercentile(positive, 1.0)), hi * 1e-6) if positive.size else 1e-8
     return np.geomspace(lo, hi, n)
 
 
 def contour(
     objective: Objective,
     ax: Axes | None = None,
-    levels: int | ArrayLike = 25,
+    levels: int | ArrayLike = 20,
     resolution: int = 200,
     title: str | None = None,
     show_minima: bool = True,
@@ -141,11 +141,17 @@ def plot_losses(
     else:
         items = [(t.label, t.losses) for t in curves]
     shift = objective.min_value if objective is not None else 0.0
+    starts = []
     for label, losses in items:
         y = np.asarray(losses, dtype=float) - shift
         ax.plot(np.arange(len(y)), y, label=label)
+        if len(y) and np.isfinite(y[0]):
+            starts.append(abs(y[0]))
     if log:
         ax.set_yscale("log")
+    # Divergent curves leave through the top instead of squashing every other curve.
+    if starts and max(starts) > 0 and ax.get_ylim()[1] > 1e3 * max(starts):
+        ax.set_ylim(top=1e3 * max(starts))
     ax.set_xlabel(xlabel)
     ax.set_ylabel("$f(x_t) - f^*$" if objective is not None else "loss")
     ax.set_title(title)

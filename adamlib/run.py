@@ -96,15 +96,16 @@ def _record(
             bad = ~np.isfinite(g).all(axis=-1)
             if bad.any():
                 diverged |= bad
-                g[diverged] = 0.0
+                g = np.where(diverged[..., None], 0.0, g).astype(x.dtype, copy=False)
             advance(x, g, diverged)
             diverged |= ~np.isfinite(x).all(axis=-1) | (np.abs(x) > _DIVERGED).any(axis=-1)
             path[t] = x
             losses[t] = objective.f(x)
             if diverged.any():
-                path[t][diverged] = np.nan
-                losses[t][diverged] = np.inf
-                x[diverged] = 0.0  # keep the dead runs finite so the live ones can continue
+                path[t] = np.where(diverged[..., None], np.nan, path[t])
+                losses[t] = np.where(diverged, np.inf, losses[t])
+                # keep the dead runs finite so that the live ones can continue
+                x[...] = np.where(diverged[..., None], 0.0, x)
                 if diverged.all():
                     path[t + 1 :] = np.nan
                     losses[t + 1 :] = np.inf

@@ -53,6 +53,13 @@ def test_divergent_run_is_stopped_and_marked_without_crashing():
     assert traj.losses[-1, 1] == 0.0
 
 
+def test_divergent_single_run_is_marked_and_padded_with_inf():
+    traj = run(F.quadratic(10.0), gd(0.5), steps=2000)
+    assert traj.diverged is True
+    assert np.isinf(traj.losses[-1]) and np.isnan(traj.path[-1]).all()
+    assert np.isfinite(traj.losses[:5]).all()
+
+
 def test_measured_rate_recovers_a_geometric_rate():
     e = 3.0 * 0.8 ** np.arange(60)
     assert measured_rate(e) == pytest.approx(0.8, rel=1e-9)
@@ -88,8 +95,8 @@ def test_run_optimizer_equals_from_scratch_gd():
     b = run(q, gd(0.05), steps=30)
     assert np.allclose(a.path, b.path, rtol=1e-12, atol=1e-15)
     assert a.label == "SGD(lr=0.05)"
-    losses = sweep(q, optim.SGD, [0.01, 0.1, 0.5], steps=50)
-    assert losses.shape == (3, 51)
+    losses = sweep(q, optim.SGD, [0.01, 0.1, 0.5], steps=200)
+    assert losses.shape == (3, 201)
     assert np.isinf(losses[2, -1]) and losses[1, -1] < losses[0, -1]
 
 
