@@ -1,0 +1,143 @@
+"""Stochastic gradient descent, optionally with (Nesterov) momentum: torch.optim.SGD in NumPy."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+
+from .base import Optimizer, check_bool, check_finite, check_lr, check_nonnegative
+from .parts import add_scaled_, as_dtype, effective_gradient
+
+__all__ = ["SGD"]
+
+
+class SGD(Optimizer):
+    r"""Stochastic gradient descent, optionally with momentum (PyTorch's convention).
+
+    .. math::
+
+        &\textbf{input: } \eta \text{ (lr)},\ \theta_0 \text{ (params)},\ \lambda \text{ (weight
+        decay)},\ \mu \text{ (momentum)},\ \tau \text{ (dampening)},\ \textit{nesterov},\
+        \textit{maximize} \\
+        &\textbf{for } t = 1, 2, \ldots: \\
+        &\quad g_t \leftarrow \pm\nabla f_t(\theta_{t-1})
+            \quad (- \text{ if maximize}) \\
+        &\quad \textbf{if } \lambda \ne 0:\ g_t \leftarrow g_t + \lambda\theta_{t-1} \\
+        &\quad \textbf{if } \mu \ne 0: \\
+        &\qquad b_t \leftarrow g_t \text{ if } t = 1
+            \text{ else } \mu b_{t-1} + (1 - \tau) g_t \\
+        &\qquad g_t \leftarrow g_t + \mu b_t \text{ if nesterov else } b_t \\
+        &\quad \theta_t \leftarrow \theta_{t-1} - \eta g_t
+
+    Plain gradient descent is derived in lectures/01_gradient_descent.ipynb, momentum and
+    Nesterov's variant in lectures/03_momentum.ipynb.
+
+    Parameters
+    ----------
+    params : numpy.ndarray or list of numpy.ndarray
+        Floating-point arrays, updated in place by :meth:`step`.
+    lr : float, default 1e-3
+        Learning rate :math:`\eta` (torch 2.x's default).
+    momentum : float, default 0
+        Momentum factor :math:`\mu`.
+    dampening : float, default 0
+        Dampening :math:`\tau` of the gradient's contribution to the buffer.
+    weight_decay : float, default 0
+        L2 penalty :math:`\lambda`, added to the gradient.
+    nesterov : bool, default False
+        Use Nesterov momentum (needs ``momentum > 0`` and ``dampening == 0``).
+    maximize : bool, default False
+        Maximize the objective (ascend the gradient).
+
+    Notes
+    -----
+    PyTorch (and so this class) differs from Sutskever et al. and from Keras:
+
+    - The velocity is an unscaled sum, :math:`b \leftarrow \mu b + g`,
+      :math:`\theta \leftarrow \theta - \eta b`; Sutskever et al. and Keras use
+      :math:`v \leftarrow \mu v - \eta g`, :math:`\theta \leftarrow \theta + v`. The two agree
+      for a constant :math:`\eta` but differ when :math:`\eta` changes during training.
+    - With ``dampening`` :math:`\tau`, :math:`b` is the EMA :math:`\mu b + (1 - \tau) g` of
+      lecture 03 when :math:`\tau = \mu`; the default :math:`\tau = 0` is a plain sum.
+    - The buffer starts at the first gradient, :math:`b_1 = g_1` (not zero), so the first step
+      is never dampened; other frameworks start from :math:`b_0 = 0`.
+    - Nesterov's step uses :math:`g + \mu b` (the "look-ahead" gradient rewritten in terms of
+      the current params), as in Keras.
+
+    ``state[i]`` holds ``"step"`` and, once the first momentum step has run,
+    ``"momentum_buffer"`` (torch stores no step for SGD).
+    """
+
+    _state_keys = ("momentum_buffer",)
+
+    def __init__(
+        self,
+        params: Any,
+        lr: float = 1e-3,
+        momentum: float = 0,
+        dampening: float = 0,
+        weight_decay: float = 0,
+        nesterov: bool = False,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        defaults = {
+            "lr": lr,
+            "momentum": momentum,
+            "dampening": dampening,
+            "weight_decay": weight_decay,
+            "nesterov": nesterov,
+            "maximize": maximize,
+        }
+        super().__init__(params, defaults)
+
+    @classmethod
+    def _check_hyperparameters(cls, group: Mapping[str, Any]) -> None:
+        check_lr(group["lr"])
+        check_nonnegative("momentum", group["momentum"])
+        check_finite("dampening", group["dampening"])
+        check_nonnegative("weight_decay", group["weight_decay"])
+        check_bool("nesterov", group["nesterov"])
+        check_bool("maximize", group["maximize"])
+        if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+
+    def _buffers(self, group: Mapping[str, Any]) -> dict[str, float | None]:
+        # None: the buffer is created by the first momentum step (b_1 = g_1), as in torch
+        return {"momentum_buffer": None} if group["momentum"] != 0 else {}
+
+    def _scalars(self, group: Mapping[str, Any], step: int, dtype: np.dtype) -> SimpleNamespace:
+        lr, momentum = float(group["lr"]), float(group["momentum"])
+        return SimpleNamespace(
+            neg_lr=as_dtype(-lr, dtype),
+            momentum=as_dtype(momentum, dtype) if momentum != 0 else 0,
+            one_minus_dampening=as_dtype(1 - float(group["dampening"]), dtype),
+            weight_decay=as_dtype(float(group["weight_decay"]), dtype),
+            nesterov=bool(group["nesterov"]),
+            maximize=bool(group["maximize"]),
+        )
+
+    def _update(self, p, g, state, work, s, fresh) -> None:  # noqa: ANN001 - see base class
+        g = effective_gradient(g, p, s.weight_decay, s.maximize, out=work[0])
+        if s.momentum != 0:
+            buf = state["momentum_buffer"]
+            if "momentum_buffer" in fresh:
+                np.copyto(buf, g)  # b_1 = g_1: torch clones the first gradient
+            else:
+                # torch: buf.mul_(momentum).add_(grad, alpha=1 - dampening)
+                buf *= s.momentum
+                if s.one_minus_dampening == 1:
+                    buf += g
+                else:
+                    np.multiply(g, s.one_minus_dampening, out=work[1])
+                    buf += work[1]
+            if s.nesterov:
+                # torch: grad.add(buf, alpha=momentum)
+                np.multiply(buf, s.momentum, out=work[1])
+                g = np.add(g, work[1], out=work[1])
+            else:
+                g = buf
+        add_scaled_(p, g, s.neg_lr, tmp=work[2])

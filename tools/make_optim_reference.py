@@ -1,0 +1,275 @@
+"""Regenerate the torch.optim reference trajectories in tests/data/optim_reference/ (needs torch).
+
+Usage::
+
+    .venv/bin/python tools/make_optim_reference.py          # writes tests/data/optim_reference/
+    .venv/bin/python tools/make_optim_reference.py --check  # compare with the committed files
+
+Every optimizer runs with every option listed in :data:`CASES`, in float64 and float32, over
+:data:`STEPS` steps on each gradient sequence of :data:`SEQUENCES`:
+
+- ``mixed``: a random scale per step, log-uniform in [1e-5, 1e3];
+- ``tiny`` / ``huge``: scales around 1e-5 / 1e3;
+- ``quadratic``: the gradient of a fixed diagonal quadratic (depends on the params) plus noise.
+
+Every sequence has steps where the whole gradient is zero and steps where some coordinates are.
+Gradients are exact: integers (stored as int16 in ``gradients.npz``) times a float64 scale per
+step, so NumPy and torch see bit-identical inputs; the tests rebuild them with
+:func:`gradients`. Stored per case: the params at the steps in ``snapshot_steps`` and the final
+state arrays. Everything is small (well under 1 MB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "optim_reference"
+SHAPES: list[tuple[int, ...]] = [(4, 3), (7,), (1,)]
+STEPS = 300
+SEQUENCES = ("mixed", "tiny", "huge", "quadratic")
+SNAPSHOT_STEPS = [1, 2, 3, 4, 5, 10, 20, 50] + list(range(100, STEPS + 1, 50))
+
+#: optimizer -> list of keyword arguments; each runs on every sequence, in float64 and float32
+CASES: dict[str, list[dict[str, Any]]] = {
+    "SGD": [
+        {},
+        {"lr": 0.05},
+        {"lr": 0.01, "momentum": 0.9},
+        {"lr": 0.01, "momentum": 0.9, "dampening": 0.5},
+        {"lr": 0.01, "momentum": 0.9, "dampening": 0.9},
+        {"lr": 0.01, "momentum": 0.9, "nesterov": True},
+        {"lr": 0.01, "weight_decay": 0.1},
+        {"lr": 0.01, "momentum": 0.5, "weight_decay": 0.1, "nesterov": True},
+        {"lr": 0.01, "maximize": True},
+        {"lr": 0.01, "momentum": 0.9, "dampening": 0.1, "weight_decay": 0.01, "maximize": True},
+    ],
+    "Adagrad": [
+        {},
+        {"lr": 0.1},
+        {"lr": 0.1, "lr_decay": 0.01},
+        {"lr": 0.1, "weight_decay": 0.1},
+        {"lr": 0.1, "initial_accumulator_value": 0.1},
+        {"lr": 0.1, "eps": 1e-3},
+        {"lr": 0.1, "maximize": True},
+        {
+            "lr": 0.1,
+            "lr_decay": 0.05,
+            "weight_decay": 0.01,
+            "initial_accumulator_value": 1.0,
+            "eps": 1e-6,
+            "maximize": True,
+        },
+    ],
+    "RMSprop": [
+        {},
+        {"lr": 0.001, "alpha": 0.9},
+        {"lr": 0.001, "centered": True},
+        {"lr": 0.001, "momentum": 0.9},
+        {"lr": 0.001, "momentum": 0.5, "centered": True},
+        {"lr": 0.001, "weight_decay": 0.1},
+        {"lr": 0.001, "eps": 1e-3},
+        {"lr": 0.001, "alpha": 0.3},
+        {"lr": 0.001, "maximize": True},
+        {
+            "lr": 0.001,
+            "alpha": 0.95,
+            "eps": 1e-6,
+            "weight_decay": 0.01,
+            "momentum": 0.8,
+            "centered": True,
+            "maximize": True,
+        },
+    ],
+    "Adam": [
+        {},
+        {"lr": 0.01, "betas": (0.8, 0.99)},
+        {"lr": 0.01, "betas": (0.3, 0.6)},
+        {"lr": 0.01, "betas": (0.0, 0.0)},
+        {"lr": 0.01, "amsgrad": True},
+        {"lr": 0.01, "weight_decay": 0.1},
+        {"lr": 0.01, "eps": 1e-3},
+        {"lr": 0.01, "maximize": True},
+        {
+            "lr": 0.01,
+            "betas": (0.9, 0.95),
+            "eps": 1e-6,
+            "weight_decay": 0.01,
+            "amsgrad": True,
+            "maximize": True,
+        },
+    ],
+    "AdamW": [
+        {},
+        {"lr": 0.01, "weight_decay": 0.1},
+        {"lr": 0.01, "weight_decay": 0.0},
+        {"lr": 0.01, "amsgrad": True},
+        {"lr": 0.01, "maximize": True},
+        {
+            "lr": 0.01,
+            "betas": (0.5, 0.9),
+            "eps": 1e-6,
+            "weight_decay": 0.5,
+            "amsgrad": True,
+            "maximize": True,
+        },
+    ],
+}
+
+
+# ----------------------------------------------------------------------------------------------
+# gradients (the tests rebuild them the same way, from gradients.npz)
+# ----------------------------------------------------------------------------------------------
+def make_gradient_data(seed: int = 0) -> dict[str, np.ndarray]:
+    """Draw the integer gradient sequences, the scales, the start point and the quadratic."""
+    rng = np.random.default_rng(seed)
+    n = sum(int(np.prod(s)) for s in SHAPES)
+    ints = rng.integers(-32767, 32768, size=(len(SEQUENCES), STEPS, n)).astype(np.int16)
+    sparse = rng.random((len(SEQUENCES), STEPS, n)) < 0.2  # some coordinates zero
+    ints[sparse & (rng.random((len(SEQUENCES), STEPS, 1)) < 0.3)] = 0
+    ints[rng.random((len(SEQUENCES), STEPS)) < 0.1] = 0  # whole gradient zero on some steps
+    scales = np.empty((len(SEQUENCES), STEPS))
+    exponents = {
+        "mixed": rng.uniform(-5, 3, STEPS),
+        "tiny": -5 + rng.uniform(-0.3, 0.3, STEPS),
+        "huge": 3 + rng.uniform(-0.3, 0.3, STEPS),
+        "quadratic": -2 + rng.uniform(-1, 1, STEPS),  # noise on top of the quadratic's gradient
+    }
+    for k, name in enumerate(SEQUENCES):
+        scales[k] = 10.0 ** exponents[name] / 32768.0
+    return {
+        "sequences": np.array(SEQUENCES),
+        "ints": ints,
+        "scales": scales,
+        # start point, curvature and centre are exact in float32 (k / 64)
+        "x0": rng.integers(-128, 129, n) / 64.0,
+        "curvature": rng.integers(1, 257, n) / 64.0,
+        "center": rng.integers(-64, 65, n) / 64.0,
+        "snapshot_steps": np.array(SNAPSHOT_STEPS),
+        "shapes": np.array(json.dumps(SHAPES)),
+    }
+
+
+def split(flat: np.ndarray, shapes: list[tuple[int, ...]]) -> list[np.ndarray]:
+    """Cut a flat array into pieces of the given shapes (copies)."""
+    out, start = [], 0
+    for shape in shapes:
+        size = int(np.prod(shape))
+        out.append(flat[start : start + size].reshape(shape).copy())
+        start += size
+    return out
+
+
+def gradients(
+    data: dict[str, np.ndarray], sequence: str, t: int, params: list[np.ndarray]
+) -> list[np.ndarray]:
+    """The gradient at step ``t`` (0-based) of ``sequence`` for the current ``params``."""
+    k = list(data["sequences"]).index(sequence)
+    dtype = params[0].dtype
+    g = (data["ints"][k, t].astype(np.float64) * data["scales"][k, t]).astype(dtype)
+    if sequence == "quadratic":
+        x = np.concatenate([p.reshape(-1) for p in params])
+        g = g + data["curvature"].astype(dtype) * (x - data["center"].astype(dtype))
+    return split(g, [p.shape for p in params])
+
+
+# ----------------------------------------------------------------------------------------------
+# torch runs
+# ----------------------------------------------------------------------------------------------
+def run_torch(
+    name: str,
+    kwargs: dict[str, Any],
+    dtype: str,
+    sequence: str,
+    data: dict[str, np.ndarray],
+    foreach: bool | None = None,
+) -> dict[str, np.ndarray]:
+    """Run torch.optim.<name> on a sequence; return snapshots and the final state."""
+    import torch
+
+    shapes = [tuple(s) for s in json.loads(str(data["shapes"]))]
+    x0 = data["x0"].astype(dtype)
+    params = [torch.tensor(p) for p in split(x0, shapes)]
+    opt = getattr(torch.optim, name)(params, **kwargs, foreach=foreach)
+    snaps = []
+    snapshot_steps = set(data["snapshot_steps"].tolist())
+    for t in range(STEPS):
+        gs = gradients(data, sequence, t, [p.detach().numpy() for p in params])
+        for p, g in zip(params, gs, strict=True):
+            p.grad = torch.from_numpy(g)
+        opt.step()
+        if t + 1 in snapshot_steps:
+            snaps.append(np.concatenate([p.detach().numpy().reshape(-1) for p in params]))
+    out = {"snapshots": np.array(snaps)}
+    keys = sorted(k for k in opt.state[params[0]] if k != "step")
+    for key in keys:
+        out[f"state.{key}"] = np.concatenate(
+            [opt.state[p][key].numpy().reshape(-1) for p in params]
+        )
+    return out
+
+
+def case_list(name: str) -> list[dict[str, Any]]:
+    """All (kwargs, dtype, sequence) combinations for one optimizer."""
+    return [
+        {"kwargs": kwargs, "dtype": dtype, "sequence": seq}
+        for kwargs in CASES[name]
+        for dtype in ("float64", "float32")
+        for seq in SEQUENCES
+    ]
+
+
+def build(name: str, data: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """All reference arrays of one optimizer, ready for np.savez_compressed."""
+    cases = case_list(name)
+    arrays: dict[str, np.ndarray] = {"cases": np.array(json.dumps(cases))}
+    for k, case in enumerate(cases):
+        result = run_torch(name, case["kwargs"], case["dtype"], case["sequence"], data)
+        for key, value in result.items():
+            arrays[f"c{k}.{key}"] = value
+    return arrays
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="compare with committed files")
+    parser.add_argument("names", nargs="*", default=list(CASES), help="optimizers to build")
+    args = parser.parse_args(argv)
+    import torch
+
+    torch.set_num_threads(1)
+    OUT.mkdir(parents=True, exist_ok=True)
+    data = make_gradient_data()
+    if args.check:
+        with np.load(OUT / "gradients.npz") as stored:
+            same = all(np.array_equal(stored[k], data[k]) for k in data)
+        print("gradients.npz", "identical" if same else "DIFFERENT")
+    else:
+        np.savez_compressed(OUT / "gradients.npz", **data)
+    status = 0
+    for name in args.names:
+        arrays = build(name, data)
+        path = OUT / f"{name}.npz"
+        if args.check:
+            with np.load(path) as stored:
+                same = set(stored.files) == set(arrays) and all(
+                    np.array_equal(stored[k], arrays[k]) for k in arrays
+                )
+            print(path.name, "identical" if same else "DIFFERENT")
+            status |= not same
+        else:
+            np.savez_compressed(path, **arrays)
+            print(
+                f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB, "
+                f"{len(case_list(name))} cases, torch {torch.__version__})"
+            )
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
