@@ -1,0 +1,187 @@
+"""Exercises of lecture 04 (Adagrad).
+
+- ``adagrad_step(x, grad, sum_sq, lr, eps) -> (x_new, sum_sq_new)``:
+  sum_sq_new = sum_sq + grad**2; x_new = x - lr * grad / (sqrt(sum_sq_new) + eps).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from adamlib.grading.cases import label, normal, positive
+from adamlib.grading.framework import MUTATION, NO_RETURN, ArrayExercise, Mistake, StepCase
+from adamlib.grading.registry import register
+
+Array = np.ndarray
+
+# ----------------------------------------------------------------------------------------------
+# adagrad_step
+# ----------------------------------------------------------------------------------------------
+
+
+def adagrad_step(
+    x: Array, grad: Array, sum_sq: Array, lr: float, eps: float
+) -> tuple[Array, Array]:
+    """Reference: Adagrad (as torch.optim.Adagrad without decay): eps outside the square root."""
+    sum_sq_new = sum_sq + grad**2
+    x_new = x - lr * grad / (np.sqrt(sum_sq_new) + eps)
+    return x_new, sum_sq_new
+
+
+def _adagrad_cases() -> list[StepCase]:
+    rng = np.random.default_rng(404)
+    cases = []
+    for shape, dtype, lr, eps, state in [
+        ((5,), np.float64, 0.1, 1e-10, "sum_sq starts at 0"),
+        ((2, 3), np.float64, 0.05, 1e-3, "non-zero sum_sq"),
+        ((), np.float64, 0.5, 0.1, "non-zero sum_sq"),
+        ((), np.float32, 0.2, 1e-6, "sum_sq starts at 0"),
+        ((2, 2, 3), np.float32, 0.1, 1e-2, "non-zero sum_sq"),
+    ]:
+        sum_sq = (
+            np.zeros(shape, dtype) if state.endswith("at 0") else positive(rng, shape, dtype, 2.0)
+        )
+        cases.append(
+            StepCase(
+                f"{label(shape, dtype)}, {state}, lr={lr}, eps={eps:g}",
+                {
+                    "x": normal(rng, shape, dtype),
+                    "grad": normal(rng, shape, dtype),
+                    "sum_sq": sum_sq,
+                    "lr": lr,
+                    "eps": eps,
+                },
+            )
+        )
+    cases.append(
+        StepCase(
+            "vector of 4 float64 with tiny gradients (~1e-9), sum_sq starts at 0, lr=0.01, "
+            "eps=1e-8 (where eps placement matters)",
+            {
+                "x": normal(rng, (4,)),
+                "grad": normal(rng, (4,), scale=1e-9),
+                "sum_sq": np.zeros(4),
+                "lr": 0.01,
+                "eps": 1e-8,
+            },
+        )
+    )
+    cases.append(
+        StepCase(
+            "3x2 float64 matrix, sum_sq starts at 0, lr=0.1, eps=1e-6, 4 consecutive steps",
+            {
+                "x": normal(rng, (3, 2)),
+                "grad": normal(rng, (3, 2)),
+                "sum_sq": np.zeros((3, 2)),
+                "lr": 0.1,
+                "eps": 1e-6,
+            },
+            later=[{"grad": normal(rng, (3, 2))} for _ in range(3)],
+        )
+    )
+    return cases
+
+
+def _ada_eps_inside(x, grad, sum_sq, lr, eps):
+    sum_sq_new = sum_sq + grad**2
+    return x - lr * grad / np.sqrt(sum_sq_new + eps), sum_sq_new
+
+
+def _ada_uphill(x, grad, sum_sq, lr, eps):
+    sum_sq_new = sum_sq + grad**2
+    return x + lr * grad / (np.sqrt(sum_sq_new) + eps), sum_sq_new
+
+
+def _ada_old_sum(x, grad, sum_sq, lr, eps):
+    sum_sq_new = sum_sq + grad**2
+    return x - lr * grad / (np.sqrt(sum_sq) + eps), sum_sq_new
+
+
+def _ada_no_sqrt(x, grad, sum_sq, lr, eps):
+    sum_sq_new = sum_sq + grad**2
+    return x - lr * grad / (sum_sq_new + eps), sum_sq_new
+
+
+def _ada_not_squared(x, grad, sum_sq, lr, eps):
+    sum_sq_new = sum_sq + np.abs(grad)
+    return x - lr * grad / (np.sqrt(sum_sq_new) + eps), sum_sq_new
+
+
+def _ada_total_norm(x, grad, sum_sq, lr, eps):
+    sum_sq_new = sum_sq + np.sum(grad**2)
+    return x - lr * grad / (np.sqrt(sum_sq_new) + eps), sum_sq_new
+
+
+def _ada_returns_sqrt(x, grad, sum_sq, lr, eps):
+    sum_sq_new = sum_sq + grad**2
+    root = np.sqrt(sum_sq_new)
+    return x - lr * grad / (root + eps), root
+
+
+def _ada_in_place(x, grad, sum_sq, lr, eps):
+    sum_sq += grad**2
+    return x - lr * grad / (np.sqrt(sum_sq) + eps), sum_sq
+
+
+def _ada_no_return(x, grad, sum_sq, lr, eps):
+    sum_sq_new = sum_sq + grad**2
+    x_new = x - lr * grad / (np.sqrt(sum_sq_new) + eps)  # noqa: F841
+
+
+register(
+    ArrayExercise(
+        id="adagrad_step",
+        title="One step of Adagrad",
+        points=2,
+        reference=adagrad_step,
+        outputs=("x_new", "sum_sq_new"),
+        carry={"x_new": "x", "sum_sq_new": "sum_sq"},
+        cases=_adagrad_cases,
+        mistakes=[
+            Mistake(
+                "eps inside the square root",
+                "add eps after taking the root: np.sqrt(sum_sq_new) + eps, not "
+                "np.sqrt(sum_sq_new + eps); it matters when gradients are tiny.",
+                _ada_eps_inside,
+            ),
+            Mistake(
+                "wrong sign (moving uphill)",
+                "subtract the scaled gradient: x_new = x - lr * grad / (...).",
+                _ada_uphill,
+            ),
+            Mistake(
+                "old sum_sq used in the step",
+                "accumulate first, then divide by np.sqrt(sum_sq_new) + eps (the current gradient "
+                "is part of the sum).",
+                _ada_old_sum,
+            ),
+            Mistake(
+                "square root missing",
+                "divide by the root of the accumulated squares: np.sqrt(sum_sq_new) + eps.",
+                _ada_no_sqrt,
+            ),
+            Mistake(
+                "gradient not squared",
+                "accumulate grad**2 (elementwise squares), not grad or |grad|.",
+                _ada_not_squared,
+            ),
+            Mistake(
+                "summed over all coordinates instead of per coordinate",
+                "Adagrad keeps one sum per coordinate: sum_sq_new = sum_sq + grad**2, without "
+                "np.sum.",
+                _ada_total_norm,
+            ),
+            Mistake(
+                "returned the square root of the sum as the state",
+                "return sum_sq_new itself (the sum of squares), not its root.",
+                _ada_returns_sqrt,
+            ),
+            Mistake(
+                MUTATION,
+                "`sum_sq += ...` changes the caller's array; write sum_sq_new = sum_sq + grad**2.",
+                _ada_in_place,
+            ),
+            Mistake(NO_RETURN, "end with `return x_new, sum_sq_new`.", _ada_no_return),
+        ],
+    )
+)

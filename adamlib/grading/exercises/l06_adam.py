@@ -1,0 +1,316 @@
+"""Exercises of lecture 06 (Adam).
+
+- ``adam_step(x, grad, m, v, t, lr, beta1, beta2, eps) -> (x_new, m_new, v_new)``: Kingma & Ba's
+  Algorithm 1 as in torch.optim.Adam; ``t = 1`` at the first update; eps is added after the square
+  root of the bias-corrected v.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from adamlib.grading.cases import label, normal, positive
+from adamlib.grading.framework import MUTATION, NO_RETURN, ArrayExercise, Mistake, StepCase
+from adamlib.grading.registry import register
+
+Array = np.ndarray
+
+# ----------------------------------------------------------------------------------------------
+# adam_step
+# ----------------------------------------------------------------------------------------------
+
+
+def adam_step(
+    x: Array,
+    grad: Array,
+    m: Array,
+    v: Array,
+    t: int,
+    lr: float,
+    beta1: float,
+    beta2: float,
+    eps: float,
+) -> tuple[Array, Array, Array]:
+    """Reference: one Adam update (Kingma & Ba 2015, Algorithm 1; PyTorch's eps placement)."""
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad**2
+    m_hat = m_new / (1 - beta1**t)
+    v_hat = v_new / (1 - beta2**t)
+    x_new = x - lr * m_hat / (np.sqrt(v_hat) + eps)
+    return x_new, m_new, v_new
+
+
+def _adam_cases() -> list[StepCase]:
+    rng = np.random.default_rng(606)
+    cases = []
+
+    def add(text, shape, dtype, t, lr, beta1, beta2, eps, zero_state, grad_scale=1.0, later=0):
+        if zero_state:
+            m, v = np.zeros(shape, dtype), np.zeros(shape, dtype)
+        else:
+            m = normal(rng, shape, dtype, 0.3 * grad_scale)
+            v = positive(rng, shape, dtype, 0.5 * grad_scale**2)
+        state = "m and v start at 0" if zero_state else "non-zero m and v"
+        steps = f", {later + 1} consecutive steps" if later else ""
+        cases.append(
+            StepCase(
+                f"{label(shape, dtype)}{text}, {state}, t={t}{steps}, lr={lr:g}, "
+                f"beta1={beta1}, beta2={beta2}, eps={eps:g}",
+                {
+                    "x": normal(rng, shape, dtype),
+                    "grad": normal(rng, shape, dtype, grad_scale),
+                    "m": m,
+                    "v": v,
+                    "t": t,
+                    "lr": lr,
+                    "beta1": beta1,
+                    "beta2": beta2,
+                    "eps": eps,
+                },
+                later=[{"grad": normal(rng, shape, dtype, grad_scale)} for _ in range(later)],
+            )
+        )
+
+    add("", (5,), np.float64, 1, 1e-3, 0.9, 0.999, 1e-8, zero_state=True)
+    add("", (2, 3), np.float64, 5, 0.01, 0.8, 0.99, 1e-6, zero_state=False)
+    add("", (), np.float64, 2, 0.1, 0.5, 0.9, 0.1, zero_state=False)
+    add("", (), np.float32, 1, 0.05, 0.9, 0.999, 1e-8, zero_state=True)
+    add("", (2, 2, 3), np.float32, 10, 0.02, 0.85, 0.98, 1e-4, zero_state=False)
+    add(
+        " with tiny gradients (~1e-9)",
+        (4,),
+        np.float64,
+        1,
+        0.01,
+        0.9,
+        0.999,
+        1e-8,
+        zero_state=True,
+        grad_scale=1e-9,
+    )
+    add(
+        " with tiny gradients (~1e-9)",
+        (2, 2),
+        np.float64,
+        3,
+        0.01,
+        0.9,
+        0.99,
+        1e-8,
+        zero_state=False,
+        grad_scale=1e-9,
+    )
+    add("", (3,), np.float64, 100, 0.01, 0.9, 0.999, 1e-8, zero_state=False)
+    add("", (3, 2), np.float64, 1, 0.01, 0.9, 0.99, 1e-8, zero_state=True, later=4)
+    return cases
+
+
+def _bias(beta: float, t: int) -> float:
+    return 1 - beta**t
+
+
+def _adam_parts(x, grad, m, v, t, lr, beta1, beta2, eps):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad**2
+    return m_new, v_new, m_new / _bias(beta1, t), v_new / _bias(beta2, t)
+
+
+def _adam_no_bias_correction(x, grad, m, v, t, lr, beta1, beta2, eps):
+    m_new, v_new, _, _ = _adam_parts(x, grad, m, v, t, lr, beta1, beta2, eps)
+    return x - lr * m_new / (np.sqrt(v_new) + eps), m_new, v_new
+
+
+def _adam_m_not_corrected(x, grad, m, v, t, lr, beta1, beta2, eps):
+    m_new, v_new, _, v_hat = _adam_parts(x, grad, m, v, t, lr, beta1, beta2, eps)
+    return x - lr * m_new / (np.sqrt(v_hat) + eps), m_new, v_new
+
+
+def _adam_v_not_corrected(x, grad, m, v, t, lr, beta1, beta2, eps):
+    m_new, v_new, m_hat, _ = _adam_parts(x, grad, m, v, t, lr, beta1, beta2, eps)
+    return x - lr * m_hat / (np.sqrt(v_new) + eps), m_new, v_new
+
+
+def _adam_eps_inside(x, grad, m, v, t, lr, beta1, beta2, eps):
+    m_new, v_new, m_hat, v_hat = _adam_parts(x, grad, m, v, t, lr, beta1, beta2, eps)
+    return x - lr * m_hat / np.sqrt(v_hat + eps), m_new, v_new
+
+
+def _adam_eps_before_correction(x, grad, m, v, t, lr, beta1, beta2, eps):
+    m_new, v_new, _, _ = _adam_parts(x, grad, m, v, t, lr, beta1, beta2, eps)
+    step = lr * math.sqrt(_bias(beta2, t)) / _bias(beta1, t)
+    return x - step * m_new / (np.sqrt(v_new) + eps), m_new, v_new
+
+
+def _adam_no_one_minus_beta(x, grad, m, v, t, lr, beta1, beta2, eps):
+    m_new = beta1 * m + grad
+    v_new = beta2 * v + grad**2
+    m_hat, v_hat = m_new / _bias(beta1, t), v_new / _bias(beta2, t)
+    return x - lr * m_hat / (np.sqrt(v_hat) + eps), m_new, v_new
+
+
+def _adam_betas_swapped(x, grad, m, v, t, lr, beta1, beta2, eps):
+    return adam_step(x, grad, m, v, t, lr, beta2, beta1, eps)
+
+
+def _adam_t_from_zero(x, grad, m, v, t, lr, beta1, beta2, eps):
+    return adam_step(x, grad, m, v, t + 1, lr, beta1, beta2, eps)
+
+
+def _adam_bias_without_power(x, grad, m, v, t, lr, beta1, beta2, eps):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad**2
+    m_hat, v_hat = m_new / (1 - beta1), v_new / (1 - beta2)
+    return x - lr * m_hat / (np.sqrt(v_hat) + eps), m_new, v_new
+
+
+def _adam_lr_twice(x, grad, m, v, t, lr, beta1, beta2, eps):
+    m_new, v_new, m_hat, v_hat = _adam_parts(x, grad, m, v, t, lr, beta1, beta2, eps)
+    return x - lr * lr * m_hat / (np.sqrt(v_hat) + eps), m_new, v_new
+
+
+def _adam_uphill(x, grad, m, v, t, lr, beta1, beta2, eps):
+    m_new, v_new, m_hat, v_hat = _adam_parts(x, grad, m, v, t, lr, beta1, beta2, eps)
+    return x + lr * m_hat / (np.sqrt(v_hat) + eps), m_new, v_new
+
+
+def _adam_returns_hats(x, grad, m, v, t, lr, beta1, beta2, eps):
+    _, _, m_hat, v_hat = _adam_parts(x, grad, m, v, t, lr, beta1, beta2, eps)
+    return x - lr * m_hat / (np.sqrt(v_hat) + eps), m_hat, v_hat
+
+
+def _adam_grad_not_squared(x, grad, m, v, t, lr, beta1, beta2, eps):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad
+    m_hat, v_hat = m_new / _bias(beta1, t), v_new / _bias(beta2, t)
+    return x - lr * m_hat / (np.sqrt(v_hat) + eps), m_new, v_new
+
+
+def _adam_no_sqrt(x, grad, m, v, t, lr, beta1, beta2, eps):
+    m_new, v_new, m_hat, v_hat = _adam_parts(x, grad, m, v, t, lr, beta1, beta2, eps)
+    return x - lr * m_hat / (v_hat + eps), m_new, v_new
+
+
+def _adam_grad_instead_of_m(x, grad, m, v, t, lr, beta1, beta2, eps):
+    m_new, v_new, _, v_hat = _adam_parts(x, grad, m, v, t, lr, beta1, beta2, eps)
+    return x - lr * grad / (np.sqrt(v_hat) + eps), m_new, v_new
+
+
+def _adam_in_place(x, grad, m, v, t, lr, beta1, beta2, eps):
+    m *= beta1
+    m += (1 - beta1) * grad
+    v *= beta2
+    v += (1 - beta2) * grad**2
+    x -= lr * (m / _bias(beta1, t)) / (np.sqrt(v / _bias(beta2, t)) + eps)
+    return x, m, v
+
+
+def _adam_no_return(x, grad, m, v, t, lr, beta1, beta2, eps):
+    m_new, v_new, m_hat, v_hat = _adam_parts(x, grad, m, v, t, lr, beta1, beta2, eps)
+    x_new = x - lr * m_hat / (np.sqrt(v_hat) + eps)  # noqa: F841
+
+
+register(
+    ArrayExercise(
+        id="adam_step",
+        title="One step of Adam",
+        points=3,
+        reference=adam_step,
+        outputs=("x_new", "m_new", "v_new"),
+        carry={"x_new": "x", "m_new": "m", "v_new": "v"},
+        counter="t",
+        cases=_adam_cases,
+        mistakes=[
+            Mistake(
+                "bias correction missing",
+                "divide by (1 - beta**t) before the step: m_hat = m_new / (1 - beta1**t), "
+                "v_hat = v_new / (1 - beta2**t); without it the first steps are far too small.",
+                _adam_no_bias_correction,
+            ),
+            Mistake(
+                "using m instead of m_hat",
+                "the step uses the bias-corrected first moment: m_hat = m_new / (1 - beta1**t).",
+                _adam_m_not_corrected,
+            ),
+            Mistake(
+                "using v instead of v_hat",
+                "the denominator uses the bias-corrected second moment: "
+                "np.sqrt(v_new / (1 - beta2**t)) + eps.",
+                _adam_v_not_corrected,
+            ),
+            Mistake(
+                "eps inside the square root",
+                "add eps after the root: np.sqrt(v_hat) + eps, not np.sqrt(v_hat + eps); it "
+                "matters when gradients are tiny.",
+                _adam_eps_inside,
+            ),
+            Mistake(
+                "eps added before the bias correction (the paper's epsilon-hat variant)",
+                "PyTorch and Algorithm 1 add eps to np.sqrt(v_hat), the square root of the "
+                "bias-corrected v, not to np.sqrt(v_new).",
+                _adam_eps_before_correction,
+            ),
+            Mistake(
+                "(1-beta) factor missing",
+                "the moments are moving averages: m_new = beta1 * m + (1 - beta1) * grad and "
+                "v_new = beta2 * v + (1 - beta2) * grad**2.",
+                _adam_no_one_minus_beta,
+            ),
+            Mistake(
+                "beta1 and beta2 swapped",
+                "beta1 belongs to the first moment m, beta2 to the second moment v.",
+                _adam_betas_swapped,
+            ),
+            Mistake(
+                "t starting at 0",
+                "t is 1 at the first update and is passed in: use beta1**t and beta2**t as they "
+                "are, without adding 1.",
+                _adam_t_from_zero,
+            ),
+            Mistake(
+                "bias correction without the power t",
+                "the correction is 1 - beta1**t (a power of the step number), not 1 - beta1.",
+                _adam_bias_without_power,
+            ),
+            Mistake(
+                "lr applied twice",
+                "multiply by lr once: x_new = x - lr * m_hat / (np.sqrt(v_hat) + eps).",
+                _adam_lr_twice,
+            ),
+            Mistake(
+                "wrong sign (moving uphill)",
+                "subtract the step: x_new = x - lr * m_hat / (np.sqrt(v_hat) + eps).",
+                _adam_uphill,
+            ),
+            Mistake(
+                "returned m_hat and v_hat instead of m_new and v_new",
+                "the state carried to the next step is the uncorrected m_new and v_new; the "
+                "bias-corrected values are only used inside the step.",
+                _adam_returns_hats,
+            ),
+            Mistake(
+                "gradient not squared in v",
+                "the second moment averages grad**2: v_new = beta2 * v + (1 - beta2) * grad**2.",
+                _adam_grad_not_squared,
+            ),
+            Mistake(
+                "square root missing",
+                "divide by np.sqrt(v_hat) + eps, the root of the second moment.",
+                _adam_no_sqrt,
+            ),
+            Mistake(
+                "used grad instead of m_hat in the step",
+                "the numerator is the bias-corrected first moment m_hat, not the raw gradient.",
+                _adam_grad_instead_of_m,
+            ),
+            Mistake(
+                MUTATION,
+                "`m *= ...`, `v += ...` or `x -= ...` change the caller's arrays; build new "
+                "ones: m_new = beta1 * m + (1 - beta1) * grad.",
+                _adam_in_place,
+            ),
+            Mistake(NO_RETURN, "end with `return x_new, m_new, v_new`.", _adam_no_return),
+        ],
+    )
+)
