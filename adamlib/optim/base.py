@@ -136,8 +136,9 @@ def _param_list(params: Any) -> list[np.ndarray]:
 def _all_finite(a: np.ndarray) -> bool:
     # A sum is finite whenever every term is (NaN and inf propagate), so one fast reduction with
     # no scratch memory settles the usual case; an overflowing sum falls back to an exact check.
-    if np.isfinite(np.add.reduce(a, axis=None)):
-        return True
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.add.reduce(a, axis=None)):
+            return True
     flat = a.reshape(-1)
     step = max(1, CHUNK_BYTES // max(1, a.itemsize))
     return all(np.isfinite(flat[k : k + step]).all() for k in range(0, flat.size, step))
@@ -361,7 +362,8 @@ class Optimizer:
                     f"gradient {i} has shape {g.shape}, but param {i} has shape {p.shape}"
                 )
             if g.dtype != p.dtype or not g.flags.c_contiguous:
-                g = np.ascontiguousarray(g, dtype=p.dtype)
+                with np.errstate(over="ignore"):  # overflow to inf is reported below
+                    g = np.ascontiguousarray(g, dtype=p.dtype)
             if not _all_finite(g):
                 raise ValueError(f"gradient {i} contains NaN or infinity")
             out.append(g.reshape(-1))

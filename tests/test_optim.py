@@ -1,0 +1,478 @@
+"""Specification of adamlib.optim: API, update conventions, dtypes, state, chunking, memory.
+
+Bad input is specified in tests/test_optim_bad_input.py, agreement with torch.optim over long
+trajectories in tests/test_optim_reference.py.
+"""
+
+from __future__ import annotations
+
+import inspect
+import tracemalloc
+from typing import Any
+
+import numpy as np
+import pytest
+
+import adamlib.optim as optim
+from adamlib.optim import SGD, Adagrad, Adam, AdamW, RMSprop
+from adamlib.optim import base as optim_base
+
+#: every optimizer with options that switch on all of its state arrays
+FULL_OPTIONS: dict[str, dict[str, Any]] = {
+    "SGD": {"lr": 0.1, "momentum": 0.9, "nesterov": True, "weight_decay": 0.01},
+    "Adagrad": {
+        "lr": 0.1,
+        "lr_decay": 0.01,
+        "weight_decay": 0.01,
+        "initial_accumulator_value": 0.1,
+    },
+    "RMSprop": {"lr": 0.01, "momentum": 0.9, "centered": True, "weight_decay": 0.01},
+    "Adam": {"lr": 0.01, "amsgrad": True, "weight_decay": 0.01},
+    "AdamW": {"lr": 0.01, "amsgrad": True},
+}
+NAMES = list(FULL_OPTIONS)
+
+TORCH_DEFAULTS: dict[str, dict[str, Any]] = {
+    "SGD": dict(lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False, maximize=False),
+    "Adagrad": dict(
+        lr=1e-2,
+        lr_decay=0,
+        weight_decay=0,
+        initial_accumulator_value=0,
+        eps=1e-10,
+        maximize=False,
+    ),
+    "RMSprop": dict(
+        lr=1e-2,
+        alpha=0.99,
+        eps=1e-8,
+        weight_decay=0,
+        momentum=0,
+        centered=False,
+        maximize=False,
+    ),
+    "Adam": dict(
+        lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, maximize=False
+    ),
+    "AdamW": dict(
+        lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, maximize=False
+    ),
+}
+
+
+def make_params(dtype: Any = np.float64, seed: int = 0) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return [rng.normal(size=(3, 4)).astype(dtype), rng.normal(size=5).astype(dtype)]
+
+
+def grads_for(params: list[np.ndarray], t: int) -> list[np.ndarray]:
+    rng = np.random.default_rng(1000 + t)
+    return [rng.normal(size=p.shape).astype(p.dtype) for p in params]
+
+
+def run(opt: optim.Optimizer, start: int, stop: int) -> None:
+    for t in range(start, stop):
+        opt.step(grads_for(opt.params, t))
+
+
+# ----------------------------------------------------------------------------------------------
+# API
+# ----------------------------------------------------------------------------------------------
+def test_core_family_is_importable_from_adamlib_optim() -> None:
+    for name in NAMES:
+        assert issubclass(getattr(optim, name), optim.Optimizer)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_keyword_names_and_defaults_are_torchs(name: str) -> None:
+    signature = inspect.signature(getattr(optim, name))
+    defaults = {k: p.default for k, p in signature.parameters.items() if k != "params"}
+    assert defaults == TORCH_DEFAULTS[name]
+    assert getattr(optim, name)([np.zeros(2)]).defaults == TORCH_DEFAULTS[name]
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("name", NAMES)
+def test_defaults_equal_those_of_the_installed_torch(name: str) -> None:
+    torch = pytest.importorskip("torch")
+    theirs = getattr(torch.optim, name)([torch.zeros(2, requires_grad=True)]).defaults
+    for key, value in TORCH_DEFAULTS[name].items():
+        assert theirs[key] == value, key
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_step_updates_params_in_place_and_returns_none(name: str) -> None:
+    params = make_params()
+    ids = [id(p) for p in params]
+    before = [p.copy() for p in params]
+    opt = getattr(optim, name)(params, **FULL_OPTIONS[name])
+    assert opt.step(grads_for(params, 0)) is None
+    assert [id(p) for p in opt.params] == ids
+    for p, b in zip(params, before, strict=True):
+        assert not np.array_equal(p, b)
+
+
+def test_a_single_array_is_accepted_as_params_and_as_gradient() -> None:
+    x = np.array([1.0, -2.0])
+    opt = SGD(x, lr=0.5)
+    opt.step(np.array([2.0, 2.0]))
+    np.testing.assert_array_equal(x, [0.0, -3.0])
+    assert opt.params[0] is x
+
+
+def test_a_tuple_of_gradients_and_array_like_gradients_are_accepted() -> None:
+    x, y = np.zeros(2), np.zeros(())
+    opt = SGD([x, y], lr=1.0)
+    opt.step(([1, 2], 3.0))
+    np.testing.assert_array_equal(x, [-1.0, -2.0])
+    assert y == -3.0
+
+
+def test_param_groups_hold_one_group_with_params_and_hyperparameters() -> None:
+    x = np.zeros(3)
+    opt = Adam([x], lr=0.1)
+    (group,) = opt.param_groups
+    assert group["params"][0] is x
+    assert group["lr"] == 0.1 and group["betas"] == (0.9, 0.999)
+    assert opt.lr == 0.1
+
+
+def test_changing_lr_between_steps_takes_effect_like_a_torch_scheduler() -> None:
+    x = np.zeros(1)
+    opt = SGD([x], lr=1.0)
+    opt.step([np.ones(1)])
+    opt.param_groups[0]["lr"] = 0.5
+    opt.step([np.ones(1)])
+    opt.lr = 0.25
+    opt.step([np.ones(1)])
+    np.testing.assert_array_equal(x, [-1.75])
+
+
+def test_repr_names_the_optimizer_and_its_hyperparameters() -> None:
+    text = repr(Adam([np.zeros(1)], lr=0.5))
+    assert text.startswith("Adam (") and "lr: 0.5" in text
+
+
+# ----------------------------------------------------------------------------------------------
+# update conventions (each one a line of a docstring)
+# ----------------------------------------------------------------------------------------------
+def test_sgd_step_is_x_minus_lr_times_gradient() -> None:
+    x = np.array([1.0, 2.0])
+    SGD([x], lr=0.1).step([np.array([10.0, -10.0])])
+    np.testing.assert_allclose(x, [0.0, 3.0], rtol=0, atol=1e-15)
+
+
+def test_sgd_first_momentum_step_uses_the_gradient_without_dampening() -> None:
+    x = np.zeros(1)
+    opt = SGD([x], lr=1.0, momentum=0.9, dampening=0.5)
+    assert "momentum_buffer" not in opt.state[0]  # created by the first step, as in torch
+    opt.step([np.array([1.0])])
+    assert opt.state[0]["momentum_buffer"][0] == 1.0  # b_1 = g_1, not (1 - dampening) g_1
+    opt.step([np.array([1.0])])
+    assert opt.state[0]["momentum_buffer"][0] == 0.9 * 1.0 + 0.5 * 1.0
+    assert x[0] == -(1.0 + 1.4)
+
+
+def test_sgd_momentum_buffer_is_an_unscaled_sum_of_gradients() -> None:
+    x = np.zeros(1)
+    opt = SGD([x], lr=0.1, momentum=0.5)
+    for _ in range(3):
+        opt.step([np.array([1.0])])
+    # b = 1, 1.5, 1.75; steps -0.1 b
+    np.testing.assert_allclose(x, [-0.1 * (1 + 1.5 + 1.75)], rtol=1e-15)
+
+
+def test_sgd_nesterov_steps_along_gradient_plus_momentum_times_buffer() -> None:
+    x = np.zeros(1)
+    opt = SGD([x], lr=1.0, momentum=0.5, nesterov=True)
+    opt.step([np.array([1.0])])  # b = 1, direction = 1 + 0.5 * 1
+    assert x[0] == -1.5
+
+
+def test_sgd_maximize_ascends() -> None:
+    x = np.zeros(1)
+    SGD([x], lr=0.1, maximize=True).step([np.array([2.0])])
+    assert x[0] == pytest.approx(0.2)
+
+
+def test_weight_decay_adds_lambda_times_param_to_the_gradient() -> None:
+    x = np.array([2.0])
+    SGD([x], lr=0.1, weight_decay=0.5).step([np.zeros(1)])
+    assert x[0] == pytest.approx(2.0 - 0.1 * 0.5 * 2.0)
+
+
+def test_adagrad_first_step_moves_each_coordinate_by_lr() -> None:
+    x = np.zeros(3)
+    Adagrad([x], lr=0.1).step([np.array([1e-3, -5.0, 1e3])])
+    np.testing.assert_allclose(x, [-0.1, 0.1, -0.1], rtol=1e-6)
+
+
+def test_adagrad_lr_decay_divides_lr_by_one_plus_step_minus_one_times_decay() -> None:
+    x = np.zeros(1)
+    opt = Adagrad([x], lr=1.0, lr_decay=0.5, eps=0.0)
+    opt.step([np.array([1.0])])  # clr = 1, sum = 1: step -1
+    opt.step([np.array([1.0])])  # clr = 1 / 1.5, sum = 2: step -(1/1.5)/sqrt(2)
+    assert x[0] == pytest.approx(-1 - 1 / 1.5 / np.sqrt(2))
+
+
+def test_adagrad_accumulator_starts_at_initial_accumulator_value() -> None:
+    opt = Adagrad([np.zeros(2)], initial_accumulator_value=0.25)
+    np.testing.assert_array_equal(opt.state[0]["sum"], [0.25, 0.25])
+
+
+def test_rmsprop_first_step_divides_by_root_of_one_minus_alpha() -> None:
+    x = np.zeros(1)
+    RMSprop([x], lr=0.01, alpha=0.99, eps=0.0).step([np.array([3.0])])
+    assert x[0] == pytest.approx(-0.01 / np.sqrt(0.01))  # g / sqrt((1 - alpha) g^2)
+
+
+def test_rmsprop_centered_subtracts_the_squared_mean_gradient() -> None:
+    x = np.zeros(1)
+    RMSprop([x], lr=1.0, alpha=0.5, eps=0.0, centered=True).step([np.array([2.0])])
+    # v = 0.5 * 4 = 2, mean = 1, sqrt(v - mean^2) = 1
+    assert x[0] == pytest.approx(-2.0)
+
+
+def test_adam_first_step_moves_each_coordinate_by_lr() -> None:
+    x = np.zeros(4)
+    Adam([x], lr=0.01).step([np.array([1e-4, -3.0, 1e3, 7.0])])
+    # bias correction makes m_hat = g and v_hat = g^2: the step is lr * sign(g)
+    np.testing.assert_allclose(x, [-0.01, 0.01, -0.01, -0.01], rtol=1e-4)
+
+
+def test_adam_bias_correction_keeps_steps_near_lr_for_a_constant_gradient() -> None:
+    x = np.zeros(1)
+    opt = Adam([x], lr=0.01)
+    previous = 0.0
+    for _ in range(20):
+        opt.step([np.array([0.5])])
+        assert x[0] - previous == pytest.approx(-0.01, rel=1e-6)
+        previous = x[0]
+
+
+def test_adam_is_momentum_plus_rmsprop_plus_bias_correction() -> None:
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=6)
+    ours = x.copy()
+    opt = Adam([ours], lr=0.05, betas=(0.8, 0.9), eps=1e-6)
+    m = np.zeros(6)
+    v = np.zeros(6)
+    for t in range(1, 30):
+        g = rng.normal(size=6)
+        m = 0.8 * m + 0.2 * g  # momentum as an EMA (lecture 03)
+        v = 0.9 * v + 0.1 * g**2  # RMSprop's EMA of squares (lecture 05)
+        m_hat, v_hat = m / (1 - 0.8**t), v / (1 - 0.9**t)  # bias correction (lecture 06)
+        x = x - 0.05 * m_hat / (np.sqrt(v_hat) + 1e-6)
+        opt.step([g])
+        np.testing.assert_allclose(ours, x, rtol=1e-12)
+        np.testing.assert_allclose(opt.state[0]["exp_avg"], m, rtol=1e-12)
+        np.testing.assert_allclose(opt.state[0]["exp_avg_sq"], v, rtol=1e-12)
+
+
+def test_amsgrad_keeps_the_running_maximum_of_the_second_moment() -> None:
+    opt = Adam([np.zeros(1)], amsgrad=True)
+    opt.step([np.array([10.0])])
+    peak = opt.state[0]["exp_avg_sq"].copy()
+    opt.step([np.array([0.0])])
+    assert opt.state[0]["exp_avg_sq"] < peak
+    np.testing.assert_array_equal(opt.state[0]["max_exp_avg_sq"], peak)
+
+
+def test_adamw_decays_params_by_lr_times_weight_decay_before_the_step() -> None:
+    x = np.array([3.0])
+    AdamW([x], lr=0.1, weight_decay=0.5).step([np.zeros(1)])
+    assert x[0] == 3.0 * (1 - 0.1 * 0.5)  # zero gradient: only the decay acts
+
+
+def test_adamw_weight_decay_is_not_rescaled_like_adams_l2_penalty() -> None:
+    x_l2, x_decoupled = np.array([3.0]), np.array([3.0])
+    Adam([x_l2], lr=0.1, weight_decay=0.5).step([np.zeros(1)])
+    AdamW([x_decoupled], lr=0.1, weight_decay=0.5).step([np.zeros(1)])
+    assert x_l2[0] == pytest.approx(3.0 - 0.1)  # L2 gradient normalised by Adam: step lr
+    assert x_decoupled[0] == pytest.approx(3.0 - 0.15)
+
+
+# ----------------------------------------------------------------------------------------------
+# dtypes
+# ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", NAMES)
+def test_float32_params_keep_float32_params_and_state(name: str) -> None:
+    params = make_params(np.float32)
+    opt = getattr(optim, name)(params, **FULL_OPTIONS[name])
+    # float64 gradients and np.float64 hyperparameters must not promote anything
+    opt.param_groups[0]["lr"] = np.float64(opt.lr)
+    for t in range(3):
+        opt.step([g.astype(np.float64) for g in grads_for(params, t)])
+    for p, st in zip(params, opt.state, strict=True):
+        assert p.dtype == np.float32
+        for key, value in st.items():
+            if key != "step":
+                assert value.dtype == np.float32, key
+
+
+def test_params_of_different_dtypes_are_updated_each_in_its_own_dtype() -> None:
+    a, b = np.ones(3, np.float32), np.ones(2, np.float64)
+    opt = Adam([a, b], lr=0.5)
+    opt.step([np.ones(3), np.ones(2)])
+    assert a.dtype == np.float32 and b.dtype == np.float64
+    assert opt.state[0]["exp_avg"].dtype == np.float32
+    assert opt.state[1]["exp_avg"].dtype == np.float64
+    np.testing.assert_allclose(a, 0.5, rtol=1e-6)
+    np.testing.assert_allclose(b, 0.5 + 0.5e-8, rtol=1e-12)  # eps: 0.5 / (1 + 1e-8)
+
+
+def test_state_arrays_have_the_shapes_of_their_params() -> None:
+    params = [np.zeros((2, 3)), np.zeros(()), np.zeros((0, 4))]
+    opt = Adam(params)
+    opt.step([np.ones((2, 3)), np.ones(()), np.ones((0, 4))])
+    for p, st in zip(params, opt.state, strict=True):
+        assert st["exp_avg"].shape == p.shape and st["step"] == 1
+
+
+def test_non_contiguous_gradients_are_accepted() -> None:
+    x, y = np.zeros((3, 2)), np.zeros((3, 2))
+    g = np.arange(6.0).reshape(2, 3)
+    SGD([x], lr=1.0).step([g.T])
+    SGD([y], lr=1.0).step([np.ascontiguousarray(g.T)])
+    np.testing.assert_array_equal(x, y)
+
+
+# ----------------------------------------------------------------------------------------------
+# chunked processing and memory
+# ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", NAMES)
+def test_chunked_and_gathered_steps_equal_separate_per_param_steps(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # tiny chunks: params straddle chunk boundaries and several small params share a chunk
+    monkeypatch.setattr(optim_base, "CHUNK_BYTES", 7 * 8)
+    rng = np.random.default_rng(5)
+    sizes = [1, 3, 20, 2, 9, 1, 30]
+    joint = [rng.normal(size=n) for n in sizes]
+    alone = [p.copy() for p in joint]
+    cls = getattr(optim, name)
+    opt = cls(joint, **FULL_OPTIONS[name])
+    monkeypatch.setattr(optim_base, "CHUNK_BYTES", 1 << 17)
+    singles = [cls([p], **FULL_OPTIONS[name]) for p in alone]
+    for _ in range(5):
+        gs = [rng.normal(size=n) for n in sizes]
+        opt.step(gs)
+        for single, g in zip(singles, gs, strict=True):
+            single.step([g])
+    for p, q in zip(joint, alone, strict=True):
+        np.testing.assert_array_equal(p, q)
+    for st, single in zip(opt.state, singles, strict=True):
+        for key, value in st.items():
+            if key != "step":
+                np.testing.assert_array_equal(value, single.state[0][key])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_step_allocates_at_most_five_percent_of_param_bytes(name: str) -> None:
+    params = [np.zeros(600_000, np.float32), np.zeros((300, 1000), np.float32), np.zeros(7)]
+    gs = [np.full(p.shape, 0.5, p.dtype) for p in params]
+    opt = getattr(optim, name)(params, **FULL_OPTIONS[name])
+    opt.step(gs)  # the first step may create state (SGD's momentum buffer)
+    param_bytes = sum(p.nbytes for p in params)
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        start, _ = tracemalloc.get_traced_memory()
+        opt.step(gs)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak - start <= 0.05 * param_bytes
+
+
+def test_work_buffers_do_not_grow_with_the_params() -> None:
+    params = [np.zeros(4_000_000, np.float32), np.zeros(10)]
+    opt = Adam(params)
+    for block in opt._blocks:
+        scratch = sum(w.nbytes for w in block.work) + block.pbuf.nbytes + block.gbuf.nbytes
+        assert scratch <= 5 * optim_base.CHUNK_BYTES
+    assert 5 * optim_base.CHUNK_BYTES <= 0.05 * params[0].nbytes
+
+
+# ----------------------------------------------------------------------------------------------
+# state_dict, save and load
+# ----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_a_resumed_run_is_bit_identical_to_an_uninterrupted_one(name: str, dtype: Any) -> None:
+    cls, options = getattr(optim, name), FULL_OPTIONS[name]
+    straight = make_params(dtype)
+    opt = cls(straight, **options)
+    run(opt, 0, 4)
+    saved_params = [p.copy() for p in straight]
+    saved = opt.state_dict()
+    run(opt, 4, 10)
+
+    resumed = saved_params
+    opt2 = cls(resumed, **options)
+    opt2.load_state_dict(saved)
+    run(opt2, 4, 10)
+    for p, q in zip(straight, resumed, strict=True):
+        assert p.tobytes() == q.tobytes()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_save_and_load_resume_bit_identically_through_an_npz_file(name: str, tmp_path) -> None:
+    cls, options = getattr(optim, name), FULL_OPTIONS[name]
+    straight = make_params(np.float32)
+    opt = cls(straight, **options)
+    run(opt, 0, 3)
+    opt.param_groups[0]["lr"] = 0.003  # e.g. changed by a schedule: saved too
+    resumed = [p.copy() for p in straight]
+    opt.save(tmp_path / "opt.npz")
+    run(opt, 3, 8)
+
+    opt2 = cls(resumed, **options)
+    opt2.load(tmp_path / "opt.npz")
+    assert opt2.lr == 0.003
+    run(opt2, 3, 8)
+    for p, q in zip(straight, resumed, strict=True):
+        assert p.tobytes() == q.tobytes()
+    with np.load(tmp_path / "opt.npz", allow_pickle=False) as f:  # loadable without pickle
+        assert all(f[k].dtype != object for k in f.files)
+
+
+def test_state_dict_before_the_first_step_restores_a_fresh_optimizer() -> None:
+    x = np.ones(2)
+    opt = SGD([x], lr=0.1, momentum=0.9)
+    fresh = opt.state_dict()
+    run(opt, 0, 3)
+    opt.load_state_dict(fresh)
+    assert "momentum_buffer" not in opt.state[0] and opt.state[0]["step"] == 0
+    y = np.ones(2)
+    reference = SGD([y], lr=0.1, momentum=0.9)
+    x[...] = 1.0
+    opt.step([np.ones(2)])
+    reference.step([np.ones(2)])
+    np.testing.assert_array_equal(x, y)
+
+
+def test_state_dict_is_a_copy_not_a_view() -> None:
+    opt = Adam([np.zeros(2)])
+    sd = opt.state_dict()
+    opt.step([np.ones(2)])
+    np.testing.assert_array_equal(sd["state"][0]["exp_avg"], [0.0, 0.0])
+
+
+def test_state_dict_has_torchs_layout() -> None:
+    opt = Adam([np.zeros(2), np.zeros(3)], lr=0.1)
+    opt.step([np.ones(2), np.ones(3)])
+    sd = opt.state_dict()
+    assert sd["optimizer"] == "Adam"
+    assert sd["param_groups"][0]["params"] == [0, 1] and sd["param_groups"][0]["lr"] == 0.1
+    assert set(sd["state"][1]) == {"step", "exp_avg", "exp_avg_sq"}
+
+
+def test_loading_writes_into_the_state_arrays_the_user_holds() -> None:
+    opt = Adam([np.zeros(2)])
+    m = opt.state[0]["exp_avg"]
+    other = Adam([np.zeros(2)])
+    other.step([np.ones(2)])
+    opt.load_state_dict(other.state_dict())
+    assert np.shares_memory(opt.state[0]["exp_avg"], m)
+    np.testing.assert_array_equal(m, other.state[0]["exp_avg"])
