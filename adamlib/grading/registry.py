@@ -77,8 +77,8 @@ def load_all() -> None:
         name = f"{exercises.__name__}.{info.name}"
         try:
             importlib.import_module(name)
-        except Exception:  # noqa: BLE001 - one broken module must not break the others
-            _IMPORT_ERRORS[name] = traceback.format_exc(limit=3)
+        except Exception as exc:  # noqa: BLE001 - one broken module must not break the others
+            _IMPORT_ERRORS[name] = "".join(traceback.format_exception(exc, limit=-2))
 
 
 def import_errors() -> dict[str, str]:

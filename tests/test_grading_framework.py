@@ -1,0 +1,295 @@
+"""The registration API: FunctionExercise with judges, registration rules, module discovery."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+from adamlib.grading import (
+    NO_RETURN,
+    STUB,
+    ArrayExercise,
+    Call,
+    FunctionExercise,
+    Mistake,
+    StepCase,
+    UnknownExerciseError,
+    check,
+    exercise_points,
+    get_exercise,
+    list_exercises,
+    register,
+    registry,
+)
+
+# ----------------------------------------------------------------------------------------------
+# A float answer: the optimal learning rate of gradient descent on a quadratic
+# ----------------------------------------------------------------------------------------------
+
+
+def optimal_lr(lam_min: float, lam_max: float) -> float:
+    return 2 / (lam_min + lam_max)
+
+
+OPTIMAL_LR = FunctionExercise(
+    id="test_optimal_lr",
+    points=1,
+    reference=optimal_lr,
+    output="lr",
+    cases=lambda: [
+        Call("lam_min=1, lam_max=10", (1.0, 10.0)),
+        Call("lam_min=0.1, lam_max=3", (0.1, 3.0)),
+        Call("lam_min=lam_max=2", (2.0, 2.0)),
+    ],
+    mistakes=[
+        Mistake("1/lam_max instead of 2/(lam_min + lam_max)", "use both ends", lambda a, b: 1 / b),
+        Mistake("2/lam_max (the stability limit)", "that is where GD diverges", lambda a, b: 2 / b),
+    ],
+)
+
+
+def test_function_exercise_reference_passes():
+    result = OPTIMAL_LR.grade(optimal_lr)
+    assert result.passed and result.points == 1
+
+
+@pytest.mark.parametrize("mistake", OPTIMAL_LR.mistakes, ids=lambda m: m.name)
+def test_function_exercise_mistakes_are_named(mistake):
+    result = OPTIMAL_LR.grade(mistake.buggy)
+    assert not result.passed
+    assert mistake.name in result.message
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda a, b: None,
+        lambda a, b: "0.18",
+        lambda a, b: [1, 2],
+        lambda a, b: float("nan"),
+        lambda a, b: 1 / 0,
+        lambda: 1.0,
+        lambda a, b: np.array([2 / (a + b)] * 2),
+    ],
+)
+def test_function_exercise_never_raises_for_garbage(fn):
+    result = OPTIMAL_LR.grade(fn)
+    assert not result.passed and result.message
+
+
+def test_function_exercise_generic_messages():
+    assert NO_RETURN in OPTIMAL_LR.grade(lambda a, b: None).message
+    assert "ZeroDivisionError" in OPTIMAL_LR.grade(lambda a, b: 1 / 0).message
+
+    def stub(lam_min, lam_max):
+        raise NotImplementedError()
+
+    assert STUB in OPTIMAL_LR.grade(stub).message
+    generic = OPTIMAL_LR.grade(lambda a, b: 0.5).message
+    assert "expected 0.181818, got 0.5" in generic
+
+
+# ----------------------------------------------------------------------------------------------
+# A property-based judge: a minibatch sampler (random; no unique answer)
+# ----------------------------------------------------------------------------------------------
+
+
+def minibatches(n: int, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
+    order = rng.permutation(n)
+    return [order[i : i + batch_size] for i in range(0, n, batch_size)]
+
+
+def _judge_batches(call: Call, got, expected) -> str | None:
+    n, batch_size = call.args[0], call.kwargs["batch_size"]
+    if not isinstance(got, list) or not all(isinstance(b, np.ndarray) for b in got):
+        return "return a list of index arrays"
+    flat = np.concatenate(got) if got else np.array([], dtype=int)
+    if sorted(flat.tolist()) != list(range(n)):
+        return "every index 0..n-1 must appear exactly once per epoch"
+    if any(len(b) > batch_size for b in got) or len(got) != -(-n // batch_size):
+        return f"use batches of {batch_size} indices (the last one may be smaller)"
+    if all(np.array_equal(b, np.arange(len(b)) + i * batch_size) for i, b in enumerate(got)):
+        return "the indices must be shuffled"
+    return None
+
+
+def _with_replacement(n, batch_size, rng):
+    idx = rng.integers(0, n, size=n)
+    return [idx[i : i + batch_size] for i in range(0, n, batch_size)]
+
+
+def _no_shuffle(n, batch_size, rng):
+    return [np.arange(i, min(i + batch_size, n)) for i in range(0, n, batch_size)]
+
+
+SAMPLER = FunctionExercise(
+    id="test_minibatches",
+    points=2,
+    reference=minibatches,
+    output="batches",
+    cases=lambda: [
+        Call(f"n={n}, batch_size={b}", (n,), {"batch_size": b, "rng": np.random.default_rng(s)})
+        for n, b, s in [(10, 3, 0), (8, 4, 1), (5, 10, 2)]
+    ],
+    judge=_judge_batches,
+    mistakes=[
+        Mistake("sampling with replacement", "use rng.permutation(n)", _with_replacement),
+        Mistake("indices not shuffled", "shuffle once per epoch", _no_shuffle),
+    ],
+)
+
+
+def test_property_judge_accepts_any_valid_answer():
+    def other_valid(n, batch_size, rng):  # a different random stream, still right
+        order = np.argsort(rng.random(n))
+        return [order[i : i + batch_size] for i in range(0, n, batch_size)]
+
+    assert SAMPLER.grade(minibatches).passed
+    assert SAMPLER.grade(other_valid).passed
+
+
+@pytest.mark.parametrize("mistake", SAMPLER.mistakes, ids=lambda m: m.name)
+def test_property_judge_names_catalogued_mistakes(mistake):
+    result = SAMPLER.grade(mistake.buggy)
+    assert not result.passed
+    assert mistake.name in result.message
+
+
+def test_mutated_arguments_are_detected_in_function_exercises():
+    def normalize(values: np.ndarray) -> np.ndarray:
+        return values / values.sum()
+
+    def in_place(values):
+        values /= values.sum()
+        return values
+
+    ex = FunctionExercise(
+        id="test_normalize",
+        points=1,
+        reference=normalize,
+        cases=lambda: [Call("3 values", (np.array([1.0, 2.0, 3.0]),))],
+    )
+    result = ex.grade(in_place)
+    assert not result.passed
+    assert "inputs modified in place" in result.message and "`values`" in result.message
+
+
+# ----------------------------------------------------------------------------------------------
+# Registration and discovery
+# ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def scratch_registry(monkeypatch):
+    """An isolated copy of the (loaded) registry state."""
+    registry.load_all()
+    monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
+    monkeypatch.setattr(registry, "_ORIGIN", dict(registry._ORIGIN))
+    monkeypatch.setattr(registry, "_IMPORT_ERRORS", dict(registry._IMPORT_ERRORS))
+    yield registry
+
+
+def test_register_derives_the_lecture_from_the_module_name(scratch_registry):
+    namespace = {"__name__": "adamlib.grading.exercises.l42_answers"}
+    exec(
+        "from adamlib.grading import register\nregister(EX)",
+        namespace
+        | {
+            "EX": FunctionExercise(
+                id="test_l42", points=1, reference=optimal_lr, cases=lambda: [Call("c", (1.0, 2.0))]
+            )
+        },
+    )
+    assert get_exercise("test_l42").lecture == "42_answers"
+    assert list_exercises(42) == ["test_l42"]
+    assert exercise_points("test_l42") == 1.0
+    assert check("test_l42", optimal_lr).passed
+
+
+def test_register_rejects_a_duplicate_id_from_another_module(scratch_registry):
+    dup = FunctionExercise(id="adam_step", points=1, reference=optimal_lr, cases=lambda: [])
+    with pytest.raises(ValueError, match="registered twice"):
+        register(dup)
+
+
+def test_register_rejects_non_positive_points(scratch_registry):
+    with pytest.raises(ValueError, match="points"):
+        register(FunctionExercise(id="test_zero", points=0, reference=optimal_lr, cases=lambda: []))
+
+
+def test_array_exercise_validates_carry():
+    with pytest.raises(ValueError, match="carry"):
+        ArrayExercise(
+            id="bad",
+            points=1,
+            reference=lambda x: x,
+            outputs=("x_new",),
+            carry={"x_next": "x"},
+            cases=lambda: [],
+        )
+
+
+def test_array_exercise_signature_is_generated_from_the_reference():
+    assert get_exercise("adam_step").signature == (
+        "adam_step(x, grad, m, v, t, lr, beta1, beta2, eps) -> (x_new, m_new, v_new)"
+    )
+    assert get_exercise("gd_step").signature == "gd_step(x, grad, lr) -> x_new"
+
+
+def test_a_broken_reference_is_an_authoring_error():
+    ex = ArrayExercise(
+        id="test_broken",
+        points=1,
+        reference=lambda x, lr: None,
+        outputs=("x_new",),
+        cases=lambda: [StepCase("c", {"x": np.zeros(2), "lr": 0.1})],
+    )
+    with pytest.raises(RuntimeError, match="reference of exercise 'test_broken'"):
+        ex.grade(lambda x, lr: x)
+
+
+def test_new_modules_are_discovered_and_broken_ones_reported(
+    scratch_registry, monkeypatch, tmp_path
+):
+    from adamlib.grading import exercises
+
+    (tmp_path / "l98_demo.py").write_text(
+        textwrap.dedent("""
+        import numpy as np
+        from adamlib.grading import ArrayExercise, Mistake, StepCase, register
+
+        def scale(x, factor):
+            return x * factor
+
+        register(ArrayExercise(
+            id="test_scale", points=1.5, reference=scale, outputs=("y",),
+            cases=lambda: [StepCase("vector", {"x": np.arange(3.0), "factor": 2.0})],
+            mistakes=[Mistake("added instead of multiplied", "use *",
+                              lambda x, factor: x + factor)],
+        ))
+    """)
+    )
+    (tmp_path / "l99_broken.py").write_text("def broken(:\n")
+    (tmp_path / "_helpers.py").write_text("raise RuntimeError('private modules are skipped')\n")
+    monkeypatch.setattr(exercises, "__path__", [*exercises.__path__, str(tmp_path)])
+    monkeypatch.setattr(registry, "_LOADED", False)
+    try:
+        assert list_exercises("98_demo") == ["test_scale"]
+        assert exercise_points("test_scale") == 1.5
+        assert check("test_scale", lambda x, factor: x * factor).passed
+        assert (
+            "added instead of multiplied"
+            in check("test_scale", lambda x, factor: x + factor).message
+        )
+        errors = registry.import_errors()
+        assert list(errors) == ["adamlib.grading.exercises.l99_broken"]
+        assert "SyntaxError" in errors["adamlib.grading.exercises.l99_broken"]
+        with pytest.raises(UnknownExerciseError, match="l99_broken"):
+            get_exercise("whatever")
+        assert "adam_step" in list_exercises()  # the others still load
+    finally:
+        for name in ("l98_demo", "l99_broken", "_helpers"):
+            sys.modules.pop(f"adamlib.grading.exercises.{name}", None)
