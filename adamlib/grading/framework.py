@@ -272,6 +272,9 @@ class Exercise:
         Optional human-readable title.
     signature : str
         Shown in messages; generated when empty.
+    rule : str
+        The expected computation in one or two lines (e.g. ``"x_new = x - lr * grad"``), shown
+        when the answer is wrong and no catalogued mistake explains it.
     """
 
     id: str
@@ -281,6 +284,7 @@ class Exercise:
     lecture: str = ""
     title: str = ""
     signature: str = ""
+    rule: str = ""
 
     # -- hooks for subclasses ------------------------------------------------------------------
     def cases(self) -> list[Any]:
@@ -407,11 +411,16 @@ class Exercise:
         elif partial:
             mistake, k, n = partial[0]
             lines.append(
-                f"Probably: {mistake.name} (your answers match that mistake in {k} of the {n} "
-                f"failing cases; something else differs too). Hint: {mistake.hint}"
+                f"Probably: {mistake.name} (in {k} of the {n} failing cases your answers are "
+                f"close to what that mistake gives; something else differs too). "
+                f"Hint: {mistake.hint}"
             )
             names.append(mistake.name)
         lines.extend(generic)
+        if not full and not partial and not generic and self.rule:
+            lines.append(
+                f"No common mistake recognised. Compare your code with the rule: {self.rule}"
+            )
         if MUTATION in " ".join(generic):
             names.append(MUTATION)
         if NO_RETURN in " ".join(generic):

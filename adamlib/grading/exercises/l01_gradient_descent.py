@@ -84,6 +84,7 @@ register(
         points=1,
         reference=gd_step,
         outputs=("x_new",),
+        rule="x_new = x - lr * grad",
         carry={"x_new": "x"},
         cases=_gd_cases,
         mistakes=[

@@ -142,6 +142,7 @@ register(
         points=2,
         reference=momentum_step,
         outputs=("x_new", "velocity_new"),
+        rule="velocity_new = momentum * velocity + grad; x_new = x - lr * velocity_new",
         carry={"x_new": "x", "velocity_new": "velocity"},
         cases=_momentum_cases,
         mistakes=[

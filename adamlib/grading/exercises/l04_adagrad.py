@@ -135,6 +135,7 @@ register(
         points=2,
         reference=adagrad_step,
         outputs=("x_new", "sum_sq_new"),
+        rule="sum_sq_new = sum_sq + grad**2; x_new = x - lr * grad / (sqrt(sum_sq_new) + eps)",
         carry={"x_new": "x", "sum_sq_new": "sum_sq"},
         cases=_adagrad_cases,
         mistakes=[

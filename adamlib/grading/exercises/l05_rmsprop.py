@@ -144,6 +144,10 @@ register(
         points=2,
         reference=rmsprop_step,
         outputs=("x_new", "sq_avg_new"),
+        rule=(
+            "sq_avg_new = alpha * sq_avg + (1 - alpha) * grad**2; "
+            "x_new = x - lr * grad / (sqrt(sq_avg_new) + eps)"
+        ),
         carry={"x_new": "x", "sq_avg_new": "sq_avg"},
         cases=_rmsprop_cases,
         mistakes=[

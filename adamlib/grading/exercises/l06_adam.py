@@ -12,7 +12,15 @@ import math
 import numpy as np
 
 from adamlib.grading.cases import label, normal, positive
-from adamlib.grading.framework import MUTATION, NO_RETURN, ArrayExercise, Mistake, StepCase
+from adamlib.grading.framework import (
+    MUTATION,
+    NO_RETURN,
+    ArrayExercise,
+    Call,
+    FunctionExercise,
+    Mistake,
+    StepCase,
+)
 from adamlib.grading.registry import register
 
 Array = np.ndarray
@@ -218,6 +226,11 @@ register(
         points=3,
         reference=adam_step,
         outputs=("x_new", "m_new", "v_new"),
+        rule=(
+            "m_new = beta1 * m + (1 - beta1) * grad; v_new = beta2 * v + (1 - beta2) * grad**2; "
+            "m_hat = m_new / (1 - beta1**t); v_hat = v_new / (1 - beta2**t); "
+            "x_new = x - lr * m_hat / (sqrt(v_hat) + eps)"
+        ),
         carry={"x_new": "x", "m_new": "m", "v_new": "v"},
         counter="t",
         cases=_adam_cases,
@@ -311,6 +324,220 @@ register(
                 _adam_in_place,
             ),
             Mistake(NO_RETURN, "end with `return x_new, m_new, v_new`.", _adam_no_return),
+        ],
+    )
+)
+
+
+# ----------------------------------------------------------------------------------------------
+# bias_correction (lecture 06, section 3)
+# ----------------------------------------------------------------------------------------------
+
+
+def bias_correction(beta: float, t: int | np.ndarray) -> float | np.ndarray:
+    """Reference: 1 - beta**t, the factor by which an EMA started at zero underestimates the mean.
+
+    ``t`` is 1 at the first update; it may be an integer array (one factor per entry).
+    """
+    return 1 - beta**t
+
+
+def _bias_correction_cases() -> list[Call]:
+    return [
+        Call("beta=0.9, t=1 (the first update)", (0.9, 1)),
+        Call("beta=0.999, t=1", (0.999, 1)),
+        Call("beta=0.9, t=10", (0.9, 10)),
+        Call("beta=0.99, t=250", (0.99, 250)),
+        Call("beta=0.8, t=np.arange(1, 6) (an array of steps)", (0.8, np.arange(1, 6))),
+        Call("beta=0.999, t=np.array([1, 10, 100, 1000])", (0.999, np.array([1, 10, 100, 1000]))),
+    ]
+
+
+register(
+    FunctionExercise(
+        id="bias_correction",
+        title="The bias-correction factor",
+        points=1,
+        reference=bias_correction,
+        output="factor",
+        cases=_bias_correction_cases,
+        mistakes=[
+            Mistake(
+                "power t missing",
+                "the weights of an EMA started at zero sum to 1 - beta**t after t updates, "
+                "not 1 - beta (the two agree only at t = 1).",
+                lambda beta, t: 1 - beta + 0 * t,
+            ),
+            Mistake(
+                "returned beta**t (the weight left on the zero start)",
+                "beta**t is the weight on the fictitious m_0 = 0; the factor is what remains: "
+                "1 - beta**t.",
+                lambda beta, t: beta**t,
+            ),
+            Mistake(
+                "returned the multiplier 1/(1 - beta**t)",
+                "return the factor itself, 1 - beta**t; the lecture divides by it "
+                "(m_hat = m / bias_correction(beta1, t)).",
+                lambda beta, t: 1 / (1 - beta**t),
+            ),
+            Mistake(
+                "t off by one",
+                "t is already 1 at the first update: use beta**t, not beta**(t + 1) or "
+                "beta**(t - 1).",
+                lambda beta, t: 1 - beta ** (t + 1),
+            ),
+            Mistake(
+                "beta*t instead of beta**t",
+                "the factor has a power: 1 - beta**t (in Python `**`, not `*`).",
+                lambda beta, t: 1 - beta * t,
+            ),
+        ],
+    )
+)
+
+
+# ----------------------------------------------------------------------------------------------
+# adamw_step (lecture 06; compared with L2 regularisation in lecture 08)
+# ----------------------------------------------------------------------------------------------
+
+
+def adamw_step(
+    x: Array,
+    grad: Array,
+    m: Array,
+    v: Array,
+    t: int,
+    lr: float,
+    beta1: float,
+    beta2: float,
+    eps: float,
+    weight_decay: float,
+) -> tuple[Array, Array, Array]:
+    """Reference: one AdamW update as torch.optim.AdamW: decay x by lr*weight_decay, then Adam."""
+    decayed = x * (1 - lr * weight_decay)
+    x_new, m_new, v_new = adam_step(decayed, grad, m, v, t, lr, beta1, beta2, eps)
+    return x_new, m_new, v_new
+
+
+def _adamw_cases() -> list[StepCase]:
+    rng = np.random.default_rng(616)
+    cases = []
+
+    def add(shape, dtype, t, lr, weight_decay, zero_state, later=0, beta1=0.9, beta2=0.999):
+        if zero_state:
+            m, v = np.zeros(shape, dtype), np.zeros(shape, dtype)
+        else:
+            m, v = normal(rng, shape, dtype, 0.3), positive(rng, shape, dtype, 0.5)
+        state = "m and v start at 0" if zero_state else "non-zero m and v"
+        steps = f", {later + 1} consecutive steps" if later else ""
+        cases.append(
+            StepCase(
+                f"{label(shape, dtype)}, {state}, t={t}{steps}, lr={lr:g}, beta1={beta1}, "
+                f"beta2={beta2}, eps=1e-08, weight_decay={weight_decay:g}",
+                {
+                    "x": normal(rng, shape, dtype, 2.0),
+                    "grad": normal(rng, shape, dtype),
+                    "m": m,
+                    "v": v,
+                    "t": t,
+                    "lr": lr,
+                    "beta1": beta1,
+                    "beta2": beta2,
+                    "eps": 1e-8,
+                    "weight_decay": weight_decay,
+                },
+                later=[{"grad": normal(rng, shape, dtype)} for _ in range(later)],
+            )
+        )
+
+    add((5,), np.float64, 1, 0.1, 0.5, zero_state=True)
+    add((2, 3), np.float64, 4, 0.05, 0.2, zero_state=False, beta1=0.8, beta2=0.99)
+    add((), np.float64, 2, 0.2, 1.0, zero_state=False)
+    add((), np.float32, 1, 0.1, 0.3, zero_state=True)
+    add((3,), np.float64, 7, 0.01, 0.0, zero_state=False)  # no decay: plain Adam
+    add((2, 2), np.float64, 1, 0.05, 0.4, zero_state=True, later=3)
+    return cases
+
+
+def _adamw_l2(x, grad, m, v, t, lr, beta1, beta2, eps, weight_decay):
+    return adam_step(x, grad + weight_decay * x, m, v, t, lr, beta1, beta2, eps)
+
+
+def _adamw_decay_without_lr(x, grad, m, v, t, lr, beta1, beta2, eps, weight_decay):
+    return adam_step(x * (1 - weight_decay), grad, m, v, t, lr, beta1, beta2, eps)
+
+
+def _adamw_decay_wrong_sign(x, grad, m, v, t, lr, beta1, beta2, eps, weight_decay):
+    return adam_step(x * (1 + lr * weight_decay), grad, m, v, t, lr, beta1, beta2, eps)
+
+
+def _adamw_decay_rescaled(x, grad, m, v, t, lr, beta1, beta2, eps, weight_decay):
+    m_new, v_new, m_hat, v_hat = _adam_parts(x, grad, m, v, t, lr, beta1, beta2, eps)
+    x_new = x - lr * (m_hat + weight_decay * x) / (np.sqrt(v_hat) + eps)
+    return x_new, m_new, v_new
+
+
+def _adamw_no_bias_correction(x, grad, m, v, t, lr, beta1, beta2, eps, weight_decay):
+    return _adam_no_bias_correction(x * (1 - lr * weight_decay), grad, m, v, t, lr, beta1,
+                                    beta2, eps)
+
+
+def _adamw_in_place(x, grad, m, v, t, lr, beta1, beta2, eps, weight_decay):
+    x *= 1 - lr * weight_decay
+    return adam_step(x, grad, m, v, t, lr, beta1, beta2, eps)
+
+
+def _adamw_no_return(x, grad, m, v, t, lr, beta1, beta2, eps, weight_decay):
+    adamw_step(x, grad, m, v, t, lr, beta1, beta2, eps, weight_decay)
+
+
+register(
+    ArrayExercise(
+        id="adamw_step",
+        title="One step of AdamW (decoupled weight decay)",
+        points=2,
+        reference=adamw_step,
+        outputs=("x_new", "m_new", "v_new"),
+        carry={"x_new": "x", "m_new": "m", "v_new": "v"},
+        counter="t",
+        cases=_adamw_cases,
+        mistakes=[
+            Mistake(
+                "weight decay added to the gradient (Adam + L2, not AdamW)",
+                "AdamW leaves grad, m and v alone and shrinks the parameters directly: "
+                "x * (1 - lr * weight_decay), then the ordinary Adam step.",
+                _adamw_l2,
+            ),
+            Mistake(
+                "decay not multiplied by lr",
+                "PyTorch's AdamW decays by lr * weight_decay per step: "
+                "x * (1 - lr * weight_decay).",
+                _adamw_decay_without_lr,
+            ),
+            Mistake(
+                "wrong sign of the decay (parameters grow)",
+                "weight decay shrinks x towards zero: multiply by (1 - lr * weight_decay).",
+                _adamw_decay_wrong_sign,
+            ),
+            Mistake(
+                "decay divided by sqrt(v_hat) (inside the adaptive step)",
+                "the point of AdamW is that the decay is NOT rescaled per coordinate: subtract "
+                "lr * weight_decay * x outside the fraction m_hat / (sqrt(v_hat) + eps).",
+                _adamw_decay_rescaled,
+            ),
+            Mistake(
+                "bias correction missing",
+                "the Adam part is unchanged: m_hat = m_new / (1 - beta1**t), "
+                "v_hat = v_new / (1 - beta2**t).",
+                _adamw_no_bias_correction,
+            ),
+            Mistake(
+                MUTATION,
+                "`x *= ...` changes the caller's array; compute decayed = x * (1 - lr * "
+                "weight_decay) as a new array.",
+                _adamw_in_place,
+            ),
+            Mistake(NO_RETURN, "end with `return x_new, m_new, v_new`.", _adamw_no_return),
         ],
     )
 )
