@@ -320,3 +320,35 @@ def test_partial_points_are_proportional_and_rounded_down(n_ok, n, expected):
 
 def test_partial_credit_is_never_full_without_passing():
     assert partial_points(1, 999, 1000) < 1
+
+
+def test_failures_only_on_0d_cases_get_a_hint():
+    def gd_step(x, grad, lr):
+        return np.array([x[i] - lr * grad[i] for i in range(len(x))]).reshape(x.shape)
+
+    result = check("gd_step", gd_step)
+    assert 0 < result.points < result.max_points
+    assert "Only the 0-d (scalar) cases fail" in result.message
+
+
+def test_failures_only_after_the_first_step_get_a_hint():
+    seen = set()
+
+    def gd_step(x, grad, lr):  # remembers calls: right the first time for each kind of input
+        key = (x.shape, x.dtype)
+        step = x - lr * grad
+        if key in seen:
+            return step + 1.0
+        seen.add(key)
+        return step
+
+    result = check("gd_step", gd_step)
+    assert "Single steps are right but consecutive steps go wrong" in result.message
+    assert "Call at step 2 of 3" in result.message
+
+
+def test_unrecognised_wrong_answer_shows_the_update_rule():
+    result = check("momentum_step", lambda x, grad, velocity, lr, momentum: (x, velocity))
+    assert "Compare your code with the rule: velocity_new = momentum * velocity + grad" in (
+        result.message
+    )

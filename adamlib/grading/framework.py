@@ -246,6 +246,7 @@ class CaseVerdict:
     wrong_outputs: tuple[str, ...] = ()
     right_outputs: tuple[str, ...] = ()
     valid: bool = True  # every step produced outputs that can be compared with a mistake's
+    step: int = 0  # index of the first failing step
 
 
 @dataclass(kw_only=True)
@@ -442,6 +443,10 @@ class Exercise:
                     if right:
                         text += f" Right: {_join(right)} (in every failing case)."
                     lines.append(text)
+        if not full:
+            pattern = self._pattern_hint(cases, failing, verdicts)
+            if pattern:
+                lines.append(pattern)
         lines.append(
             f"{_plural(n_fail, 'case')} of {len(cases)} failed. First failing case: "
             f"{cases[first].label}"
@@ -449,6 +454,25 @@ class Exercise:
         if verdicts[first].detail:
             lines.append(verdicts[first].detail)
         return lines, names
+
+    def traits(self, case: Any) -> set[str]:
+        """Kinds of case (``"0-d"``, ``"multi-step"``, ``"float32"``) for pattern hints."""
+        return set()
+
+    def _pattern_hint(
+        self, cases: list[Any], failing: list[int], verdicts: list[CaseVerdict]
+    ) -> str:
+        """A hint when exactly the cases of one kind fail (e.g. only the 0-d ones)."""
+        traits = [self.traits(case) for case in cases]
+        failed = set(failing)
+        for trait, hint in _PATTERN_HINTS.items():
+            having = {i for i, t in enumerate(traits) if trait in t}
+            if not having or having != failed or len(having) == len(cases):
+                continue
+            if trait == "multi-step" and any(verdicts[i].step == 0 for i in failing):
+                continue  # the first step already fails: not a problem of carrying state
+            return hint
+        return ""
 
     def _generic_problems(
         self, cases: list[Any], verdicts: list[CaseVerdict], failing: list[int]
@@ -518,6 +542,22 @@ class Exercise:
     def distance(self, case: Any, a: list[Step], b: list[Step]) -> float:
         """How far run ``a`` is from run ``b`` (0 when the same; ``inf`` when incomparable)."""
         return 0.0 if self.same(case, a, b) else float("inf")
+
+
+_PATTERN_HINTS = {
+    "0-d": (
+        "Only the 0-d (scalar) cases fail: avoid len(x), x[i], x[:] and Python loops over "
+        "elements; whole-array NumPy expressions work for every shape."
+    ),
+    "multi-step": (
+        "Single steps are right but consecutive steps go wrong: return the new state (not the "
+        "old one or a bias-corrected copy) and keep no state of your own between calls."
+    ),
+    "float32": (
+        "Only the float32 cases fail: keep the input dtype, and avoid constants or operations "
+        "that lose precision."
+    ),
+}
 
 
 def partial_points(max_points: float, n_ok: int, n_cases: int) -> float:
@@ -622,6 +662,17 @@ class ArrayExercise(Exercise):
 
     def output_names(self) -> tuple[str, ...]:
         return self.outputs
+
+    def traits(self, case: StepCase) -> set[str]:
+        arrays = [v for v in case.inputs.values() if isinstance(v, np.ndarray)]
+        found = set()
+        if arrays and all(a.ndim == 0 for a in arrays):
+            found.add("0-d")
+        if case.later:
+            found.add("multi-step")
+        if any(a.dtype == np.float32 for a in arrays):
+            found.add("float32")
+        return found
 
     # -- running -----------------------------------------------------------------------------------
     def _call(self, fn: Callable[..., Any], inputs: dict[str, Any]) -> Step:
@@ -836,6 +887,7 @@ class ArrayExercise(Exercise):
                     summary=summary + where,
                     detail=f"Call{where}:\n{call}\n  -> {summary}",
                     valid=False,
+                    step=k,
                 )
             kinds: set[str] = set()
             summaries: list[str] = []
@@ -876,6 +928,7 @@ class ArrayExercise(Exercise):
                     wrong_outputs=tuple(wrong),
                     right_outputs=tuple(right),
                     valid=len(got) == n_steps and all(s.outputs is not None for s in got),
+                    step=k,
                 )
         if len(got) < n_steps:  # stopped early: an output could not be fed back in
             return CaseVerdict(ok=False, kinds={"type"}, summary="could not continue", valid=False)
