@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # import name -> distribution name, where they differ
 DISTRIBUTION = {"sklearn": "scikit-learn", "IPython": "ipython", "mpl_toolkits": "matplotlib",
                 "yaml": "pyyaml",
-                "matplotlib_inline": "matplotlib-inline"}
+                "matplotlib_inline": "matplotlib-inline", "PIL": "pillow"}
 OWN = {"adamlib"}
 
 

@@ -87,9 +87,7 @@ def test_run_rejects_bad_steps():
 
 
 def test_run_optimizer_equals_from_scratch_gd():
-    optim = pytest.importorskip("adamlib.optim")
-    if not hasattr(optim, "SGD"):  # TODO(lead): remove once adamlib.optim has landed
-        pytest.skip("adamlib.optim not implemented yet")
+    from adamlib import optim
     q = F.quadratic(10.0, angle=0.4)
     a = run_optimizer(q, optim.SGD, steps=30, lr=0.05)
     b = run(q, gd(0.05), steps=30)
