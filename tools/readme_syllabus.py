@@ -10,6 +10,7 @@ The repository slug used in Binder links is REPOSITORY below (change it when the
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -31,12 +32,22 @@ def title(path: Path) -> str:
     return path.stem
 
 
+def notebooks(folder: str) -> list[Path]:
+    """Notebooks in ``folder``: those git tracks when in a git checkout (what a clone has)."""
+    try:
+        out = subprocess.run(["git", "ls-files", f"{folder}/*.ipynb"], cwd=ROOT, check=True,
+                             capture_output=True, text=True).stdout.split()
+        return sorted(ROOT / p for p in out)
+    except (OSError, subprocess.CalledProcessError):
+        return sorted((ROOT / folder).glob("*.ipynb"))
+
+
 def table() -> str:
     rows = ["| # | lecture | exercises | run it |", "|---|---|---|---|"]
-    for nb in sorted((ROOT / "lectures").glob("*.ipynb")):
+    exercises = {p.name for p in notebooks("exercises")}
+    for nb in notebooks("lectures"):
         num = nb.stem.split("_")[0]
-        ex = ROOT / "exercises" / nb.name
-        ex_link = f"[exercises](exercises/{nb.name})" if ex.exists() else "—"
+        ex_link = f"[exercises](exercises/{nb.name})" if nb.name in exercises else "—"
         badge = f"[![Binder](https://mybinder.org/badge_logo.svg)]({BINDER}lectures/{nb.name})"
         rows.append(f"| {num} | [{title(nb)}](lectures/{nb.name}) | {ex_link} | {badge} |")
     return "\n".join(rows)
