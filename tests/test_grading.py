@@ -102,7 +102,34 @@ def _mutate_everything(*args, **kwargs):
     return args[0] if args else None
 
 
+class _Hostile:
+    """A return value on which every conversion, comparison and repr raises."""
+
+    __hash__ = None
+
+    def __array__(self, *args, **kwargs):
+        raise RuntimeError("no array")
+
+    def __eq__(self, other):
+        raise RuntimeError("no eq")
+
+    def __len__(self):
+        raise RuntimeError("no len")
+
+    def __iter__(self):
+        raise RuntimeError("no iter")
+
+    def __float__(self):
+        raise RuntimeError("no float")
+
+    def __repr__(self):
+        raise RuntimeError("no repr")
+
+
 GARBAGE = {
+    "returns a hostile object": lambda *a, **k: _Hostile(),
+    "returns hostile tuples": lambda *a, **k: tuple(_Hostile() for _ in range(3)),
+    "returns hostile pairs": lambda *a, **k: (_Hostile(), _Hostile()),
     "returns None": lambda *a, **k: None,
     "raises ValueError": lambda *a, **k: (_ for _ in ()).throw(ValueError("bad things")),
     "returns a string": lambda *a, **k: "x_new",

@@ -178,7 +178,17 @@ def call_guarded(
 
 
 def short_repr(value: Any, max_chars: int = 180) -> str:
-    """A compact, deterministic rendering of a value for feedback messages."""
+    """A compact, deterministic rendering of a value for feedback messages (never raises)."""
+    try:
+        text = _short_repr(value)
+    except Exception:  # noqa: BLE001 - a learner's object with a broken __repr__
+        text = f"<{type(value).__name__} object>"
+    if len(text) > max_chars:
+        text = text[: max_chars - 3] + "..."
+    return text
+
+
+def _short_repr(value: Any) -> str:
     if isinstance(value, np.ndarray | np.generic):
         arr = np.asarray(value)
         if arr.ndim == 0:
@@ -190,8 +200,6 @@ def short_repr(value: Any, max_chars: int = 180) -> str:
         text = f"{value:.6g}"
     else:
         text = repr(value)
-    if len(text) > max_chars:
-        text = text[: max_chars - 3] + "..."
     return text
 
 
@@ -333,6 +341,22 @@ class Exercise:
                     f"reference of exercise {self.id!r} fails on case {case.label!r}: "
                     f"{bad[0].problem or bad[0].outcome.mutated}"
                 )
+        try:
+            return self._grade_learner(fn, cases, ref_runs)
+        except Exception as exc:  # noqa: BLE001 - last resort: check() must not raise for fn
+            return self._result(
+                0,
+                len(cases),
+                "Your function returned something that could not be checked "
+                f"({_exception_text(exc)}). Return NumPy arrays or numbers as described in the "
+                "exercise.",
+                (),
+                (),
+            )
+
+    def _grade_learner(
+        self, fn: Callable[..., Any], cases: list[Any], ref_runs: list[list[Step]]
+    ) -> CheckResult:
         runs = [self.run(fn, case) for case in cases]
         verdicts = [
             self.compare(case, ref, got)
@@ -532,7 +556,7 @@ class Exercise:
             for i in failing_valid:
                 to_ref = self.distance(cases[i], runs[i], ref_runs[i])
                 to_mistake = self.distance(cases[i], runs[i], m_runs[i])
-                if to_mistake <= 0.2 * to_ref:
+                if np.isfinite(to_mistake) and to_mistake <= 0.2 * to_ref:
                     near += 1
             if near * 2 >= len(failing_valid):
                 partial.append((mistake, near, len(failing_valid)))
@@ -802,7 +826,7 @@ class ArrayExercise(Exercise):
         else:
             return (
                 "type",
-                f"{name} is a {type(got).__name__}, expected a NumPy array "
+                f"{name} has type {type(got).__name__}; expected a NumPy array "
                 "(build it with NumPy operations or np.asarray)",
                 f"  {name}: got {short_repr(got)}",
             )
@@ -937,7 +961,10 @@ class ArrayExercise(Exercise):
     def distance(self, case: StepCase, a: list[Step], b: list[Step]) -> float:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return self._distance(a, b)
+            try:
+                return self._distance(a, b)
+            except Exception:  # noqa: BLE001 - odd learner output types
+                return float("inf")
 
     def _distance(self, a: list[Step], b: list[Step]) -> float:
         worst = 0.0
