@@ -69,6 +69,20 @@ Create or extend ``adamlib/grading/exercises/lNN_topic.py`` (discovered automati
 For a function that returns something else (a float, index arrays, a schedule value) use
 :class:`FunctionExercise` with a list of :class:`Call` and a ``judge(call, got, expected)``
 returning ``None`` when right or a short description of what is wrong.
+
+Every exercise may also give ``title`` and ``rule`` (the expected computation, shown when a wrong
+answer matches no catalogued mistake). ``tests/test_grading.py`` runs over every registered
+exercise: the reference passes, each catalogued mistake fails and is named, a stub reports "not
+implemented yet", garbage never makes ``check`` raise.
+
+Modules
+-------
+- :mod:`adamlib.grading.framework` -- exercise types, running and diagnosing a function
+- :mod:`adamlib.grading.registry` -- registration, discovery, ``list_exercises``, points
+- :mod:`adamlib.grading.session` -- ``check``, ``report`` and the kernel's history
+- :mod:`adamlib.grading.result` -- :class:`CheckResult`, :class:`ScoreReport`, grading mode
+- :mod:`adamlib.grading.cases` -- seeded input helpers (``normal``, ``positive``, ``label``)
+- :mod:`adamlib.grading.exercises` -- one module per lecture (``l06_adam.py``...)
 """
 
 from __future__ import annotations
