@@ -1,0 +1,431 @@
+"""The widgets without a browser: build them, move controls from code, check what is drawn.
+
+The browser test (tests/test_browser.py) checks that the same widgets render and respond in
+JupyterLab; these tests check that they draw the right data.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+
+import ipywidgets as W
+import numpy as np
+import pytest
+from matplotlib.backend_bases import MouseEvent
+
+import adamlib.optim as optim
+from adamlib import widgets
+from adamlib.functions import OBJECTIVES
+from adamlib.run import measured_rate, run_optimizer
+from adamlib.widgets import (
+    OPTIMIZERS,
+    Playground,
+    adagrad_vs_rmsprop,
+    adam_path,
+    available_optimizers,
+    bias_correction_explorer,
+    epsilon_explorer,
+    momentum_explorer,
+    momentum_rate,
+    playground,
+    resolve_backend,
+)
+
+FIVE = ["SGD", "SGD+momentum", "Adagrad", "RMSprop", "Adam"]
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def reference(pg: Playground, label: str, steps: int | None = None):
+    """What adamlib.run.run_optimizer computes for the playground's current settings."""
+    return run_optimizer(pg.objective, OPTIMIZERS[label].optimizer, pg.start,
+                         pg.steps if steps is None else steps, **pg.kwargs(label))
+
+
+def assert_draws_reference(pg: Playground, labels=None) -> None:
+    """Every selected optimizer's map line and loss line show run_optimizer's run."""
+    for label in labels or pg.selected:
+        ref = reference(pg, label)
+        line = pg.path_lines[label]
+        n = pg.frame + 1
+        np.testing.assert_array_equal(line.get_xdata(), ref.path[:n, 0], err_msg=label)
+        np.testing.assert_array_equal(line.get_ydata(), ref.path[:n, 1], err_msg=label)
+        loss = pg.loss_lines[label].get_ydata()
+        expected = ref.losses[:n] - pg.objective.min_value
+        ok = np.isfinite(expected) & (expected > 0)
+        np.testing.assert_allclose(loss[ok], expected[ok], rtol=1e-12, err_msg=label)
+        assert np.isnan(loss[~np.isfinite(expected)]).all()
+        assert pg.loss_lines[label].get_visible() and line.get_visible()
+
+
+@pytest.fixture(params=["inline", "ipympl"])
+def backend(request):
+    return request.param
+
+
+# ---------------------------------------------------------------------------------------------
+# the playground
+# ---------------------------------------------------------------------------------------------
+def test_every_optimizer_of_adamlib_optim_is_offered():
+    labels = available_optimizers()
+    assert {"SGD", "SGD+momentum", "Adagrad", "RMSprop", "Adam", "AdamW"} <= set(labels)
+    for label in labels:
+        assert hasattr(optim, OPTIMIZERS[label].class_name)
+
+
+def test_playground_draws_what_run_optimizer_computes(backend):
+    pg = Playground("rosenbrock", FIVE, steps=300, backend=backend)
+    assert pg.selected == FIVE
+    assert_draws_reference(pg)
+    hidden = set(pg.labels) - set(FIVE)
+    assert all(not pg.path_lines[label].get_visible() for label in hidden)
+    traj = pg.trajectories
+    assert list(traj) == FIVE
+    for label in FIVE:
+        np.testing.assert_array_equal(traj[label].path, reference(pg, label).path)
+
+
+@pytest.mark.parametrize("name", list(OBJECTIVES))
+def test_every_objective_is_selectable_and_drawn_right(name):
+    pg = Playground("quadratic", ["SGD+momentum", "Adam", "AdamW"], steps=60, backend="inline")
+    contours_before = pg._contours
+    pg.set(objective=name)
+    assert pg.objective is OBJECTIVES[name]
+    np.testing.assert_array_equal(pg.start, OBJECTIVES[name].start)
+    (x0, x1), (y0, y1) = OBJECTIVES[name].domain
+    assert pg.ax_map.get_xlim() == (x0, x1) and pg.ax_map.get_ylim() == (y0, y1)
+    assert pg.controls["x0"].min == x0 and pg.controls["x0"].max == x1
+    assert (name == "quadratic") == (pg._contours is contours_before)
+    assert_draws_reference(pg)
+
+
+def test_objective_dropdown_moves_the_start_and_redraws():
+    pg = Playground("rosenbrock", ["Adam"], steps=40, backend="inline")
+    pg.controls["objective"].value = "himmelblau"  # as the page would
+    np.testing.assert_array_equal(pg.start, OBJECTIVES["himmelblau"].start)
+    assert_draws_reference(pg)
+
+
+def test_a_slider_updates_the_same_lines_in_place_and_reruns_only_its_optimizer(backend):
+    pg = Playground("rosenbrock", FIVE, steps=300, backend=backend)
+    fig, lines = pg.fig, dict(pg.path_lines)
+    runs = {label: pg._runs[label][1] for label in FIVE}
+    before = pg.path_lines["Adam"].get_xdata().copy()
+    pg.controls["Adam:lr"].value = 0.02  # as the page would
+    assert pg.fig is fig and pg.path_lines == lines
+    assert not np.array_equal(before, pg.path_lines["Adam"].get_xdata())
+    assert pg.kwargs("Adam")["lr"] == 0.02
+    assert_draws_reference(pg)
+    for label in FIVE:
+        assert (pg._runs[label][1] is runs[label]) == (label != "Adam"), label
+
+
+def test_set_hyper_changes_betas_and_eps():
+    pg = Playground("beale", ["Adam", "RMSprop"], steps=80, backend="inline")
+    pg.set_hyper("Adam", lr=0.2, beta1=0.5, beta2=0.99, eps=1e-6)
+    pg.set_hyper("RMSprop", alpha=0.9)
+    assert pg.kwargs("Adam") == {"lr": 0.2, "betas": (0.5, 0.99), "eps": 1e-6}
+    assert pg.kwargs("RMSprop")["alpha"] == 0.9
+    assert_draws_reference(pg)
+
+
+def test_more_steps_continue_the_cached_runs():
+    pg = Playground("rosenbrock", ["SGD+momentum", "Adam"], steps=100, backend="inline")
+    run = pg._runs["Adam"][1]
+    pg.set(steps=250)
+    assert pg._runs["Adam"][1] is run and run.steps == 250
+    assert pg.frame == 250 and pg.controls["play"].max == 250
+    assert_draws_reference(pg)
+    pg.set(steps=30)
+    assert pg.frame == 30
+    assert_draws_reference(pg)
+
+
+def test_start_from_code_and_from_the_sliders():
+    pg = Playground("himmelblau", ["SGD", "Adam"], steps=80, backend="inline")
+    pg.set(start=(2.5, -4.0))
+    np.testing.assert_array_equal(pg.start, [2.5, -4.0])
+    np.testing.assert_array_equal(pg.start_marker.get_xydata(), [[2.5, -4.0]])
+    assert_draws_reference(pg)
+    pg.controls["y0"].value = 1.0
+    np.testing.assert_array_equal(pg.start, [2.5, 1.0])
+    assert_draws_reference(pg)
+
+
+def test_choosing_optimizers_shows_and_hides_lines_and_legend():
+    pg = Playground("quadratic", ["SGD"], steps=50, backend="inline")
+    pg.set(optimizers=["Adagrad", "AdamW"])
+    assert pg.selected == ["Adagrad", "AdamW"]
+    assert not pg.path_lines["SGD"].get_visible()
+    legend = [t.get_text() for t in pg.ax_loss.get_legend().get_texts()]
+    assert legend == ["Adagrad", "AdamW"]
+    pg.controls["use:SGD"].value = True
+    assert pg.selected == ["SGD", "Adagrad", "AdamW"]
+    assert_draws_reference(pg)
+    pg.set(optimizers=[])
+    assert pg.trajectories == {} and "tick an optimizer" in pg.status.value
+
+
+def test_the_iteration_slider_shows_a_prefix_and_play_is_linked_to_it():
+    pg = Playground("rosenbrock", ["SGD+momentum", "Adam"], steps=120, backend="inline")
+    run = pg._runs["Adam"][1]
+    pg.controls["frame"].value = 17
+    assert pg._runs["Adam"][1] is run  # playing never recomputes
+    assert len(pg.path_lines["Adam"].get_xdata()) == 18
+    np.testing.assert_array_equal(pg.heads["Adam"].get_xydata(), run.path[17:18])
+    assert_draws_reference(pg)
+    play, frame = pg.controls["play"], pg.controls["frame"]
+    assert isinstance(play, W.Play)
+    (link,) = pg._links
+    assert link.source == (play, "value") and link.target == (frame, "value")
+    assert play.max == frame.max == 120
+
+
+def test_divergence_shows_as_a_gap_and_in_the_status():
+    pg = Playground("rosenbrock", ["SGD"], steps=50, backend="inline")
+    pg.set_hyper("SGD", lr=0.1)
+    traj = pg.trajectories["SGD"]
+    ref = reference(pg, "SGD")
+    assert traj.diverged and ref.diverged
+    first = int(np.argmax(np.isnan(ref.path[:, 0])))
+    np.testing.assert_array_equal(traj.path, ref.path)
+    assert np.isinf(traj.losses[first:]).all()
+    assert f"diverged at step {first}" in pg.status.value
+    assert_draws_reference(pg)
+
+
+def test_a_click_on_the_map_moves_the_start_under_ipympl():
+    pg = Playground("rosenbrock", ["SGD", "Adam"], steps=60, backend="ipympl")
+    x, y = pg.ax_map.transData.transform((0.5, 2.0))
+    MouseEvent("button_press_event", pg.canvas, x, y, button=1)._process()
+    np.testing.assert_allclose(pg.start, [0.5, 2.0], atol=1e-9)
+    assert_draws_reference(pg)
+    x, y = pg.ax_loss.transData.transform((10, 1.0))  # a click on the loss plot: ignored
+    MouseEvent("button_press_event", pg.canvas, x, y, button=1)._process()
+    np.testing.assert_allclose(pg.start, [0.5, 2.0], atol=1e-9)
+
+
+def test_backends_ipympl_canvas_or_inline_png_with_update_on_release():
+    live = Playground("quadratic", ["Adam"], steps=20, backend="ipympl")
+    assert type(live.canvas).__name__ == "Canvas" and live.view is live.canvas
+    assert live.controls["Adam:lr"].continuous_update
+    still = Playground("quadratic", ["Adam"], steps=20, backend="inline")
+    assert isinstance(still.view, W.Output)
+    assert not still.controls["Adam:lr"].continuous_update
+    assert not still.controls["steps"].continuous_update
+    (out,) = still.view.outputs
+    png = base64.b64decode(out["data"]["image/png"])
+    assert png.startswith(PNG_MAGIC) and png == still.last_png
+    still.set_hyper("Adam", lr=0.5)
+    assert still.last_png != png
+
+
+def test_a_change_within_the_limits_blits_instead_of_redrawing_everything():
+    pg = Playground("quadratic", ["SGD+momentum", "Adam"], steps=100, backend="inline")
+    pg.canvas.draw()
+    full = pg.full_redraws
+    png = pg.last_png
+    for i in range(5):
+        pg.set(frame=50 + i)
+    assert pg.full_redraws == full  # only the lines were redrawn
+    assert pg.last_png != png
+    pg.set(steps=150)  # new x-limits: a full redraw
+    assert pg.full_redraws == full + 1
+
+
+def test_the_blitted_picture_equals_a_full_draw():
+    pg = Playground("rosenbrock", ["SGD+momentum", "Adam"], steps=100, backend="inline")
+    pg.canvas.draw()
+    pg.set(frame=40)
+    blitted = np.asarray(pg.canvas.buffer_rgba()).copy()
+    pg.invalidate()
+    pg.redraw()
+    np.testing.assert_array_equal(np.asarray(pg.canvas.buffer_rgba()), blitted)
+
+
+def test_displaying_gives_the_widget_and_a_static_png():
+    pg = playground("saddle", ["Adam"], steps=30, backend="inline")
+    bundle = pg._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == pg.widget.model_id
+    assert base64.b64decode(bundle["image/png"]).startswith(PNG_MAGIC)
+    assert "playground" in bundle["text/plain"]
+    assert "adamlib-playground" in pg.widget._dom_classes
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda pg: pg.set(objective="himalaya"), ValueError, "unknown objective 'himalaya'"),
+        (lambda pg: pg.set(optimizers=["Adamm"]), ValueError, "unknown optimizer(s) ['Adamm']"),
+        (lambda pg: pg.set(steps=0), ValueError, "steps must be in [1, 2000]"),
+        (lambda pg: pg.set(steps=5000), ValueError, "steps must be in [1, 2000]"),
+        (lambda pg: pg.set(steps=2.5), TypeError, "steps must be an integer"),
+        (lambda pg: pg.set(start=(9.0, 0.0)), ValueError, "outside rosenbrock's domain"),
+        (lambda pg: pg.set(start=(0.0, 0.0, 0.0)), ValueError, "shape"),
+        (lambda pg: pg.set(start=(np.nan, 0.0)), ValueError, "outside"),
+        (lambda pg: pg.set(frame=500), ValueError, "frame must be in [0, 100]"),
+        (lambda pg: pg.set_hyper("Adam", lr=-1), ValueError, "Adam: lr = -1 is outside"),
+        (lambda pg: pg.set_hyper("Adam", lr=100.0), ValueError, "[1e-05, 10]"),
+        (lambda pg: pg.set_hyper("Adam", lr=math.inf), ValueError, "outside"),
+        (lambda pg: pg.set_hyper("Adam", lr="0.1"), TypeError, "lr must be a number"),
+        (lambda pg: pg.set_hyper("Adam", beta2=1.0), ValueError, "beta2 = 1.0 is outside"),
+        (lambda pg: pg.set_hyper("Adam", momentum=0.9), ValueError, "Adam has no slider"),
+        (lambda pg: pg.set_hyper("Adamm", lr=0.1), ValueError, "unknown optimizer 'Adamm'"),
+        (lambda pg: Playground(steps=True), TypeError, "steps must be an integer"),
+        (lambda pg: Playground(backend="qt"), ValueError, "backend must be one of"),
+        (lambda pg: Playground(hyper={"SGD": {"lr": 0.0}}), ValueError, "SGD: lr = 0.0"),
+    ],
+)
+def test_bad_values_are_rejected_clearly_and_change_nothing(call, error, message):
+    pg = Playground("rosenbrock", ["SGD", "Adam"], steps=100, backend="inline")
+    before = (pg.objective, pg.selected, pg.steps, pg.start.tolist(), pg.frame,
+              pg.hyper("Adam"), pg.path_lines["Adam"].get_xdata().copy(), pg.redraws)
+    with pytest.raises(error) as info:
+        call(pg)
+    assert message in str(info.value)
+    after = (pg.objective, pg.selected, pg.steps, pg.start.tolist(), pg.frame,
+             pg.hyper("Adam"), pg.path_lines["Adam"].get_xdata(), pg.redraws)
+    assert all(np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b
+               for a, b in zip(before, after, strict=True))
+
+
+def test_resolve_backend(monkeypatch):
+    monkeypatch.delenv("ADAMLIB_WIDGETS", raising=False)
+    assert resolve_backend("auto") == "inline"  # no Jupyter kernel here
+    assert resolve_backend("ipympl") == "ipympl"
+    monkeypatch.setenv("ADAMLIB_WIDGETS", "ipympl")
+    assert resolve_backend() == "ipympl"
+    monkeypatch.setattr(widgets, "_in_kernel", lambda: True)
+    monkeypatch.setenv("ADAMLIB_WIDGETS", "inline")
+    assert resolve_backend() == "inline"
+    monkeypatch.delenv("ADAMLIB_WIDGETS")
+    assert resolve_backend() == "ipympl"  # in a kernel with ipympl installed
+    with pytest.raises(ValueError, match="backend must be one of"):
+        resolve_backend("widget")
+
+
+# ---------------------------------------------------------------------------------------------
+# the focused explorers
+# ---------------------------------------------------------------------------------------------
+def test_momentum_explorer_draws_heavy_ball_and_its_predicted_rate(backend):
+    ex = momentum_explorer(backend=backend)
+    line = ex.path_line
+    ex.set(lr=0.05, momentum=0.6, steps=200)
+    assert ex.path_line is line
+    ref = run_optimizer(ex.objective, optim.SGD, ex.objective.start, 200, lr=0.05, momentum=0.6)
+    np.testing.assert_array_equal(line.get_xydata(), ref.path)
+    gd = run_optimizer(ex.objective, optim.SGD, ex.objective.start, 200, lr=0.05)
+    np.testing.assert_array_equal(ex.gd_line.get_xydata(), gd.path)
+    np.testing.assert_array_equal(ex.point.get_xydata(), [[0.05, 0.6]])
+    expected = momentum_rate(0.05, 0.6, [1.0, 10.0])
+    assert ex.rate == pytest.approx(float(expected))
+    measured = measured_rate(np.linalg.norm(ref.path, axis=1))
+    assert measured == pytest.approx(ex.rate, rel=0.02)
+    assert f"ρ = {ex.rate:.3f}" in ex.error_title.get_text()
+    ex.set(lr=0.5, momentum=0.0)  # ηλ_max = 5 > 2: diverges
+    assert ex.rate > 1 and "diverges" in ex.error_title.get_text()
+
+
+def test_momentum_rate_matches_the_iteration_matrix():
+    lam = np.array([1.0, 10.0])
+    for lr, beta in [(0.01, 0.0), (0.1, 0.5), (0.3, 0.9), (0.5, 0.2)]:
+        radius = max(
+            np.abs(np.linalg.eigvals([[1 - lr * lm, -lr * beta], [lm, beta]])).max()
+            for lm in lam)
+        assert momentum_rate(lr, beta, lam) == pytest.approx(radius, rel=1e-9)
+
+
+def test_adam_path_from_scratch_equals_adamlib_adam_and_differs_without_correction():
+    obj = OBJECTIVES["rosenbrock"]
+    ref = run_optimizer(obj, optim.Adam, obj.start, 100, lr=0.05, betas=(0.8, 0.99), eps=1e-8)
+    ours = adam_path(obj, obj.start, 100, lr=0.05, betas=(0.8, 0.99), eps=1e-8)
+    np.testing.assert_allclose(ours, ref.path, rtol=1e-10, atol=1e-12)
+    raw = adam_path(obj, obj.start, 1, lr=0.05, betas=(0.8, 0.99), bias_correction=False)
+    expected = 0.05 * (1 - 0.8) / math.sqrt(1 - 0.99)  # |m_1 / √v_1| = (1-β₁)/√(1-β₂)
+    np.testing.assert_allclose(np.abs(raw[1] - raw[0]), expected, rtol=1e-6)
+
+
+def test_bias_correction_explorer_toggles_the_correction(backend):
+    ex = bias_correction_explorer(backend=backend)
+    assert ex.controls["bias_correction"].value is True
+    on_path = ex.path_line.get_xydata().copy()
+    assert ex.step_line.get_ydata()[0] == pytest.approx(1.0, rel=1e-6)  # |m̂₁/√v̂₁| = 1
+    ex.set(bias_correction=False)
+    assert ex.step_line.get_ydata()[0] == pytest.approx(0.1 / math.sqrt(0.001), rel=1e-6)
+    np.testing.assert_array_equal(ex.other_path_line.get_xydata(), on_path)
+    assert not np.allclose(ex.path_line.get_xydata(), on_path, equal_nan=True)
+    ex.set(beta1=0.5, beta2=0.9, steps=20)
+    m = ex.m_line.get_ydata()
+    assert len(m) == 20 and m[0] == pytest.approx(0.5 * (1 + 0.5 * ex._z[0]))  # m₁ = (1-β₁)g₁
+
+
+def test_epsilon_explorer_shows_scale_invariance_and_its_end(backend):
+    ex = epsilon_explorer(backend=backend)
+    ex.set(eps=1e-12, scale=1.0)
+    big = ex.path_line.get_xydata().copy()
+    ref = run_optimizer(ex.scaled(1.0), optim.Adam, ex.base.start, 100, lr=0.1, eps=1e-12)
+    np.testing.assert_array_equal(big, ref.path)
+    ex.set(scale=1e-6)  # without ε Adam does not see the scale
+    np.testing.assert_allclose(ex.path_line.get_xydata(), big, atol=1e-6)
+    ex.set(eps=1.0)  # ε ≫ |g|: steps of size η g/ε, i.e. almost none
+    steps = ex.step_line.get_ydata()
+    assert steps.max() < 1e-4
+    ex.set(optimizer="RMSprop")
+    ref = run_optimizer(ex.scaled(1e-6), optim.RMSprop, ex.base.start, 100, lr=0.1, eps=1.0)
+    np.testing.assert_array_equal(ex.path_line.get_xydata(), ref.path)
+
+
+def test_adagrad_vs_rmsprop_draws_both_runs_and_their_effective_rates(backend):
+    ex = adagrad_vs_rmsprop(backend=backend, steps=200)
+    obj = OBJECTIVES["rosenbrock"]
+    ada = run_optimizer(obj, optim.Adagrad, obj.start, 200, lr=0.05)
+    rms = run_optimizer(obj, optim.RMSprop, obj.start, 200, lr=0.05, alpha=0.99)
+    np.testing.assert_array_equal(ex.path_lines["Adagrad"].get_xydata(), ada.path)
+    np.testing.assert_array_equal(ex.path_lines["RMSprop"].get_xydata(), rms.path)
+    for name, traj in (("Adagrad", ada), ("RMSprop", rms)):
+        rates = ex.effective_rates(name)
+        g = obj.grad(traj.path[:-1])
+        ok = np.abs(g) > 1e-3
+        # the rates explain the steps: x_t - x_{t-1} = -rate · g
+        np.testing.assert_allclose(rates[ok], (-np.diff(traj.path, axis=0) / g)[ok],
+                                   rtol=1e-6)
+        np.testing.assert_allclose(ex.rate_lines[name, 0].get_ydata(), rates[:, 0])
+    assert (np.diff(ex.effective_rates("Adagrad"), axis=0) <= 0).all()  # only ever shrinks
+    ex.set(objective="beale", alpha=0.9)
+    obj = OBJECTIVES["beale"]
+    rms = run_optimizer(obj, optim.RMSprop, obj.start, 200, lr=0.05, alpha=0.9)
+    np.testing.assert_array_equal(ex.path_lines["RMSprop"].get_xydata(), rms.path)
+
+
+@pytest.mark.parametrize("make", [momentum_explorer, bias_correction_explorer,
+                                  epsilon_explorer, adagrad_vs_rmsprop])
+def test_explorers_update_in_place_and_reject_bad_values(make):
+    ex = make(backend="inline")
+    fig, redraws = ex.fig, ex.redraws
+    lines = list(ex._animated)
+    name = "steps"
+    ex.set(**{name: ex.controls[name].value + 3})
+    assert ex.fig is fig and ex._animated == lines and ex.redraws == redraws + 1
+    with pytest.raises(ValueError, match="has no control 'speed'"):
+        ex.set(speed=3)
+    with pytest.raises(ValueError, match="steps must be in"):
+        ex.set(steps=10**6)
+    with pytest.raises(TypeError, match="must be an integer"):
+        ex.set(steps="many")
+    assert ex.redraws == redraws + 1
+    bundle = ex._repr_mimebundle_()
+    assert base64.b64decode(bundle["image/png"]).startswith(PNG_MAGIC)
+    assert ex.css in ex.widget._dom_classes
+
+
+def test_explorers_reject_out_of_range_hyperparameters():
+    with pytest.raises(ValueError, match=r"lr = 5 is outside the slider's range \[0.001, 1\]"):
+        momentum_explorer(lr=5, backend="inline")
+    with pytest.raises(ValueError, match="beta2 = 1 is outside"):
+        bias_correction_explorer(beta2=1, backend="inline")
+    with pytest.raises(ValueError, match="optimizer must be one of"):
+        epsilon_explorer(optimizer="SGD", backend="inline")
+    with pytest.raises(ValueError, match="objective must be one of"):
+        adagrad_vs_rmsprop(objective="everest", backend="inline")
+    with pytest.raises(TypeError, match="bias_correction must be True or False"):
+        bias_correction_explorer(backend="inline").set(bias_correction="yes")
