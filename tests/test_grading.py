@@ -379,3 +379,25 @@ def test_unrecognised_wrong_answer_shows_the_update_rule():
     assert "Compare your code with the rule: velocity_new = momentum * velocity + grad" in (
         result.message
     )
+
+
+@pytest.mark.parametrize("ex_id", ALL)
+def test_feedback_is_reproducible_for_nbval(ex_id):
+    ex = get_exercise(ex_id)
+    fn = ex.mistakes[0].buggy if ex.mistakes else (lambda *a, **k: None)
+    first, second = check(ex_id, fn), check(ex_id, fn)
+    assert first.message == second.message
+    assert first._repr_html_() == second._repr_html_()
+
+
+@pytest.mark.parametrize("ex_id", ARRAY)
+def test_array_step_cases_cover_shapes_dtypes_and_consecutive_steps(ex_id):
+    ex = get_exercise(ex_id)
+    cases = ex.cases()
+    arrays = [v for c in cases for v in c.inputs.values() if isinstance(v, np.ndarray)]
+    assert any(a.ndim == 0 for a in arrays), "add a 0-d case"
+    assert any(a.ndim >= 2 for a in arrays), "add a matrix case"
+    assert {a.dtype for a in arrays} >= {np.dtype(np.float32), np.dtype(np.float64)}
+    if ex.carry:
+        assert any(c.later for c in cases), "add a case with several consecutive steps"
+    assert len({c.label for c in cases}) == len(cases), "case labels must be distinct"
