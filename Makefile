@@ -33,7 +33,7 @@ lab: $(STAMP)
 test: $(STAMP) lint unit nbval
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check adamlib tests tools benchmarks
+	$(VENV)/bin/ruff check .
 
 unit: $(STAMP)
 	$(PY) -m pytest tests

@@ -43,7 +43,7 @@ END = "### END SOLUTION"
 STUB = "raise NotImplementedError()"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
-_CHECK_RE = re.compile(r"""^\s*(?:\w+\s*=\s*)?check\(\s*["']([\w.-]+)["']""")
+_CHECK_RE = re.compile(r"""^\s*check\(\s*["']([\w.-]+)["']""")
 _DEF_RE = re.compile(r"^\s*def\s+(\w+)\s*\(", re.MULTILINE)
 
 
