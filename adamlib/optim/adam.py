@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any
@@ -10,6 +11,7 @@ import numpy as np
 
 from .base import Optimizer, check_betas, check_bool, check_lr, check_nonnegative
 from .parts import (
+    add_ratio_,
     add_scaled_ratio_,
     as_dtype,
     bias_correction,
@@ -20,6 +22,14 @@ from .parts import (
 )
 
 __all__ = ["Adam", "AdamW"]
+
+
+def _folded(value: float, dtype: np.dtype, *, divisor: bool) -> np.floating | None:
+    """``value`` cast to ``dtype`` if usable (finite; a divisor also normal), else None."""
+    x = as_dtype(value, dtype)
+    if not np.isfinite(x) or (divisor and abs(x) < np.finfo(dtype).tiny):
+        return None
+    return x
 
 
 class Adam(Optimizer):
@@ -132,6 +142,14 @@ class Adam(Optimizer):
             correction2_sqrt=as_dtype(bias_correction(beta2, step) ** 0.5, dtype),
             eps=as_dtype(float(group["eps"]), dtype),
             neg_step_size=as_dtype(-step_size, dtype),
+            # theta += m / d with d = sqrt(v) / (c2 * -step_size) + eps / -step_size: the step
+            # size folded into the denominator (torch's capturable path), one pass fewer
+            folded_correction=_folded(
+                bias_correction(beta2, step) ** 0.5 * -step_size, dtype, divisor=True
+            ),
+            folded_eps=_folded(
+                float(group["eps"]) / -step_size if step_size else math.inf, dtype, divisor=False
+            ),
             l2=as_dtype(0.0 if decoupled else wd, dtype),
             decay_factor=as_dtype(1 - lr * wd, dtype) if decoupled else None,
             amsgrad=bool(group["amsgrad"]),
@@ -147,8 +165,12 @@ class Adam(Optimizer):
         ema_of_square_(v, g, s.beta2, s.one_minus_beta2, tmp=work[1])
         if s.amsgrad:
             v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
-        denom = rms_denominator(v, s.correction2_sqrt, s.eps, out=work[1])
-        add_scaled_ratio_(p, m, denom, s.neg_step_size, tmp=work[2])
+        if s.folded_correction is not None and s.folded_eps is not None:
+            denom = rms_denominator(v, s.folded_correction, s.folded_eps, out=work[1])
+            add_ratio_(p, m, denom, tmp=work[2])  # theta + m / d, d < 0
+        else:  # lr == 0 or extreme scales: torch's default order
+            denom = rms_denominator(v, s.correction2_sqrt, s.eps, out=work[1])
+            add_scaled_ratio_(p, m, denom, s.neg_step_size, tmp=work[2])
 
 
 class AdamW(Adam):

@@ -27,7 +27,7 @@ import numpy as np
 __all__ = ["Optimizer", "CHUNK_BYTES"]
 
 #: Size in bytes of one work buffer; a step processes this many bytes of each array at a time.
-CHUNK_BYTES = 1 << 17
+CHUNK_BYTES = 1 << 18
 
 
 # ----------------------------------------------------------------------------------------------
@@ -134,11 +134,11 @@ def _param_list(params: Any) -> list[np.ndarray]:
 
 
 def _all_finite(a: np.ndarray) -> bool:
+    """True when ``a`` holds no NaN or infinity (call under ``np.errstate(over="ignore")``)."""
     # A sum is finite whenever every term is (NaN and inf propagate), so one fast reduction with
     # no scratch memory settles the usual case; an overflowing sum falls back to an exact check.
-    with np.errstate(over="ignore", invalid="ignore"):
-        if np.isfinite(np.add.reduce(a, axis=None)):
-            return True
+    if math.isfinite(np.add.reduce(a, axis=None)):
+        return True
     flat = a.reshape(-1)
     step = max(1, CHUNK_BYTES // max(1, a.itemsize))
     return all(np.isfinite(flat[k : k + step]).all() for k in range(0, flat.size, step))
@@ -188,13 +188,22 @@ class _Block:
             self.chunks.append(_Chunk(start, stop, pieces))
         work_len = min(size, chunk_len)
         self.work = [np.empty(work_len, dtype) for _ in range(n_work)]
-        gathers = any(not c.direct for c in self.chunks)
-        self.pbuf = np.empty(work_len if gathers else 0, dtype)
-        self.gbuf = np.empty(work_len if gathers else 0, dtype)
+        gathered = [c for c in self.chunks if not c.direct]
+        self.pbuf = np.empty(work_len if gathered else 0, dtype)
+        self.gbuf = np.empty(work_len if gathered else 0, dtype)
         for c in self.chunks:
             for i, lo, hi, off in c.pieces:
                 c.param_views.append(params[i].reshape(-1)[lo:hi])
                 c.buffer_slices.append(slice(off, off + hi - lo))
+        # Many small params typically share a single gathered chunk. Its gradients are then
+        # gathered into gbuf while checking (one finiteness check instead of one per param) and
+        # not gathered again for the update. ``packed`` lists the params lying wholly inside it.
+        self.packed: _Chunk | None = gathered[0] if len(gathered) == 1 else None
+        self.packed_params: set[int] = set()
+        if self.packed is not None:
+            self.packed_params = {
+                i for i, lo, hi, _ in self.packed.pieces if lo == 0 and hi == params[i].size
+            }
 
 
 # ----------------------------------------------------------------------------------------------
@@ -323,7 +332,8 @@ class Optimizer:
                 else:
                     pb, gb = block.pbuf[:n], block.gbuf[:n]
                     np.concatenate(chunk.param_views, out=pb)
-                    np.concatenate([gs[i][lo:hi] for i, lo, hi, _ in chunk.pieces], out=gb)
+                    if chunk is not block.packed:  # (the packed chunk was gathered by the check)
+                        np.concatenate([gs[i][lo:hi] for i, lo, hi, _ in chunk.pieces], out=gb)
                     self._update(pb, gb, st, work, s, fresh)
                     for view, sl in zip(chunk.param_views, chunk.buffer_slices, strict=True):
                         np.copyto(view, pb[sl])
@@ -349,24 +359,35 @@ class Optimizer:
                 f"grads must be a list of NumPy arrays (one per param), got {type(grads).__name__}"
             )
         out = []
-        for i, (g, p) in enumerate(zip(grads, params, strict=True)):
-            if not isinstance(g, np.ndarray):
-                try:
-                    g = np.asarray(g)
-                except Exception as err:  # noqa: BLE001 - report any conversion failure
-                    raise TypeError(f"gradient {i} is not an array: {err}") from err
-            if g.dtype.kind not in "fiu":
-                raise TypeError(f"gradient {i} has dtype {g.dtype}; expected real numbers")
-            if g.shape != p.shape:
-                raise ValueError(
-                    f"gradient {i} has shape {g.shape}, but param {i} has shape {p.shape}"
-                )
-            if g.dtype != p.dtype or not g.flags.c_contiguous:
-                with np.errstate(over="ignore"):  # overflow to inf is reported below
+        packed = set().union(*(b.packed_params for b in self._blocks))
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow to inf is reported below
+            for i, (g, p) in enumerate(zip(grads, params, strict=True)):
+                if not isinstance(g, np.ndarray):
+                    try:
+                        g = np.asarray(g)
+                    except Exception as err:  # noqa: BLE001 - report any conversion failure
+                        raise TypeError(f"gradient {i} is not an array: {err}") from err
+                if g.dtype.kind not in "fiu":
+                    raise TypeError(f"gradient {i} has dtype {g.dtype}; expected real numbers")
+                if g.shape != p.shape:
+                    raise ValueError(
+                        f"gradient {i} has shape {g.shape}, but param {i} has shape {p.shape}"
+                    )
+                if g.dtype != p.dtype or not g.flags.c_contiguous:
                     g = np.ascontiguousarray(g, dtype=p.dtype)
-            if not _all_finite(g):
-                raise ValueError(f"gradient {i} contains NaN or infinity")
-            out.append(g.reshape(-1))
+                if i not in packed and not _all_finite(g):
+                    raise ValueError(f"gradient {i} contains NaN or infinity")
+                out.append(g.reshape(-1))
+            for block in self._blocks:
+                chunk = block.packed
+                if chunk is None:
+                    continue
+                gb = block.gbuf[: chunk.stop - chunk.start]
+                np.concatenate([out[i][lo:hi] for i, lo, hi, _ in chunk.pieces], out=gb)
+                if not _all_finite(gb):
+                    for i in sorted(block.packed_params):
+                        if not _all_finite(out[i]):
+                            raise ValueError(f"gradient {i} contains NaN or infinity")
         return out
 
     # -- state ---------------------------------------------------------------------------------

@@ -10,6 +10,9 @@ Each piece is one line of an algorithm from the lectures, written as in-place Nu
     denom = rms_denominator(v, bias_correction2 ** 0.5, eps, out=work[1])       # bias correction
     add_scaled_ratio_(param, m, denom, -lr / bias_correction1, tmp=work[2])    # the step
 
+(Adam actually folds the step size into the denominator, as torch's ``capturable`` code path
+does, which saves one pass over the arrays; see :meth:`Adam._update`.)
+
 Arithmetic order follows PyTorch's CPU kernels (``lerp_``, ``addcmul_``, ``addcdiv_``) so that
 float64 results agree with torch.optim to rounding; the docstring of each piece names the torch
 call it mirrors. All arrays passed in must be 1-D of equal length and of one floating dtype, and
@@ -30,6 +33,7 @@ __all__ = [
     "rms_denominator",
     "add_scaled_",
     "add_scaled_ratio_",
+    "add_ratio_",
 ]
 
 
@@ -264,4 +268,29 @@ def add_scaled_ratio_(
     """
     np.multiply(numerator, scale, out=tmp)
     tmp /= denominator
+    param += tmp
+
+
+def add_ratio_(param: np.ndarray, numerator: np.ndarray, denominator: np.ndarray, tmp: np.ndarray):
+    r"""Update in place :math:`\theta \leftarrow \theta + n / d` elementwise.
+
+    Used when the step size is already folded into :math:`d` (one pass fewer than
+    :func:`add_scaled_ratio_`).
+
+    Parameters
+    ----------
+    param : numpy.ndarray
+        :math:`\theta`, updated in place.
+    numerator : numpy.ndarray
+        :math:`n`.
+    denominator : numpy.ndarray
+        :math:`d`.
+    tmp : numpy.ndarray
+        Work buffer (may be ``denominator``).
+
+    Notes
+    -----
+    torch: ``param.addcdiv_(numerator, denominator)``.
+    """
+    np.divide(numerator, denominator, out=tmp)
     param += tmp
