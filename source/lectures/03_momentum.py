@@ -1,0 +1,659 @@
+# %% [markdown]
+# # 03 — Momentum
+#
+# Lecture 01 ended with gradient descent zig-zagging across a narrow valley: consecutive steps
+# pointed in almost opposite directions, and the useful motion along the valley floor was slow.
+# **Momentum** fixes this by averaging the steps. This lecture derives it, analyses it exactly on
+# quadratics, and measures every prediction.
+#
+# **Learning goals.** After this lecture you can
+#
+# 1. write the heavy-ball method as an exponential moving average of gradients with an effective
+#    window of $1/(1-\beta)$ steps;
+# 2. translate between PyTorch's convention, the EMA form and the "$v = \beta v - \eta g$" form,
+#    and say when they give identical trajectories;
+# 3. implement momentum and Nesterov momentum from scratch and check them against
+#    `adamlib.optim.SGD`;
+# 4. derive the 2×2 iteration matrix of each eigencomponent, the convergence condition
+#    $0 < \eta\lambda < 2 + 2\beta$, the modulus $\sqrt\beta$ in the oscillating regime, and the
+#    optimal $\eta$, $\beta$ with rate $(\sqrt\kappa - 1)/(\sqrt\kappa + 1)$ — and measure them;
+# 5. read a map of the convergence rate over $(\eta, \beta)$, and explain what Nesterov's
+#    variant changes.
+
+# %%
+import numpy as np
+import matplotlib.pyplot as plt
+from adamlib.plotting import setup
+
+setup()
+
+# %% [markdown]
+# ## 1. The failure: gradient descent in a narrow valley
+#
+# Our test problem is the quadratic $f(x) = \tfrac12 x^\top A x$ with eigenvalues
+# $\lambda_{\min} = 1$ and $\lambda_{\max} = 100$ (condition number $\kappa = 100$), rotated by
+# 30°. Gradient descent at its best learning rate $\eta^* = 2/(\lambda_{\min}+\lambda_{\max})$
+# (lecture 01):
+
+# %%
+from adamlib.functions import quadratic
+from adamlib.plotting import plot_trajectories
+from adamlib.run import measured_rate, run
+
+valley = quadratic(condition_number=100.0, angle=np.pi / 6)
+(lam_min, lam_max), Q = np.linalg.eigh(valley.hessian)  # columns of Q: flat, steep direction
+Q = Q * np.sign(Q[0])  # orient both eigenvectors to the right
+start = -1.6 * Q[:, 0] + 0.3 * Q[:, 1]  # far along the valley floor, a little up one wall
+lr_gd = 2 / (lam_min + lam_max)
+gd = run(valley, lambda x, g: x - lr_gd * g, start=start, steps=300,
+         label=f"gradient descent, η* = {lr_gd:.4f}")
+
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.4))
+plot_trajectories(valley, {gd.label: gd.path[:60]}, ax=ax1,
+                  title="κ = 100: the first 60 steps of gradient descent at η*")
+ax2.semilogy(gd.losses - valley.min_value, color="C1", label=gd.label)  # C1: the path's color
+ax2.set_xlabel("step $t$")
+ax2.set_ylabel("$f(x_t) - f^*$")
+ax2.set_title("Gradient descent at η*: loss against step")
+fig.tight_layout()
+plt.show()
+dist_gd = valley.distance_to_minimum(gd.path)
+rate_formula = (lam_max - lam_min) / (lam_max + lam_min)
+print(f"eigenvalues {lam_min:g} and {lam_max:g}; GD rate (κ-1)/(κ+1) = {rate_formula:.4f}, "
+      f"measured {measured_rate(dist_gd):.4f}\n"
+      f"distance to the minimum after 300 steps: {dist_gd[-1]:.2e} (start {dist_gd[0]:.2f}, "
+      f"a {dist_gd[0] / dist_gd[-1]:.0f}-fold reduction)")
+
+# %% [markdown]
+# The path bounces between the walls (the steep component flips sign every step, since
+# $1 - \eta^*\lambda_{\max} < 0$) while it creeps along the floor, and after 300 steps the
+# distance to the minimum has shrunk only a few hundredfold (printed above). The
+# measured rate matches lecture 01's formula $(\kappa-1)/(\kappa+1)$: every step removes only 2 %
+# of the error.
+#
+# ## 2. Momentum as an average of gradients
+#
+# Look at the gradient along the two eigenvectors of $A$. Along the steep one, gradient descent
+# overshoots, so the gradient **flips sign** every step; along the flat one it points the same way
+# every step. An average over recent steps would cancel the first and keep the second. The
+# **exponential moving average** (EMA) does this with one number of memory:
+#
+# $$m_t = \beta\, m_{t-1} + (1-\beta)\, g_t
+#       = (1-\beta)\sum_{k=0}^{t-1} \beta^k g_{t-k} \qquad (m_0 = 0).$$
+#
+# The weights $(1-\beta)\beta^k$ decay geometrically and sum to $1 - \beta^t \to 1$. Their mean
+# age is $\beta/(1-\beta)$, and the most recent $1/(1-\beta)$ gradients carry
+# $1 - \beta^{1/(1-\beta)}$ of the weight, which tends to $1 - 1/e \approx 63\,\%$ as $\beta \to 1$
+# (printed below): the EMA is an average
+# over an **effective window of $1/(1-\beta)$ steps** (10 steps for $\beta = 0.9$, 100 for
+# $\beta = 0.99$).
+#
+# **Momentum** (Polyak's *heavy ball*, 1964) steps along the average instead of the gradient:
+# $x_{t+1} = x_t - \alpha\, m_t$.
+
+# %%
+def ema(sequence, beta):
+    """m_t = β m_{t-1} + (1 - β) g_t along the first axis, m_0 = 0."""
+    m = np.zeros_like(sequence[0])
+    out = []
+    for g in sequence:
+        m = beta * m + (1 - beta) * g
+        out.append(m)
+    return np.array(out)
+
+
+betas = [0.5, 0.9, 0.99]
+for beta in betas:
+    window = round(1 / (1 - beta))
+    print(f"β = {beta}: window 1/(1-β) = {window:3d} steps, weight of the last {window:3d} "
+          f"gradients = {1 - beta**window:.3f}, mean age β/(1-β) = {beta / (1 - beta):.0f}")
+
+grads = valley.grad(gd.path[:40]) @ Q  # GD's gradients in the eigenbasis (flat, steep)
+smooth = ema(grads, 0.9)
+
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.2))
+lags = np.arange(300)
+for beta in betas:
+    line, = ax1.plot(lags, (1 - beta) * beta**lags, label=f"β = {beta}")
+    ax1.axvline(1 / (1 - beta), color=line.get_color(), ls=":", lw=1)
+ax1.set_xscale("symlog", linthresh=1)
+ax1.set_xlim(0, 300)
+ax1.set_yscale("log")
+ax1.set_ylim(1e-5, 1)
+ax1.set_xlabel("age $k$ of the gradient (steps ago)")
+ax1.set_ylabel(r"weight $(1-\beta)\beta^k$")
+ax1.set_title("EMA weights; dotted: the window 1/(1 − β)")
+ax1.legend()
+steps = np.arange(1, 41)
+ax2.plot(steps, grads[:, 1] / lam_max, "-", color="C3", lw=0.8, alpha=0.6,
+         label="steep component of $g_t$ (÷ 100)")
+ax2.plot(steps, smooth[:, 1] / lam_max, "-", color="C3", lw=2, label="its EMA, β = 0.9 (÷ 100)")
+ax2.plot(steps, grads[:, 0], "-", color="C0", lw=0.8, alpha=0.6, label="flat component of $g_t$")
+ax2.plot(steps, smooth[:, 0], "-", color="C0", lw=2, label="its EMA, β = 0.9")
+ax2.set_xlabel("step $t$ of gradient descent")
+ax2.set_ylabel("gradient component")
+ax2.set_title("Averaging cancels the zig-zag, keeps the drift")
+ax2.legend(fontsize="x-small")
+fig.tight_layout()
+plt.show()
+t_show = 20
+print(f"at step {t_show}: |EMA / g| = {abs(smooth[t_show, 1] / grads[t_show, 1]):.3f} (steep), "
+      f"{abs(smooth[t_show, 0] / grads[t_show, 0]):.3f} (flat)")
+
+# %% [markdown]
+# At the step printed above, the average keeps only a few percent of the oscillating steep
+# component but (almost) all of the consistent flat one: exactly the filter we want. (Notice
+# also the first steps: starting from $m_0 = 0$, the EMA needs about $1/(1-\beta)$ steps to
+# warm up. Adam corrects this bias in lecture 06.)
+#
+# ## 3. Three ways to write momentum, and when they coincide
+#
+# The literature and the libraries write the same idea in three forms. With $g_t = \nabla
+# f(x_t)$:
+#
+# | form | velocity | position | used by |
+# |---|---|---|---|
+# | **(A) PyTorch** | $v_{t+1} = \beta v_t + g_t$ | $x_{t+1} = x_t - \eta\, v_{t+1}$ | `torch.optim.SGD`, `adamlib.optim.SGD` |
+# | **(B) EMA** | $m_{t+1} = \beta m_t + (1-\beta)\, g_t$ | $x_{t+1} = x_t - \alpha\, m_{t+1}$ | the EMA view; Adam's first moment (lecture 06) |
+# | **(C) Sutskever** | $u_{t+1} = \beta u_t - \epsilon\, g_t$ | $x_{t+1} = x_t + u_{t+1}$ | Sutskever et al. 2013, Keras |
+#
+# Starting from zero velocity, induction gives $m_t = (1-\beta)\, v_t$ and (for a constant step)
+# $u_t = -\epsilon\, v_t$. So all three produce **identical trajectories** when
+#
+# $$\eta = \alpha\,(1-\beta) = \epsilon .$$
+#
+# Note what (A) means: in a direction where the gradient is constant, $v$ grows to
+# $g/(1-\beta)$, so PyTorch's momentum takes steps $1/(1-\beta)$ times larger than plain
+# gradient descent with the same $\eta$ (10× for $\beta = 0.9$). The EMA form keeps the step
+# size of gradient descent, which is why Adam uses it.
+#
+# The forms differ when the learning rate **changes** during the run (a schedule). In (A) the
+# new $\eta_t$ multiplies the whole velocity, past gradients included; in (C) past gradients keep
+# the learning rate they were added with. Let us check both statements numerically.
+
+# %%
+def run_form(form, lr, beta, steps, schedule=None):
+    """Momentum in form "A", "B" or "C" from start; lr is η, α or ε respectively."""
+    x = start.copy()
+    vel = np.zeros(2)
+    path = [x]
+    for t in range(steps):
+        rate = lr if schedule is None else lr * schedule(t)
+        g = valley.grad(x)
+        if form == "A":
+            vel = beta * vel + g
+            x = x - rate * vel
+        elif form == "B":
+            vel = beta * vel + (1 - beta) * g
+            x = x - rate * vel
+        else:
+            vel = beta * vel - rate * g
+            x = x + vel
+        path.append(x)
+    return np.array(path)
+
+
+beta, eta = 0.9, 0.005
+A = run_form("A", eta, beta, 200)
+B = run_form("B", eta / (1 - beta), beta, 200)
+C = run_form("C", eta, beta, 200)
+
+
+def halve_at_50(t):
+    return 1.0 if t < 50 else 0.5
+
+
+A_s = run_form("A", eta, beta, 200, halve_at_50)
+B_s = run_form("B", eta / (1 - beta), beta, 200, halve_at_50)
+C_s = run_form("C", eta, beta, 200, halve_at_50)
+print(f"constant step, 200 steps: max |A - B| = {np.abs(A - B).max():.1e}, "
+      f"max |A - C| = {np.abs(A - C).max():.1e}\n"
+      f"η halved at step 50:      max |A - B| = {np.abs(A_s - B_s).max():.1e}, "
+      f"max |A - C| = {np.abs(A_s - C_s).max():.1e}")
+
+# %% [markdown]
+# With a constant step the three forms agree to rounding error (first line). After the learning
+# rate is halved, (A) and (B) still agree — both multiply the whole velocity by the current
+# rate — but (C) visibly departs from them (second line): its old velocity still carries the old
+# learning rate. Neither is wrong, but a schedule tuned for one form is not the same schedule in
+# another, which matters when porting hyperparameters between frameworks.
+#
+# ## 4. From scratch, and the same as `adamlib.optim.SGD`
+#
+# We write one step in PyTorch's convention (the one the exercises use), and **Nesterov's
+# variant**, which we analyse in section 7. Nesterov evaluates the gradient at a look-ahead
+# point; rewritten in terms of the current iterate (as PyTorch does), it simply steps along
+# $g_t + \beta v_{t+1}$ instead of $v_{t+1}$:
+#
+# $$v_{t+1} = \beta v_t + g_t, \qquad
+#   x_{t+1} = x_t - \eta\,\big(g_t + \beta\, v_{t+1}\big) \quad \text{(Nesterov)} .$$
+
+# %%
+from adamlib.optim import SGD
+
+
+def momentum_step(x, grad, velocity, lr, momentum):
+    """Heavy ball, PyTorch's convention: v ← βv + g; x ← x − ηv. Returns new arrays."""
+    velocity_new = momentum * velocity + grad
+    return x - lr * velocity_new, velocity_new
+
+
+def nesterov_step(x, grad, velocity, lr, momentum):
+    """Nesterov momentum, PyTorch's convention: v ← βv + g; x ← x − η(g + βv)."""
+    velocity_new = momentum * velocity + grad
+    return x - lr * (grad + momentum * velocity_new), velocity_new
+
+
+checked = []
+for nesterov, step in [(False, momentum_step), (True, nesterov_step)]:
+    x, v = start.copy(), np.zeros(2)
+    p = start.copy()
+    opt = SGD([p], lr=0.01, momentum=0.8, nesterov=nesterov)
+    for _ in range(200):
+        x, v = step(x, valley.grad(x), v, lr=0.01, momentum=0.8)
+        opt.step([valley.grad(p)])
+        np.testing.assert_array_equal(x, p)
+    checked.append(f"{step.__name__:>13} == adamlib.optim.SGD(momentum=0.8, "
+                   f"nesterov={nesterov}) for all 200 steps")
+print("\n".join(checked))
+
+# %% [markdown]
+# PyTorch starts the velocity buffer at the first gradient, $v_1 = g_1$; with $v_0 = 0$ our
+# formula gives the same. Now momentum against gradient descent on the valley. We use the
+# learning rate and momentum that section 6 will show to be optimal for this problem (and,
+# for comparison, the common default $\beta = 0.9$ with gradient descent's $\eta^*$):
+
+# %%
+from adamlib.analysis import momentum_rate, optimal_momentum
+
+
+def momentum_rule(lr, beta, step=momentum_step):
+    state = {"v": np.zeros(2)}
+
+    def rule(x, g):
+        x_new, state["v"] = step(x, g, state["v"], lr=lr, momentum=beta)
+        return x_new
+
+    return rule
+
+
+lr_hb, beta_hb, rate_hb = optimal_momentum(lam_min, lam_max)
+runs = [
+    gd,
+    run(valley, momentum_rule(lr_gd, 0.9), start=start, steps=300,
+        label=f"momentum, η = {lr_gd:.4f}, β = 0.9"),
+    run(valley, momentum_rule(lr_hb, beta_hb), start=start, steps=300,
+        label=f"momentum, η = {lr_hb:.4f}, β = {beta_hb:.3f} (optimal)"),
+]
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.4))
+plot_trajectories(valley, {r.label: r.path[:40] for r in runs}, ax=ax1,
+                  title="The first 40 steps")
+for i, r in enumerate(runs):
+    ax2.semilogy(r.losses - valley.min_value, color=f"C{i + 1}", label=r.label)
+ax2.set_xlabel("step $t$")
+ax2.set_ylabel("$f(x_t) - f^*$")
+ax2.set_title("Loss against step, κ = 100")
+ax2.legend()
+fig.tight_layout()
+plt.show()
+lines = []
+for r in runs:
+    dist = valley.distance_to_minimum(r.path)
+    reached = np.flatnonzero(dist < 1e-6 * dist[0])
+    when = f"step {reached[0]}" if reached.size else "not within 300 steps"
+    lines.append(f"{r.label:>44}: measured rate {measured_rate(dist):.4f}; "
+                 f"error below 1e-6 × start at {when}")
+lines.append(f"for comparison, (gradient descent's rate)^10 = {measured_rate(dist_gd) ** 10:.4f}")
+print("\n".join(lines))
+
+# %% [markdown]
+# Momentum does not remove the oscillation across the valley — with the optimal pair it even
+# swings wider at first (the loss rises for a few steps) — but every oscillation now dies out
+# quickly, and the motion along the valley floor accelerates. The printed rates and the step at
+# which each run reaches $10^{-6}$ of its initial error quantify the gain: the default
+# $\beta = 0.9$ already helps, and the optimal pair's rate is close to the tenth power of
+# gradient descent's, i.e. about ten times fewer steps. Where do these numbers come from?
+#
+# ## 5. The quadratic, analysed exactly
+#
+# On $f(x) = \tfrac12 x^\top A x$ the gradient is $Ax$, and in the eigenbasis of $A$ every
+# component evolves on its own, with its eigenvalue $\lambda$ (as in lecture 01). Along one
+# component, $g = \lambda x$ and PyTorch's momentum reads
+# $v_{t+1} = \beta v_t + \lambda x_t$, $x_{t+1} = x_t - \eta v_{t+1}$, that is
+#
+# $$\begin{pmatrix} x_{t+1} \\ v_{t+1}\end{pmatrix} =
+#   \underbrace{\begin{pmatrix} 1 - \eta\lambda & -\eta\beta \\ \lambda & \beta \end{pmatrix}}_{M}
+#   \begin{pmatrix} x_t \\ v_t\end{pmatrix} .$$
+#
+# The error shrinks like $\rho(M)^t$, the largest modulus of the eigenvalues $\sigma$ of $M$.
+# They solve $\det(M - \sigma I) = 0$:
+#
+# $$\sigma^2 - (1 + \beta - \eta\lambda)\,\sigma + \beta = 0 .$$
+#
+# Three facts follow:
+#
+# * **Complex regime.** The product of the two roots is $\beta$. When they are complex
+#   (discriminant $(1+\beta-\eta\lambda)^2 < 4\beta$) they are conjugate, so
+#   $|\sigma|^2 = \beta$: **$|\sigma| = \sqrt\beta$, whatever $\eta$ and $\lambda$.** The
+#   component spirals in at rate $\sqrt\beta$.
+# * **Convergence.** Both roots lie inside the unit circle iff (Jury's test for a quadratic
+#   $\sigma^2 + a_1\sigma + a_0$: $|a_0| < 1$, $1 + a_1 + a_0 > 0$, $1 - a_1 + a_0 > 0$)
+#   $0 \le \beta < 1$ and $\eta\lambda > 0$ and $2 + 2\beta - \eta\lambda > 0$:
+#
+#   $$\text{momentum converges} \iff 0 < \eta\lambda < 2 + 2\beta
+#     \quad \text{for every eigenvalue } \lambda .$$
+#
+#   Momentum tolerates learning rates up to $(1+\beta)$ times larger than gradient descent's
+#   limit $2/\lambda_{\max}$.
+# * **Optimum (Polyak).** To make every component spiral at the smallest possible $\sqrt\beta$, put
+#   both the flattest and the steepest component just inside the complex regime (a double root):
+#   $(1 + \beta - \eta\lambda_{\min})^2 = 4\beta$ and $(1 + \beta - \eta\lambda_{\max})^2 = 4\beta$,
+#   i.e. $\eta\lambda_{\min} = (1-\sqrt\beta)^2$ and $\eta\lambda_{\max} = (1+\sqrt\beta)^2$.
+#   Dividing, $\sqrt\kappa = (1+\sqrt\beta)/(1-\sqrt\beta)$, so
+#
+#   $$\eta^* = \frac{4}{(\sqrt{\lambda_{\max}} + \sqrt{\lambda_{\min}})^2}, \qquad
+#     \beta^* = \left(\frac{\sqrt\kappa - 1}{\sqrt\kappa + 1}\right)^2, \qquad
+#     \rho^* = \sqrt{\beta^*} = \frac{\sqrt\kappa - 1}{\sqrt\kappa + 1} .$$
+#
+# Compare with gradient descent's $(\kappa-1)/(\kappa+1)$: **momentum replaces $\kappa$ by
+# $\sqrt\kappa$**. The number of steps to a given accuracy drops from about $\kappa/2$ to
+# $\sqrt\kappa/2$ per factor $e$ — 10 times fewer for $\kappa = 100$.
+#
+# `adamlib.analysis` implements these formulas (vectorized over $\eta$ and $\beta$). First, the
+# algebra: the closed-form roots against `np.linalg.eigvals` of $M$, and $\sqrt\beta$ in the
+# complex regime.
+
+# %%
+from adamlib.analysis import momentum_iteration_matrix, momentum_roots
+
+lrs_check = np.geomspace(1e-4, 0.05, 50)
+betas_check = np.linspace(0, 0.99, 40)[:, None]
+M = momentum_iteration_matrix(lrs_check, betas_check, lam_max)
+eig_numeric = np.abs(np.linalg.eigvals(M)).max(axis=-1)
+s1, s2 = momentum_roots(lrs_check, betas_check, lam_max)
+eig_closed = np.maximum(np.abs(s1), np.abs(s2))
+print(f"spectral radius of M: closed form vs np.linalg.eigvals, largest difference "
+      f"{np.abs(eig_numeric - eig_closed).max():.1e} over {M.shape[0] * M.shape[1]} (η, β) pairs")
+complex_regime = np.abs(s1.imag) > 0
+sqrt_beta = np.broadcast_to(np.sqrt(betas_check), s1.shape)
+print(f"in the complex regime ({complex_regime.sum()} pairs): "
+      f"max | |σ| - √β | = {np.abs(np.abs(s1) - sqrt_beta)[complex_regime].max():.1e}")
+
+# %% [markdown]
+# Now the real test: rates **measured** from runs against the formula. For each $\beta$ we run
+# momentum on the valley for a grid of 40 learning rates at once (a from-scratch loop over a
+# stack of iterates) and fit the slope of $\log\|x_t - x^*\|$, as in lecture 01.
+
+# %%
+def momentum_distances(objective, lrs, betas, steps, nesterov=False, x0=None):
+    """Distances to the minimum, shape (steps + 1, k), for k runs with lrs[i], betas[i]."""
+    lrs = np.asarray(lrs, dtype=float)[:, None]
+    betas = np.broadcast_to(np.asarray(betas, dtype=float), lrs.shape[:1])[:, None]
+    x = np.tile(objective.start if x0 is None else x0, (len(lrs), 1))
+    v = np.zeros_like(x)
+    step = nesterov_step if nesterov else momentum_step
+    dist = [objective.distance_to_minimum(x)]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(steps):
+            x, v = step(x, objective.grad(x), v, lr=lrs, momentum=betas)
+            dist.append(objective.distance_to_minimum(x))
+    return np.array(dist)
+
+
+def measured_rates(dist):
+    return np.array([measured_rate(dist[:, i]) for i in range(dist.shape[1])])
+
+
+eigs = [lam_min, lam_max]
+lrs = np.geomspace(1e-3, 0.06, 40)
+fig, ax = plt.subplots()
+worst = 0.0
+for k, beta in enumerate([0.0, 0.5, 0.8, 0.95]):
+    formula = momentum_rate(lrs, beta, eigs)
+    measured = measured_rates(momentum_distances(valley, lrs, beta, 600, x0=start))
+    ok = formula < 1
+    worst = max(worst, np.abs(measured[ok] - formula[ok]).max())
+    ax.plot(lrs, formula, "-", color=f"C{k}", label=f"formula, β = {beta}")
+    ax.plot(lrs, measured, "o", color=f"C{k}", ms=3, label=f"measured, β = {beta}")
+    ax.axvline((2 + 2 * beta) / lam_max, color=f"C{k}", ls=":", lw=1)
+    if (1 - np.sqrt(beta)) ** 2 / lam_min < (2 + 2 * beta) / lam_max:  # a √β stretch exists
+        ax.axhline(np.sqrt(beta), color=f"C{k}", ls="--", lw=0.8)
+ax.axhline(1, color="gray", lw=0.8)
+ax.set_xscale("log")
+ax.set_ylim(0.85, 1.05)
+ax.set_xlabel(r"learning rate $\eta$")
+ax.set_ylabel(r"rate $\rho$ (error factor per step)")
+ax.set_title("Momentum on the κ = 100 valley: measured rates vs formula\n"
+             r"dashed: $\sqrt{\beta}$; dotted: the edge $\eta\lambda_{\max} = 2 + 2\beta$")
+ax.legend(ncol=2, fontsize="x-small")
+plt.show()
+print(f"largest |measured - formula| over the converging runs: {worst:.1e}")
+
+# %% [markdown]
+# The measured points lie on the curves (largest difference printed above). Read the curves
+# from left to right:
+#
+# * For small $\eta$ the flat component limits the rate, which falls as $\eta$ grows.
+# * For $\beta = 0.8$ and $0.95$ there is then a **flat stretch at exactly $\sqrt\beta$** (the
+#   dashed lines): both components are in the complex regime, and changing $\eta$ changes
+#   nothing. It starts where the flat component turns complex,
+#   $\eta\lambda_{\min} = (1-\sqrt\beta)^2$.
+# * For $\beta = 0.5$ the flat component is still real when the steep one reaches the edge, so
+#   there is no stretch: the curve is a V like gradient descent's ($\beta = 0$), only lower and
+#   wider.
+# * Every rate crosses 1 at the dotted edge $\eta = (2 + 2\beta)/\lambda_{\max}$, which moves
+#   right as $\beta$ grows.
+#
+# And the optimum, for several condition numbers — formula against measurement, momentum
+# against gradient descent:
+
+# %%
+from adamlib.analysis import optimal_gd
+
+table = ["    κ | GD rate (κ-1)/(κ+1) | momentum rate formula | measured (rel. diff.) | "
+         "steps to 1e-6: GD | momentum | ratio"]
+for kappa in [10, 100, 1000]:
+    q = quadratic(condition_number=kappa)
+    lr_g, rate_g = optimal_gd(1.0, kappa)
+    lr_m, beta_m, rate_m = optimal_momentum(1.0, kappa)
+    d_gd = momentum_distances(q, [lr_g], 0.0, int(20 * kappa))[:, 0]
+    d_hb = momentum_distances(q, [lr_m], beta_m, int(100 * np.sqrt(kappa)))[:, 0]
+    n_gd = int(np.argmax(d_gd < 1e-6 * d_gd[0]))
+    n_hb = int(np.argmax(d_hb < 1e-6 * d_hb[0]))
+    m_hb = measured_rate(d_hb)
+    table.append(f" {kappa:4d} | {rate_g:.4f}              | {rate_m:.4f}                | "
+                 f"{m_hb:.4f} ({m_hb / rate_m - 1:+.2%})     | {n_gd:17d} | {n_hb:8d} | "
+                 f"{n_gd / n_hb:5.1f}")
+print("\n".join(table))
+
+# %% [markdown]
+# The measured rates agree with $(\sqrt\kappa-1)/(\sqrt\kappa+1)$ to a fraction of a percent
+# (relative differences printed). They sit slightly *above* the formula for a reason: at the
+# optimum the two roots coincide (a double root), so the error decays like $t\rho^t$ rather
+# than $\rho^t$, and the factor $t$ tilts the fitted slope. The step counts show the square
+# root at work: as $\kappa$ grows tenfold, gradient descent needs about ten times more steps,
+# momentum about three times more ($\sqrt{10}$), and the advantage (last column) grows like
+# $\sqrt\kappa$.
+#
+# ## 6. A map of the rate over $(\eta, \beta)$
+#
+# Since `momentum_rate` broadcasts, a whole map is one call: a row of learning rates against a
+# column of momenta. Rates close to 1 are hard to tell apart by eye, so the color shows what a
+# rate *costs*: the number of steps needed to reduce the error tenfold,
+# $\ln 10 / (-\ln\rho)$, on a log scale. Gray means divergence ($\rho \ge 1$). The left map is
+# the heavy ball; the right one, Nesterov's variant (section 7), computed the same way.
+
+# %%
+import matplotlib as mpl
+
+lr_grid = np.geomspace(1e-4, 0.1, 300)
+beta_grid = np.linspace(0, 0.995, 300)[:, None]
+maps = {nesterov: momentum_rate(lr_grid, beta_grid, eigs, nesterov=nesterov)
+        for nesterov in (False, True)}
+best = {}
+for nesterov, R in maps.items():
+    i, j = np.unravel_index(np.argmin(R), R.shape)
+    best[nesterov] = (lr_grid[j], beta_grid[i, 0], R[i, j])
+
+fig, axes = plt.subplots(1, 2, figsize=(13, 4.8), sharey=True)
+norm = mpl.colors.LogNorm(vmin=10, vmax=1e4)
+for ax, (nesterov, R) in zip(axes, maps.items(), strict=True):
+    with np.errstate(divide="ignore"):
+        steps_per_digit = np.log(10) / -np.log(np.where(R < 1, R, np.nan))
+    ax.set_facecolor("0.75")
+    mesh = ax.pcolormesh(lr_grid, beta_grid[:, 0], steps_per_digit, norm=norm,
+                         cmap="viridis_r", shading="auto")
+    cs = ax.contour(lr_grid, beta_grid[:, 0], steps_per_digit, levels=[15, 30, 100, 300, 1000],
+                    colors="k", linewidths=0.6)
+    ax.clabel(cs, fmt="%d", fontsize="x-small")
+    edge = (2 + 2 * beta_grid[:, 0]) / lam_max
+    if nesterov:
+        edge = edge / (1 + 2 * beta_grid[:, 0])
+    ax.plot(edge, beta_grid[:, 0], "w--", lw=1.5, label="edge of convergence")
+    ax.plot(*best[nesterov][:2], "*", color="gold", mec="k", ms=15,
+            label=f"best on the grid: ρ = {best[nesterov][2]:.3f}")
+    ax.set_xscale("log")
+    ax.set_xlabel(r"learning rate $\eta$")
+    ax.set_title(("Nesterov" if nesterov else "Heavy ball") + " on the κ = 100 valley")
+    ax.legend(loc="lower left", fontsize="x-small")
+axes[0].set_ylabel(r"momentum $\beta$")
+fig.colorbar(mesh, ax=axes, label="steps per tenfold error reduction (gray: diverges)")
+plt.show()
+rate_gd = optimal_gd(lam_min, lam_max)[1]
+print(f"heavy ball: Polyak's optimum η* = {lr_hb:.4f}, β* = {beta_hb:.4f}, ρ* = {rate_hb:.4f}; "
+      f"best on the grid η = {best[False][0]:.4f}, β = {best[False][1]:.4f}, "
+      f"ρ = {best[False][2]:.4f}\n"
+      f"Nesterov: best on the grid η = {best[True][0]:.4f}, β = {best[True][1]:.4f}, "
+      f"ρ = {best[True][2]:.4f}\n"
+      f"steps per tenfold reduction: GD at η* {np.log(10) / -np.log(rate_gd):.0f}, "
+      f"heavy ball at its optimum {np.log(10) / -np.log(rate_hb):.1f}")
+
+# %% [markdown]
+# Read the left map from the bottom: the row $\beta = 0$ is gradient descent, which needs over
+# a hundred steps per digit even at its best $\eta$ (printed). Moving up, the fast region grows
+# and moves to larger $\eta$ until a **narrow tip** at Polyak's optimum (the star: the grid
+# search lands next to the formula's values, printed above), with about a tenth of the steps. The
+# tip borders the edge of divergence, and the best rates need $\eta$ and $\beta$ tuned together.
+# In practice $\beta = 0.9$ with a tuned $\eta$ sits in the broad, good middle of the map.
+#
+# Let us confirm a few points of both maps with runs:
+
+# %%
+probe = [(0.002, 0.95), (0.01, 0.5), (0.02, 0.8), (lr_hb, beta_hb)]
+table = ["   η      β      | heavy ball: formula  measured | Nesterov: formula  measured"]
+for lr, beta in probe:
+    row = []
+    for nesterov in (False, True):
+        f = momentum_rate(lr, beta, eigs, nesterov=nesterov)
+        m = measured_rate(momentum_distances(valley, [lr], beta, 1500, nesterov, x0=start)[:, 0])
+        row.append(f"{f:.4f}   {m:.4f}")
+    table.append(f" {lr:.4f}  {beta:.4f} |  {row[0]}              |  {row[1]}")
+print("\n".join(table))
+
+# %% [markdown]
+# Formula and measurement agree for both methods, also where they predict divergence: the last
+# two probes lie beyond Nesterov's edge, and the runs blow up at the predicted rate (above 1).
+#
+# ## 7. Nesterov's variant
+#
+# Nesterov (1983) evaluates the gradient not at $x_t$ but where the momentum is about to carry
+# us, $x_t - \eta\beta v_t$: a **look-ahead** that lets the method brake before it overshoots.
+# PyTorch rewrites it in terms of the current iterate as the `nesterov_step` of section 4. On
+# one eigencomponent,
+#
+# $$M_{\text{Nesterov}} = \begin{pmatrix} 1 - \eta\lambda(1+\beta) & -\eta\beta^2 \\
+#   \lambda & \beta \end{pmatrix}, \qquad
+#   \sigma^2 - (1+\beta)(1-\eta\lambda)\,\sigma + \beta(1-\eta\lambda) = 0 .$$
+#
+# Now the product of the roots is $\beta(1 - \eta\lambda)$: in the complex regime
+# $|\sigma| = \sqrt{\beta(1-\eta\lambda)} < \sqrt\beta$, so **steep components are damped more**
+# — that is the braking. The price is a narrower range of learning rates: Jury's test gives
+# $0 < \eta\lambda < (2+2\beta)/(1+2\beta)$ (the right map's edge). On a quadratic, the best
+# Nesterov rate on the grid (printed above) is worse than Polyak's tuned heavy ball.
+#
+# So why is Nesterov's method famous? Because its guarantee holds for **every** smooth, strongly
+# convex function, not only quadratics: with $\eta = 1/L$ and
+# $\beta = (\sqrt\kappa - 1)/(\sqrt\kappa + 1)$ it converges at an accelerated rate
+# $\approx 1 - 1/\sqrt\kappa$. The heavy ball has no such guarantee. Lessard, Recht and Packard
+# (2016) found a one-dimensional example: a convex function whose curvature is 1 or 25 in
+# different pieces (so $\lambda_{\min} = 1$, $\lambda_{\max} = 25$, $\kappa = 25$),
+#
+# $$f(x) = \begin{cases} \tfrac{25}{2}x^2 & x < 1 \\ \tfrac12 x^2 + 24x - 12 & 1 \le x < 2 \\
+#   \tfrac{25}{2}x^2 - 24x + 36 & x \ge 2 \end{cases}$$
+#
+# on which the heavy ball with Polyak's optimal parameters for $\kappa = 25$ **never converges**.
+
+# %%
+def lessard_gradient(x):
+    return np.where(x < 1, 25 * x, np.where(x < 2, x + 24, 25 * x - 24))
+
+
+def run_1d(step, lr, beta, x0=3.3, steps=120):
+    x, v = np.array([x0]), np.zeros(1)
+    xs = [x[0]]
+    for _ in range(steps):
+        x, v = step(x, lessard_gradient(x), v, lr=lr, momentum=beta)
+        xs.append(x[0])
+    return np.array(xs)
+
+
+lr_p, beta_p, _ = optimal_momentum(1.0, 25.0)
+lr_n, beta_n = 1 / 25, (5 - 1) / (5 + 1)
+trajectories = {
+    f"heavy ball, Polyak's η = {lr_p:.3f}, β = {beta_p:.3f}": run_1d(momentum_step, lr_p, beta_p),
+    f"Nesterov, η = 1/L = {lr_n:.3f}, β = {beta_n:.3f}": run_1d(nesterov_step, lr_n, beta_n),
+    "heavy ball with Nesterov's η, β": run_1d(momentum_step, lr_n, beta_n),
+}
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.2))
+for label, xs in trajectories.items():
+    ax1.plot(xs[:25], ".-", label=label)
+    ax2.plot(np.abs(xs) + 1e-300, label=label)
+ax1.set_xlabel("step $t$")
+ax1.set_ylabel("$x_t$")
+ax1.set_title("Lessard et al.'s function: the first 25 steps")
+ax1.legend(fontsize="x-small")
+ax2.set_yscale("log")
+ax2.set_ylim(1e-16, 10)
+ax2.set_xlabel("step $t$")
+ax2.set_ylabel(r"$|x_t - x^*|$")
+ax2.set_title("Distance to the minimum $x^* = 0$")
+ax2.legend(fontsize="x-small")
+fig.tight_layout()
+plt.show()
+cycle = trajectories[next(iter(trajectories))][-3:]
+print(f"heavy ball (Polyak) after 120 steps cycles through {np.round(cycle, 4)}\n"
+      + "\n".join(f"{label}: |x_120| = {abs(xs[-1]):.1e}"
+                  for label, xs in list(trajectories.items())[1:]))
+
+# %% [markdown]
+# The heavy ball tuned for the quadratic case is trapped in a cycle of period 3 (printed above)
+# forever, although the function is convex with curvature between 1 and 25. Nesterov with its
+# standard parameters converges (it even lands on $x^* = 0$ exactly, because $\eta\lambda = 1$
+# in the piece containing the minimum). So does the heavy ball with these gentler parameters: the
+# culprit is the aggressive tuning that is optimal only for quadratics. In deep learning both
+# variants are used with $\beta \approx 0.9$ and a tuned $\eta$, and the difference between them
+# is usually small.
+#
+# ## Summary
+#
+# * Momentum averages gradients with an EMA whose effective window is $1/(1-\beta)$ steps; the
+#   average cancels the zig-zag across a valley and keeps the drift along it.
+# * Three conventions — PyTorch's $v \leftarrow \beta v + g$, $x \leftarrow x - \eta v$; the EMA
+#   form with $(1-\beta)$; Sutskever's $v \leftarrow \beta v - \eta g$, $x \leftarrow x + v$ —
+#   give identical trajectories with $\eta = \alpha(1-\beta) = \epsilon$ and a constant step;
+#   they differ once the learning rate changes.
+# * On a quadratic, each eigencomponent follows a 2×2 linear recursion. It converges iff
+#   $0 < \eta\lambda < 2 + 2\beta$; in the complex regime the rate is exactly $\sqrt\beta$;
+#   Polyak's $\eta^* = 4/(\sqrt{\lambda_{\max}}+\sqrt{\lambda_{\min}})^2$,
+#   $\beta^* = \big(\tfrac{\sqrt\kappa-1}{\sqrt\kappa+1}\big)^2$ give the rate
+#   $\tfrac{\sqrt\kappa-1}{\sqrt\kappa+1}$ — all measured above. Momentum turns $\kappa$ into
+#   $\sqrt\kappa$.
+# * Nesterov's look-ahead damps the steep components and carries a guarantee beyond quadratics,
+#   where the aggressively tuned heavy ball can cycle forever.
+# * `adamlib.optim.SGD(lr, momentum, dampening, nesterov)` is the package version (PyTorch's
+#   convention); `adamlib.analysis` holds the rate formulas.
+#
+# Momentum uses one learning rate for all directions. Lecture 04 gives every coordinate its own:
+# [04 — Adagrad](04_adagrad.ipynb).
+#
+# **Now try** [exercises/03_momentum.ipynb](../exercises/03_momentum.ipynb).
