@@ -15,13 +15,18 @@ import pytest
 import adamlib.optim as optim
 from adamlib.optim import SGD, Adagrad, Adam, RMSprop
 
-NAMES = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW"]
+NAMES = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "NAdam", "Adamax", "Adadelta", "RAdam"]
+ADAMS = ["Adam", "AdamW", "NAdam", "Adamax", "RAdam"]
 FULL_OPTIONS: dict[str, dict[str, Any]] = {
     "SGD": {"lr": 0.1, "momentum": 0.9, "nesterov": True, "weight_decay": 0.01},
     "Adagrad": {"lr": 0.1, "lr_decay": 0.01, "weight_decay": 0.01},
     "RMSprop": {"lr": 0.01, "momentum": 0.9, "centered": True, "weight_decay": 0.01},
     "Adam": {"lr": 0.01, "amsgrad": True, "weight_decay": 0.01},
     "AdamW": {"lr": 0.01, "amsgrad": True},
+    "NAdam": {"lr": 0.01, "weight_decay": 0.01},
+    "Adamax": {"lr": 0.01, "weight_decay": 0.01},
+    "Adadelta": {"lr": 0.5, "weight_decay": 0.01},
+    "RAdam": {"lr": 0.01, "weight_decay": 0.01, "decoupled_weight_decay": True},
 }
 NAN, INF = math.nan, math.inf
 
@@ -65,14 +70,14 @@ HYPER_CASES = [
     *[(n, {"maximize": "yes"}, TypeError, "maximize must be True or False") for n in NAMES],
     *[
         (n, {"betas": b}, ValueError, f"Invalid beta parameter at index {i}")
-        for n in ["Adam", "AdamW"]
+        for n in ADAMS
         for b, i in [((1.0, 0.999), 0), ((-0.1, 0.999), 0), ((0.9, 1.0), 1), ((0.9, NAN), 1)]
     ],
-    *[(n, {"betas": 0.9}, TypeError, "betas must be a pair") for n in ["Adam", "AdamW"]],
+    *[(n, {"betas": 0.9}, TypeError, "betas must be a pair") for n in ADAMS],
     *[(n, {"betas": (0.9, 0.99, 0.9)}, TypeError, "betas must be a pair") for n in ["Adam"]],
     *[
         (n, {"eps": -1e-8}, ValueError, "Invalid epsilon value: -1e-08")
-        for n in ["Adagrad", "RMSprop", "Adam", "AdamW"]
+        for n in ["Adagrad", "RMSprop", "Adam", "AdamW", "NAdam", "Adamax", "Adadelta", "RAdam"]
     ],
     *[(n, {"momentum": -0.5}, ValueError, "Invalid momentum value: -0.5") for n in ["SGD"]],
     *[(n, {"momentum": -0.5}, ValueError, "Invalid momentum value: -0.5") for n in ["RMSprop"]],
@@ -91,6 +96,12 @@ HYPER_CASES = [
         "Nesterov momentum requires a momentum and zero dampening",
     ),
     ("SGD", {"dampening": NAN}, ValueError, "Invalid dampening value"),
+    ("NAdam", {"momentum_decay": -1e-3}, ValueError, "Invalid momentum_decay value: -0.001"),
+    ("NAdam", {"decoupled_weight_decay": "no"}, TypeError, "decoupled_weight_decay must be"),
+    ("RAdam", {"decoupled_weight_decay": 0}, TypeError, "decoupled_weight_decay must be"),
+    ("Adadelta", {"rho": -0.1}, ValueError, "Invalid rho value: -0.1"),
+    ("Adadelta", {"rho": 1.1}, ValueError, "Invalid rho value: 1.1"),
+    ("Adadelta", {"rho": NAN}, ValueError, "Invalid rho value: nan"),
 ]
 
 
@@ -138,6 +149,8 @@ def test_valid_edge_hyperparameters_are_accepted() -> None:
     Adam([np.zeros(1)], lr=0.0, betas=(0.0, 0.0), eps=0.0)
     RMSprop([np.zeros(1)], alpha=0.0)
     RMSprop([np.zeros(1)], alpha=1.0)
+    optim.Adadelta([np.zeros(1)], rho=0.0)
+    optim.Adadelta([np.zeros(1)], rho=1.0)
     SGD([np.zeros(1)], lr=np.float32(0.1), momentum=np.float64(0.9), nesterov=np.bool_(True))
 
 
@@ -294,14 +307,14 @@ def corrupt(sd: dict, how: str) -> dict:
         del sd["state"][2]
         sd["param_groups"][0]["params"] = [0, 1]
     elif how == "shape":
-        key = next(k for k in sd["state"][1] if k != "step")
+        key = next(k for k, v in sd["state"][1].items() if isinstance(v, np.ndarray))
         sd["state"][1][key] = np.zeros(5)
     elif how == "dtype":
-        key = next(k for k in sd["state"][1] if k != "step")
+        key = next(k for k, v in sd["state"][1].items() if isinstance(v, np.ndarray))
         sd["state"][1][key] = sd["state"][1][key].astype(np.float32)
     elif how == "missing array":
         for st in sd["state"].values():
-            key = next(k for k in st if k != "step")
+            key = next(k for k, v in st.items() if isinstance(v, np.ndarray))
             del st[key]
     elif how == "unknown array":
         for st in sd["state"].values():
@@ -351,6 +364,18 @@ def test_load_state_dict_for_other_params_raises_and_changes_nothing(name: str, 
     with pytest.raises(ValueError):
         opt.load_state_dict(sd)
     assert fingerprint(opt) == before
+
+
+def test_load_state_dict_with_a_bad_mu_product_raises_and_changes_nothing() -> None:
+    opt = stepped("NAdam")
+    for bad in [np.nan, "x", None]:
+        sd = opt.state_dict()
+        for st in sd["state"].values():
+            st["mu_product"] = bad
+        before = fingerprint(opt)
+        with pytest.raises(ValueError, match="mu_product must be a finite number"):
+            opt.load_state_dict(sd)
+        assert fingerprint(opt) == before
 
 
 def test_load_state_dict_from_another_optimizer_kind_names_both() -> None:

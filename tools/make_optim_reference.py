@@ -119,6 +119,40 @@ CASES: dict[str, list[dict[str, Any]]] = {
             "maximize": True,
         },
     ],
+    "NAdam": [
+        {},
+        {"lr": 0.01, "betas": (0.8, 0.99)},
+        {"lr": 0.01, "momentum_decay": 0.05},
+        {"lr": 0.01, "weight_decay": 0.1},
+        {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True},
+        {"lr": 0.01, "eps": 1e-3},
+        {"lr": 0.01, "maximize": True},
+    ],
+    "Adamax": [
+        {},
+        {"lr": 0.01, "betas": (0.8, 0.99)},
+        {"lr": 0.01, "betas": (0.3, 0.5)},
+        {"lr": 0.01, "weight_decay": 0.1},
+        {"lr": 0.01, "eps": 1e-3},
+        {"lr": 0.01, "maximize": True},
+    ],
+    "Adadelta": [
+        {},
+        {"lr": 0.1, "rho": 0.5},
+        {"lr": 0.1, "rho": 0.99},
+        {"lr": 0.1, "eps": 1e-3},
+        {"lr": 0.1, "weight_decay": 0.1},
+        {"lr": 0.1, "maximize": True},
+    ],
+    "RAdam": [
+        {},
+        {"lr": 0.01, "betas": (0.8, 0.99)},
+        {"lr": 0.01, "betas": (0.9, 0.9)},
+        {"lr": 0.01, "weight_decay": 0.1},
+        {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True},
+        {"lr": 0.01, "eps": 1e-3},
+        {"lr": 0.01, "maximize": True},
+    ],
 }
 
 
@@ -211,6 +245,8 @@ def run_torch(
         out[f"state.{key}"] = np.concatenate(
             [opt.state[p][key].numpy().reshape(-1) for p in params]
         )
+        if opt.state[params[0]][key].ndim == 0:  # a scalar (NAdam's mu_product): keep one
+            out[f"state.{key}"] = out[f"state.{key}"][:1]
     return out
 
 

@@ -15,7 +15,13 @@ class          module                                derived in
 ``RMSprop``    :mod:`adamlib.optim.rmsprop`          05_rmsprop
 ``Adam``       :mod:`adamlib.optim.adam`             06_adam
 ``AdamW``      :mod:`adamlib.optim.adam`             06_adam, 08_beyond_adam
+``NAdam``      :mod:`adamlib.optim.nadam`            08_beyond_adam
+``Adamax``     :mod:`adamlib.optim.adamax`           08_beyond_adam
+``Adadelta``   :mod:`adamlib.optim.adadelta`         08_beyond_adam
+``RAdam``      :mod:`adamlib.optim.radam`            08_beyond_adam
 =============  ====================================  =========================================
+
+AMSGrad is ``Adam(amsgrad=True)``. Learning-rate schedules: :mod:`adamlib.schedules`.
 
 The update of each is written with the pieces in :mod:`adamlib.optim.parts` (an EMA of the
 gradient, an EMA of its square, bias correction, a scaled step); :mod:`adamlib.optim.base`
@@ -23,10 +29,25 @@ holds what they share: input checks before any write, state arrays, chunked in-p
 without per-step allocation, ``state_dict`` / ``load_state_dict`` / ``save`` / ``load``.
 """
 
+from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
+from .adamax import Adamax
 from .base import Optimizer
+from .nadam import NAdam
+from .radam import RAdam
 from .rmsprop import RMSprop
 from .sgd import SGD
 
-__all__ = ["Optimizer", "SGD", "Adagrad", "RMSprop", "Adam", "AdamW"]
+__all__ = [
+    "Optimizer",
+    "SGD",
+    "Adagrad",
+    "RMSprop",
+    "Adam",
+    "AdamW",
+    "NAdam",
+    "Adamax",
+    "Adadelta",
+    "RAdam",
+]

@@ -237,13 +237,15 @@ class Optimizer:
     _n_work = 3
     #: every state array name the optimizer may use (for load_state_dict validation)
     _state_keys: tuple[str, ...] = ()
+    #: per-param scalar state (torch keeps e.g. NAdam's ``mu_product``) and its initial value
+    _scalar_state: dict[str, float] = {}
 
     def __init__(self, params: Any, defaults: dict[str, Any]) -> None:
         self._check_hyperparameters(defaults)
         plist = _param_list(params)
         self.defaults = dict(defaults)
         self.param_groups: list[dict[str, Any]] = [{"params": plist, **defaults}]
-        self.state: list[dict[str, Any]] = [{"step": 0} for _ in plist]
+        self.state: list[dict[str, Any]] = [{"step": 0, **self._scalar_state} for _ in plist]
         by_dtype: dict[np.dtype, list[int]] = {}
         for i, p in enumerate(plist):
             by_dtype.setdefault(p.dtype, []).append(i)
@@ -337,8 +339,14 @@ class Optimizer:
                     self._update(pb, gb, st, work, s, fresh)
                     for view, sl in zip(chunk.param_views, chunk.buffer_slices, strict=True):
                         np.copyto(view, pb[sl])
+        updates = self._scalar_updates(group, step)
         for st in self.state:
             st["step"] = step
+            st.update(updates)
+
+    def _scalar_updates(self, group: Mapping[str, Any], step: int) -> dict[str, float]:
+        """New values of the scalar state after ``step`` (see ``_scalar_state``)."""
+        return {}
 
     # -- checks --------------------------------------------------------------------------------
     def _check_gradients(self, grads: Any) -> list[np.ndarray]:
@@ -485,6 +493,7 @@ class Optimizer:
         if not isinstance(states, Mapping) or sorted(states) != list(range(n)):
             raise ValueError(f"state_dict['state'] must have entries for params 0..{n - 1}")
         steps = set()
+        scalars: dict[str, set[float]] = {}
         names: set[str] | None = None
         for i in range(n):
             entry = states[i]
@@ -500,7 +509,14 @@ class Optimizer:
             if step < 0:
                 raise ValueError(f"state of param {i}: step must be >= 0, got {step}")
             steps.add(int(step))
-            keys = set(entry) - {"step"}
+            for key in self._scalar_state:
+                value = entry.get(key)
+                if isinstance(value, np.ndarray) and value.ndim == 0:
+                    value = value.item()
+                if not isinstance(value, numbers.Real) or not math.isfinite(value):
+                    raise ValueError(f"state of param {i}: {key} must be a finite number")
+                scalars.setdefault(key, set()).add(float(value))
+            keys = set(entry) - {"step"} - set(self._scalar_state)
             unknown = keys - set(self._state_keys)
             if unknown:
                 raise ValueError(f"state of param {i} has unknown entries {sorted(unknown)}")
@@ -524,6 +540,9 @@ class Optimizer:
         if len(steps) != 1:
             raise ValueError(f"the params' states have different step counts {sorted(steps)}")
         (step,) = steps
+        for key, values in scalars.items():
+            if len(values) != 1:
+                raise ValueError(f"the params' states have different values of {key}")
         names = names or set()
         required = {k for k, fill in self._buffers(saved_group).items() if fill is not None}
         if step > 0 and not required <= names:
@@ -536,6 +555,8 @@ class Optimizer:
         self._allocate({k: None for k in names})
         for i in range(n):
             self.state[i]["step"] = step
+            for key, values in scalars.items():
+                self.state[i][key] = next(iter(values))
             for key in names:
                 np.copyto(self.state[i][key], states[i][key])
 
@@ -575,7 +596,8 @@ class Optimizer:
             if parts[0] == "group" and len(parts) == 2:
                 group[parts[1]] = tuple(arr.tolist()) if arr.ndim == 1 else arr.item()
             elif parts[0] == "state" and len(parts) == 3:
-                value: Any = arr.item() if parts[2] == "step" else arr
+                scalar = parts[2] == "step" or parts[2] in self._scalar_state
+                value: Any = arr.item() if scalar else arr
                 state.setdefault(int(parts[1]), {})[parts[2]] = value
             elif key != "optimizer":
                 raise ValueError(f"{path}: unexpected entry {key!r}")

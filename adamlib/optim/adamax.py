@@ -1,0 +1,114 @@
+"""Adamax: Adam with the infinity norm in place of the root mean square (torch.optim.Adamax)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+
+from .base import Optimizer, check_betas, check_bool, check_lr, check_nonnegative
+from .parts import add_scaled_ratio_, as_dtype, bias_correction, effective_gradient, ema_
+
+__all__ = ["Adamax"]
+
+
+class Adamax(Optimizer):
+    r"""Adamax: divide the first moment by an exponentially weighted infinity norm.
+
+    .. math::
+
+        &\textbf{input: } \eta \text{ (lr)},\ \beta_1, \beta_2 \text{ (betas)},\ \theta_0,\
+        \epsilon,\ \lambda \text{ (weight decay)},\ \textit{maximize} \\
+        &\textbf{initialize: } m_0 \leftarrow 0,\ u_0 \leftarrow 0 \\
+        &\textbf{for } t = 1, 2, \ldots: \\
+        &\quad g_t \leftarrow \pm\nabla f_t(\theta_{t-1}) \\
+        &\quad \textbf{if } \lambda \ne 0:\ g_t \leftarrow g_t + \lambda\theta_{t-1} \\
+        &\quad m_t \leftarrow \beta_1 m_{t-1} + (1 - \beta_1) g_t \\
+        &\quad u_t \leftarrow \max(\beta_2 u_{t-1},\ |g_t| + \epsilon) \\
+        &\quad \theta_t \leftarrow \theta_{t-1} - \frac{\eta}{1 - \beta_1^t}\,\frac{m_t}{u_t}
+
+    Derived in lectures/08_beyond_adam.ipynb (the :math:`p \to \infty` limit of Adam's
+    :math:`v_t^{1/p}`; Kingma & Ba, section 7.1).
+
+    Parameters
+    ----------
+    params : numpy.ndarray or list of numpy.ndarray
+        Floating-point arrays, updated in place by :meth:`step`.
+    lr : float, default 2e-3
+        Learning rate :math:`\eta`.
+    betas : tuple of float, default (0.9, 0.999)
+        :math:`(\beta_1, \beta_2)`, each in [0, 1).
+    eps : float, default 1e-8
+        :math:`\epsilon`, added to :math:`|g_t|` inside the maximum.
+    weight_decay : float, default 0
+        L2 penalty :math:`\lambda`, added to the gradient.
+    maximize : bool, default False
+        Maximize the objective.
+
+    Notes
+    -----
+    - The paper has no :math:`\epsilon`: :math:`u_t = \max(\beta_2 u_{t-1}, |g_t|)`, which
+      divides by zero while a coordinate's gradients have all been zero. PyTorch adds
+      :math:`\epsilon` to :math:`|g_t|` *inside* the maximum; Keras adds it to :math:`u_t`
+      in the denominator (``epsilon=1e-7``).
+    - :math:`u_t` needs no bias correction (the maximum is not biased towards zero).
+    - ``state[i]`` holds ``"step"``, ``"exp_avg"`` (:math:`m`) and ``"exp_inf"``
+      (:math:`u`).
+    """
+
+    _state_keys = ("exp_avg", "exp_inf")
+
+    def __init__(
+        self,
+        params: Any,
+        lr: float = 2e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        defaults = {
+            "lr": lr,
+            "betas": betas,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "maximize": maximize,
+        }
+        super().__init__(params, defaults)
+
+    @classmethod
+    def _check_hyperparameters(cls, group: Mapping[str, Any]) -> None:
+        check_lr(group["lr"])
+        check_nonnegative("eps", group["eps"], "epsilon")
+        check_betas(group["betas"])
+        check_nonnegative("weight_decay", group["weight_decay"])
+        check_bool("maximize", group["maximize"])
+
+    def _buffers(self, group: Mapping[str, Any]) -> dict[str, float | None]:
+        return {"exp_avg": 0.0, "exp_inf": 0.0}
+
+    def _scalars(self, group: Mapping[str, Any], step: int, dtype: np.dtype) -> SimpleNamespace:
+        lr = float(group["lr"])
+        beta1, beta2 = (float(b) for b in group["betas"])
+        return SimpleNamespace(
+            one_minus_beta1=as_dtype(1 - beta1, dtype),
+            beta2=as_dtype(beta2, dtype),
+            eps=as_dtype(float(group["eps"]), dtype),
+            neg_clr=as_dtype(-(lr / bias_correction(beta1, step)), dtype),
+            weight_decay=as_dtype(float(group["weight_decay"]), dtype),
+            maximize=bool(group["maximize"]),
+        )
+
+    def _update(self, p, g, state, work, s, fresh) -> None:  # noqa: ANN001 - see base class
+        g = effective_gradient(g, p, s.weight_decay, s.maximize, out=work[0])
+        m, u = state["exp_avg"], state["exp_inf"]
+        ema_(m, g, s.one_minus_beta1, tmp=work[1])
+        # torch: torch.maximum(exp_inf.mul_(beta2), grad.abs().add_(eps), out=exp_inf)
+        u *= s.beta2
+        np.abs(g, out=work[1])
+        work[1] += s.eps
+        np.maximum(u, work[1], out=u)
+        add_scaled_ratio_(p, m, u, s.neg_clr, tmp=work[2])

@@ -1,0 +1,186 @@
+"""NAdam: Adam with Nesterov momentum (torch.optim.NAdam)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+
+from .base import Optimizer, check_betas, check_bool, check_lr, check_nonnegative
+from .parts import (
+    add_scaled_ratio_,
+    as_dtype,
+    bias_correction,
+    effective_gradient,
+    ema_,
+    ema_of_square_,
+    rms_denominator,
+)
+
+__all__ = ["NAdam"]
+
+
+def momentum_schedule(beta1: float, momentum_decay: float, step: int) -> float:
+    r"""Return Dozat's warming momentum :math:`\mu_t = \beta_1 (1 - \tfrac12 0.96^{t\psi})`.
+
+    Parameters
+    ----------
+    beta1 : float
+        :math:`\beta_1`, the limit of :math:`\mu_t` for large :math:`t`.
+    momentum_decay : float
+        :math:`\psi`.
+    step : int
+        :math:`t`.
+
+    Returns
+    -------
+    float
+        :math:`\mu_t`, computed in double precision as torch does.
+    """
+    return beta1 * (1.0 - 0.5 * (0.96 ** (float(step) * momentum_decay)))
+
+
+class NAdam(Optimizer):
+    r"""NAdam: Adam whose momentum step looks ahead, as Nesterov's does (Dozat, 2016).
+
+    .. math::
+
+        &\textbf{input: } \eta \text{ (lr)},\ \beta_1, \beta_2 \text{ (betas)},\ \theta_0,\
+        \epsilon,\ \lambda \text{ (weight decay)},\ \psi \text{ (momentum decay)},\
+        \textit{decoupled\_weight\_decay},\ \textit{maximize} \\
+        &\textbf{initialize: } m_0 \leftarrow 0,\ v_0 \leftarrow 0,\ \Pi_0 \leftarrow 1
+            \text{ (mu\_product)} \\
+        &\textbf{for } t = 1, 2, \ldots: \\
+        &\quad g_t \leftarrow \pm\nabla f_t(\theta_{t-1}) \\
+        &\quad \textbf{if } \lambda \ne 0: \textbf{ if decoupled: }
+            \theta_{t-1} \leftarrow (1 - \eta\lambda)\theta_{t-1}
+            \textbf{ else } g_t \leftarrow g_t + \lambda\theta_{t-1} \\
+        &\quad \mu_t \leftarrow \beta_1(1 - \tfrac12 0.96^{t\psi}),\
+            \ \mu_{t+1} \leftarrow \beta_1(1 - \tfrac12 0.96^{(t+1)\psi}),\
+            \ \Pi_t \leftarrow \Pi_{t-1}\mu_t \\
+        &\quad m_t \leftarrow \beta_1 m_{t-1} + (1 - \beta_1) g_t,\quad
+            v_t \leftarrow \beta_2 v_{t-1} + (1 - \beta_2) g_t^2 \\
+        &\quad d_t \leftarrow \sqrt{v_t / (1 - \beta_2^t)} + \epsilon \\
+        &\quad \theta_t \leftarrow \theta_{t-1}
+            - \eta\,\frac{1 - \mu_t}{1 - \Pi_t}\,\frac{g_t}{d_t}
+            - \eta\,\frac{\mu_{t+1}}{1 - \Pi_t\mu_{t+1}}\,\frac{m_t}{d_t}
+
+    Derived in lectures/08_beyond_adam.ipynb.
+
+    Parameters
+    ----------
+    params : numpy.ndarray or list of numpy.ndarray
+        Floating-point arrays, updated in place by :meth:`step`.
+    lr : float, default 2e-3
+        Learning rate :math:`\eta`.
+    betas : tuple of float, default (0.9, 0.999)
+        :math:`(\beta_1, \beta_2)`, each in [0, 1).
+    eps : float, default 1e-8
+        :math:`\epsilon`.
+    weight_decay : float, default 0
+        :math:`\lambda`.
+    momentum_decay : float, default 4e-3
+        :math:`\psi`, how fast :math:`\mu_t` warms up to :math:`\beta_1`.
+    decoupled_weight_decay : bool, default False
+        Decay the params directly, as AdamW does ("NAdamW"), instead of adding
+        :math:`\lambda\theta` to the gradient.
+    maximize : bool, default False
+        Maximize the objective.
+
+    Notes
+    -----
+    - The gradient and the first moment are bias-corrected with the products of the momentum
+      schedule, :math:`1 - \Pi_t` and :math:`1 - \Pi_t\mu_{t+1}`, not with :math:`1 -
+      \beta_1^t`; the schedule :math:`\mu_t` with :math:`\psi` = 0.004 is Dozat's (Keras'
+      Nadam uses the same schedule, with ``epsilon=1e-7``).
+    - :math:`\epsilon` is added after bias-correcting :math:`v`, as in Adam.
+    - torch keeps :math:`\Pi_t` (``"mu_product"``) as a float32 scalar even for float64
+      params; so does this class, so that the trajectories agree.
+    - ``state[i]`` holds ``"step"``, ``"mu_product"``, ``"exp_avg"`` (:math:`m`) and
+      ``"exp_avg_sq"`` (:math:`v`).
+    """
+
+    _state_keys = ("exp_avg", "exp_avg_sq")
+    _scalar_state = {"mu_product": 1.0}
+
+    def __init__(
+        self,
+        params: Any,
+        lr: float = 2e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        momentum_decay: float = 4e-3,
+        decoupled_weight_decay: bool = False,
+        *,
+        maximize: bool = False,
+    ) -> None:
+        defaults = {
+            "lr": lr,
+            "betas": betas,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "momentum_decay": momentum_decay,
+            "decoupled_weight_decay": decoupled_weight_decay,
+            "maximize": maximize,
+        }
+        super().__init__(params, defaults)
+
+    @classmethod
+    def _check_hyperparameters(cls, group: Mapping[str, Any]) -> None:
+        check_lr(group["lr"])
+        check_nonnegative("eps", group["eps"], "epsilon")
+        check_betas(group["betas"])
+        check_nonnegative("weight_decay", group["weight_decay"])
+        check_nonnegative("momentum_decay", group["momentum_decay"])
+        check_bool("decoupled_weight_decay", group["decoupled_weight_decay"])
+        check_bool("maximize", group["maximize"])
+
+    def _buffers(self, group: Mapping[str, Any]) -> dict[str, float | None]:
+        return {"exp_avg": 0.0, "exp_avg_sq": 0.0}
+
+    def _mu_product(self, group: Mapping[str, Any], step: int) -> float:
+        # torch: mu_product *= mu on a float32 scalar tensor
+        beta1 = float(group["betas"][0])
+        mu = momentum_schedule(beta1, float(group["momentum_decay"]), step)
+        return float(np.float32(self.state[0]["mu_product"]) * np.float32(mu))
+
+    def _scalar_updates(self, group: Mapping[str, Any], step: int) -> dict[str, float]:
+        return {"mu_product": self._mu_product(group, step)}
+
+    def _scalars(self, group: Mapping[str, Any], step: int, dtype: np.dtype) -> SimpleNamespace:
+        lr, wd = float(group["lr"]), float(group["weight_decay"])
+        beta1, beta2 = (float(b) for b in group["betas"])
+        psi = float(group["momentum_decay"])
+        mu = momentum_schedule(beta1, psi, step)
+        mu_next = momentum_schedule(beta1, psi, step + 1)
+        mu_product = self._mu_product(group, step)
+        mu_product_next = mu_product * mu_next
+        decoupled = bool(group["decoupled_weight_decay"]) and wd != 0
+        return SimpleNamespace(
+            one_minus_beta1=as_dtype(1 - beta1, dtype),
+            beta2=as_dtype(beta2, dtype),
+            one_minus_beta2=as_dtype(1 - beta2, dtype),
+            correction2=as_dtype(bias_correction(beta2, step), dtype),
+            eps=as_dtype(float(group["eps"]), dtype),
+            grad_scale=as_dtype(-lr * (1.0 - mu) / (1.0 - mu_product), dtype),
+            momentum_scale=as_dtype((-lr * mu_next) / (1.0 - mu_product_next), dtype),
+            l2=as_dtype(0.0 if decoupled else wd, dtype),
+            decay_factor=as_dtype(1 - lr * wd, dtype) if decoupled else None,
+            maximize=bool(group["maximize"]),
+        )
+
+    def _update(self, p, g, state, work, s, fresh) -> None:  # noqa: ANN001 - see base class
+        if s.decay_factor is not None:
+            p *= s.decay_factor
+        g = effective_gradient(g, p, s.l2, s.maximize, out=work[0])
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        ema_(m, g, s.one_minus_beta1, tmp=work[1])
+        ema_of_square_(v, g, s.beta2, s.one_minus_beta2, tmp=work[1])
+        # torch: exp_avg_sq.div(bias_correction2).sqrt().add_(eps): correct v, then the root
+        np.divide(v, s.correction2, out=work[1])
+        denom = rms_denominator(work[1], None, s.eps, out=work[1])
+        add_scaled_ratio_(p, g, denom, s.grad_scale, tmp=work[2])  # the gradient's share
+        add_scaled_ratio_(p, m, denom, s.momentum_scale, tmp=work[2])  # the look-ahead momentum
