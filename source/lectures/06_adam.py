@@ -317,8 +317,7 @@ for s in settings:
     theirs = run_optimizer(rosenbrock, Adam, steps=50, lr=s["lr"],
                            betas=(s["beta1"], s["beta2"]), eps=s["eps"]).path
     np.testing.assert_allclose(mine, theirs, rtol=1e-12, atol=0)
-    print(f"{s}: from scratch == adamlib.optim.Adam for 50 steps "
-          f"(largest relative difference {np.max(np.abs(mine / theirs - 1)):.1e})")
+    print(f"{s}: from scratch == adamlib.optim.Adam for 50 steps (rtol 1e-12)")
 
 # %% [markdown]
 # ## 5. The defaults, and why

@@ -360,6 +360,7 @@ register(
         points=1,
         reference=bias_correction,
         output="factor",
+        rule="factor = 1 - beta**t",
         cases=_bias_correction_cases,
         mistakes=[
             Mistake(
@@ -498,6 +499,10 @@ register(
         points=2,
         reference=adamw_step,
         outputs=("x_new", "m_new", "v_new"),
+        rule=(
+            "decayed = x * (1 - lr * weight_decay); then the Adam step from decayed: "
+            "m_new, v_new as in Adam; x_new = decayed - lr * m_hat / (sqrt(v_hat) + eps)"
+        ),
         carry={"x_new": "x", "m_new": "m", "v_new": "v"},
         counter="t",
         cases=_adamw_cases,
