@@ -203,13 +203,28 @@ def halve_at_50(t):
     return 1.0 if t < 50 else 0.5
 
 
+from adamlib.optim import SGD
+
+# PyTorch's dampening=β turns the sum into the EMA form (B), except for its first step:
+p = start.copy()
+opt = SGD([p], lr=eta / (1 - beta), momentum=beta, dampening=beta)
+damped = [p.copy()]
+for _ in range(200):
+    opt.step([valley.grad(p)])
+    damped.append(p.copy())
+damped = np.array(damped)
+
 A_s = run_form("A", eta, beta, 200, halve_at_50)
 B_s = run_form("B", eta / (1 - beta), beta, 200, halve_at_50)
 C_s = run_form("C", eta, beta, 200, halve_at_50)
 print(f"constant step, 200 steps: max |A - B| = {np.abs(A - B).max():.1e}, "
       f"max |A - C| = {np.abs(A - C).max():.1e}\n"
       f"η halved at step 50:      max |A - B| = {np.abs(A_s - B_s).max():.1e}, "
-      f"max |A - C| = {np.abs(A_s - C_s).max():.1e}")
+      f"max |A - C| = {np.abs(A_s - C_s).max():.1e}\n"
+      f"SGD(momentum=β, dampening=β) vs B: first step "
+      f"{np.linalg.norm(damped[1] - damped[0]) / np.linalg.norm(B[1] - B[0]):.1f} times longer, "
+      f"max difference {np.abs(damped - B).max():.1e}; distance to the minimum after 200 steps "
+      f"{np.linalg.norm(damped[-1]):.0e} and {np.linalg.norm(B[-1]):.0e}")
 
 # %% [markdown]
 # With a constant step the three forms agree to rounding error (first line). After the learning
@@ -217,6 +232,12 @@ print(f"constant step, 200 steps: max |A - B| = {np.abs(A - B).max():.1e}, "
 # rate — but (C) visibly departs from them (second line): its old velocity still carries the old
 # learning rate. Neither is wrong, but a schedule tuned for one form is not the same schedule in
 # another, which matters when porting hyperparameters between frameworks.
+#
+# PyTorch can also compute the EMA form: `SGD(momentum=β, dampening=β)` updates
+# $v \leftarrow \beta v + (1-\beta) g$. But it starts the buffer at the *undamped* first
+# gradient, $v_1 = g_1$ instead of $(1-\beta) g_1$, so its first step is $1/(1-\beta)$ = 10
+# times longer than the EMA form's (third line). The two trajectories differ from then on,
+# though both still converge (distances printed).
 #
 # ## 4. From scratch, and the same as `adamlib.optim.SGD`
 #
