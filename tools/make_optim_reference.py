@@ -1,9 +1,15 @@
-"""Regenerate the torch.optim reference trajectories in tests/data/optim_reference/ (needs torch).
+"""Regenerate the torch.optim reference data in tests/data/optim_reference/ (needs torch).
 
 Usage::
 
     .venv/bin/python tools/make_optim_reference.py          # writes tests/data/optim_reference/
     .venv/bin/python tools/make_optim_reference.py --check  # compare with the committed files
+    .venv/bin/python tools/make_optim_reference.py Adam     # only some optimizers
+    .venv/bin/python tools/make_optim_reference.py schedules  # tests/data/schedule_reference/
+
+Schedules: every case of :data:`SCHEDULE_CASES` runs torch.optim.lr_scheduler on a torch
+optimizer; stored are the learning rate after construction and after each ``step()`` and, for
+OneCycleLR, the cycled momentum (SGD's momentum or Adam's beta1).
 
 Every optimizer runs with every option listed in :data:`CASES`, in float64 and float32, over
 :data:`STEPS` steps on each gradient sequence of :data:`SEQUENCES`:
@@ -30,6 +36,7 @@ from typing import Any
 import numpy as np
 
 OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "optim_reference"
+SCHEDULE_OUT = OUT.parent / "schedule_reference"
 SHAPES: list[tuple[int, ...]] = [(4, 3), (7,), (1,)]
 STEPS = 300
 SEQUENCES = ("mixed", "tiny", "huge", "quadratic")
@@ -156,6 +163,51 @@ CASES: dict[str, list[dict[str, Any]]] = {
 }
 
 
+#: schedule cases: the optimizer it drives, the schedule and its arguments, the number of steps
+SCHEDULE_CASES: list[dict[str, Any]] = [
+    {"optimizer": ["SGD", {"lr": 0.1}], "schedule": ["StepLR", {"step_size": 3, "gamma": 0.5}],
+     "steps": 20},
+    {"optimizer": ["Adam", {"lr": 0.01}], "schedule": ["StepLR", {"step_size": 1}], "steps": 8},
+    {"optimizer": ["SGD", {"lr": 0.1}], "schedule": ["ExponentialLR", {"gamma": 0.95}],
+     "steps": 60},
+    {"optimizer": ["SGD", {"lr": 0.3}], "schedule": ["CosineAnnealingLR", {"T_max": 10}],
+     "steps": 45},
+    {"optimizer": ["Adam", {"lr": 1e-3}],
+     "schedule": ["CosineAnnealingLR", {"T_max": 25, "eta_min": 1e-5}], "steps": 80},
+    {"optimizer": ["SGD", {"lr": 0.1}], "schedule": ["LinearLR", {}], "steps": 12},
+    {"optimizer": ["Adam", {"lr": 1e-3}],
+     "schedule": ["LinearLR", {"start_factor": 0.01, "total_iters": 20}], "steps": 30},
+    {"optimizer": ["SGD", {"lr": 0.1}],
+     "schedule": ["LinearLR", {"start_factor": 1.0, "end_factor": 0.1, "total_iters": 10}],
+     "steps": 15},
+    {"optimizer": ["SGD", {"lr": 0.1, "momentum": 0.9}],
+     "schedule": ["OneCycleLR", {"max_lr": 0.5, "total_steps": 50}], "steps": 50},
+    {"optimizer": ["Adam", {"lr": 1e-3}],
+     "schedule": ["OneCycleLR", {"max_lr": 0.01, "epochs": 4, "steps_per_epoch": 10,
+                                 "pct_start": 0.25, "div_factor": 10.0}], "steps": 40},
+    {"optimizer": ["SGD", {"lr": 0.1, "momentum": 0.9}],
+     "schedule": ["OneCycleLR", {"max_lr": 1.0, "total_steps": 30,
+                                 "anneal_strategy": "linear"}], "steps": 30},
+    {"optimizer": ["AdamW", {"lr": 1e-3}],
+     "schedule": ["OneCycleLR", {"max_lr": 0.01, "total_steps": 60, "three_phase": True}],
+     "steps": 60},
+    {"optimizer": ["Adagrad", {"lr": 0.1}],
+     "schedule": ["OneCycleLR", {"max_lr": 0.1, "total_steps": 20, "cycle_momentum": False}],
+     "steps": 20},
+    {"optimizer": ["SGD", {"lr": 0.2}],
+     "schedule": ["SequentialLR", {
+         "schedulers": [["LinearLR", {"start_factor": 0.1, "total_iters": 5}],
+                        ["CosineAnnealingLR", {"T_max": 20}]],
+         "milestones": [5]}], "steps": 30},
+    {"optimizer": ["Adam", {"lr": 0.01}],
+     "schedule": ["SequentialLR", {
+         "schedulers": [["LinearLR", {"start_factor": 0.5, "total_iters": 4}],
+                        ["ExponentialLR", {"gamma": 0.9}],
+                        ["StepLR", {"step_size": 2, "gamma": 0.5}]],
+         "milestones": [4, 10]}], "steps": 20},
+]  # fmt: skip
+
+
 # ----------------------------------------------------------------------------------------------
 # gradients (the tests rebuild them the same way, from gradients.npz)
 # ----------------------------------------------------------------------------------------------
@@ -250,6 +302,49 @@ def run_torch(
     return out
 
 
+def run_torch_schedule(case: dict[str, Any]) -> dict[str, np.ndarray]:
+    """Run one schedule case with torch; return the learning rates (and momenta) per step."""
+    import warnings
+
+    import torch
+
+    param = torch.zeros(2, requires_grad=True)
+    opt_name, opt_kwargs = case["optimizer"]
+    opt = getattr(torch.optim, opt_name)([param], **opt_kwargs)
+    sched_name, sched_kwargs = case["schedule"]
+    lrs = torch.optim.lr_scheduler
+    if sched_name == "SequentialLR":
+        parts = [getattr(lrs, n)(opt, **kw) for n, kw in sched_kwargs["schedulers"]]
+        sched = lrs.SequentialLR(opt, parts, milestones=sched_kwargs["milestones"])
+    else:
+        sched = getattr(lrs, sched_name)(opt, **sched_kwargs)
+    lr, momentum = [sched.get_last_lr()[0]], [_momentum(opt.param_groups[0])]
+    param.grad = torch.zeros(2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(case["steps"] - (sched_name == "OneCycleLR")):
+            opt.step()
+            sched.step()
+            lr.append(sched.get_last_lr()[0])
+            momentum.append(_momentum(opt.param_groups[0]))
+    return {"lr": np.array(lr), "momentum": np.array(momentum)}
+
+
+def _momentum(group: dict[str, Any]) -> float:
+    if "betas" in group:
+        return float(group["betas"][0])
+    return float(group.get("momentum", np.nan))
+
+
+def build_schedules() -> dict[str, np.ndarray]:
+    """Reference arrays for all schedule cases."""
+    arrays: dict[str, np.ndarray] = {"cases": np.array(json.dumps(SCHEDULE_CASES))}
+    for k, case in enumerate(SCHEDULE_CASES):
+        for key, value in run_torch_schedule(case).items():
+            arrays[f"c{k}.{key}"] = value
+    return arrays
+
+
 def case_list(name: str) -> list[dict[str, Any]]:
     """All (kwargs, dtype, sequence) combinations for one optimizer."""
     return [
@@ -274,7 +369,9 @@ def build(name: str, data: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare with committed files")
-    parser.add_argument("names", nargs="*", default=list(CASES), help="optimizers to build")
+    parser.add_argument(
+        "names", nargs="*", default=[*CASES, "schedules"], help="optimizers (or 'schedules')"
+    )
     args = parser.parse_args(argv)
     import torch
 
@@ -289,12 +386,16 @@ def main(argv: list[str] | None = None) -> int:
         np.savez_compressed(OUT / "gradients.npz", **data)
     status = 0
     for name in args.names:
-        arrays = build(name, data)
-        path = OUT / f"{name}.npz"
+        if name == "schedules":
+            SCHEDULE_OUT.mkdir(parents=True, exist_ok=True)
+            arrays, path = build_schedules(), SCHEDULE_OUT / "schedules.npz"
+        else:
+            arrays, path = build(name, data), OUT / f"{name}.npz"
         if args.check:
             with np.load(path) as stored:
                 same = set(stored.files) == set(arrays) and all(
-                    np.array_equal(stored[k], arrays[k]) for k in arrays
+                    np.array_equal(stored[k], arrays[k], equal_nan=arrays[k].dtype.kind == "f")
+                    for k in arrays
                 )
             print(path.name, "identical" if same else "DIFFERENT")
             status |= not same
@@ -302,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
             np.savez_compressed(path, **arrays)
             print(
                 f"wrote {path} ({path.stat().st_size / 1024:.0f} KiB, "
-                f"{len(case_list(name))} cases, torch {torch.__version__})"
+                f"{len(json.loads(str(arrays['cases'])))} cases, torch {torch.__version__})"
             )
     return status
 

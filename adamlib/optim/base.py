@@ -480,11 +480,15 @@ class Optimizer:
         if ids is None or len(ids) != n:
             count = "?" if ids is None else len(ids)
             raise ValueError(f"state_dict was made for {count} params, this optimizer has {n}")
-        if set(saved_group) != set(self.defaults):
+        if not set(self.defaults) <= set(saved_group):
             raise ValueError(
-                f"state_dict hyperparameters {sorted(saved_group)} do not match {kind}'s "
-                f"{sorted(self.defaults)}"
+                f"state_dict lacks the hyperparameter(s) "
+                f"{sorted(set(self.defaults) - set(saved_group))} of {kind}"
             )
+        for key in set(saved_group) - set(self.defaults):  # e.g. a schedule's "initial_lr"
+            value = saved_group[key]
+            if not isinstance(value, (numbers.Real, tuple, list, str)):
+                raise ValueError(f"state_dict has an unusable param group entry {key!r}")
         try:
             self._check_hyperparameters(saved_group)
         except (TypeError, ValueError) as err:
@@ -549,6 +553,8 @@ class Optimizer:
             raise ValueError(f"state_dict lacks state arrays {sorted(required - names)}")
         # everything checked: now write
         group = self.param_groups[0]
+        for key in [k for k in group if k != "params" and k not in saved_group]:
+            del group[key]
         group.update(saved_group)
         for name in [k for k in self._blocks[0].flat if k not in names]:
             self._drop(name)
