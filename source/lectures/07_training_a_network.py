@@ -145,6 +145,7 @@ for g, g_lib in zip(grads, model.grads):
     np.testing.assert_allclose(g, g_lib, rtol=1e-12, atol=1e-15)
 print("from-scratch loss and gradients equal adamlib.nn.MLP's")
 
+# %%
 report = []  # printed at the end: one output however long the checks take
 for name, p, g in zip(["W1", "b1", "W2", "b2"], model.params, grads):
     fd = finite_difference_grad(lambda: forward_backward(*model.params, Xb, yb)[0], p, h=1e-6)
@@ -218,13 +219,27 @@ with tqdm(total=len(OPTIMIZERS) * EPOCHS, desc="training 6 optimizers", unit="ep
         bar.set_postfix_str(name)
         runs[name] = train(optimizer, hyper, lr, bar=bar)
 
+# %% [markdown]
+# Wall-clock times change from run to run and from machine to machine, and this notebook is
+# rebuilt byte for byte, so the time axis below uses the seconds per epoch measured by
+# `benchmarks/bench_lecture07.py`: the fastest of 9 epochs of each optimizer on the course's
+# 2-core build machine, one BLAS thread. Set `LIVE_TIMES = True` to plot the times measured
+# while training above, on your machine, instead.
+
 # %%
+LIVE_TIMES = False
+SECONDS_PER_EPOCH = {"SGD": 0.0061, "SGD + momentum": 0.0063, "Adagrad": 0.0066,
+                     "RMSprop": 0.0068, "Adam": 0.0074, "AdamW": 0.0074}
+print("cost of an epoch relative to SGD: " + ", ".join(
+    f"{name} {SECONDS_PER_EPOCH[name] / SECONDS_PER_EPOCH['SGD']:.2f}" for name in OPTIMIZERS))
+
 fig, axes = plt.subplots(2, 2, figsize=(11, 7.5), sharey="row")
 for i, (name, (model, h)) in enumerate(runs.items()):
     label = f"{name}, η = {OPTIMIZERS[name][2]:g}"
+    seconds = h["seconds"] if LIVE_TIMES else np.arange(EPOCHS + 1) * SECONDS_PER_EPOCH[name]
     for row, key in enumerate(["train_loss", "val_acc"]):
         axes[row, 0].plot(np.arange(EPOCHS + 1), h[key], color=f"C{i}", label=label)
-        axes[row, 1].plot(h["seconds"], h[key], color=f"C{i}", label=label)
+        axes[row, 1].plot(seconds, h[key], color=f"C{i}", label=label)
 for ax in axes[0]:
     ax.set_yscale("log")
     ax.set_ylabel("training loss (cross-entropy)")
@@ -234,7 +249,8 @@ for ax in axes[1]:
 for ax in axes[:, 0]:
     ax.set_xlabel("epoch")
 for ax in axes[:, 1]:
-    ax.set_xlabel("training time (s, this machine; noisy)")
+    ax.set_xlabel("training time (s)" + (" measured now" if LIVE_TIMES else
+                                         ", from benchmarks/bench_lecture07.py"))
 axes[0, 0].set_title("Training loss against epochs")
 axes[0, 1].set_title("Training loss against wall-clock time")
 axes[1, 0].set_title("Validation accuracy against epochs")
@@ -271,18 +287,17 @@ assert min(gap) > 0
 # * At these first-try learning rates **RMSprop is far ahead** on every measure, while **Adam
 #   and AdamW**, at their famous default $10^{-3}$, are **behind plain SGD**: their training
 #   loss after 15 epochs is about twice SGD's (printed above). So this experiment does not show
-#   "adaptive methods converge faster": one adaptive method is the fastest and others are slow,
-#   and what differs is the learning rate.
+#   "adaptive methods converge faster": one adaptive method is the fastest and others are slow.
+#   Section 4 shows that what differs is mostly the learning rate.
 # * **SGD and momentum** with the same long-run step $\eta/(1-\beta) = 0.1$ trace almost the
 #   same curves: when the gradient changes slowly, momentum with $\eta$ behaves like SGD with
 #   $\eta/(1-\beta)$ (lecture 03).
 # * **Adam and AdamW** are nearly indistinguishable: AdamW's decoupled decay multiplies each
 #   weight by $1 - \eta\lambda = 1 - 10^{-5}$ per step, about $0.5\%$ over these 510 steps.
-# * **Against wall-clock time** the picture is the same as against epochs. An adaptive step
-#   also updates one or two state buffers, so it costs a little more, but for a network this
-#   small the difference is of the order of the timing noise. (Times depend on the machine
-#   that ran this notebook and on whatever else it was running; they only appear in the
-#   figure.)
+# * **Against wall-clock time** the adaptive methods pay for their state: each step also
+#   updates one or two buffers the size of the parameters, so an Adam epoch costs about a fifth
+#   more than an SGD epoch (printed above the figure). That stretches their curves to the
+#   right.
 # * Every optimizer scores **lower on the test set than on the validation set**, by a similar
 #   margin (printed above): the test images of this split are harder. That is a property of
 #   the split, not of an optimizer, and it is why test numbers are compared only with each
@@ -302,8 +317,8 @@ assert min(gap) > 0
 # **stack of replicas**: every parameter gets a leading axis of length $R$ (here
 # $16 \times 3 = 48$), replica $r$ is initialized exactly like `MLP(sizes, seed=s_r)`, and
 # forward and backward passes of all replicas run in the same batched NumPy calls (`@` on
-# arrays of shape $R \times B \times 64$). `benchmarks/bench_lecture07.py` compares the two
-# ways. What `adamlib.optim` cannot do is give each replica its own learning rate — but every
+# arrays of shape $R \times B \times 64$), several times faster than a Python loop over 48
+# networks (`benchmarks/bench_lecture07.py` measures both). What `adamlib.optim` cannot do is give each replica its own learning rate — but every
 # update rule of lectures 01–06 is a few lines, and a learning rate of shape $(R, 1, 1)$
 # broadcasts over the stack:
 
