@@ -477,7 +477,7 @@ for kappa in [10, 100, 1000]:
     q = quadratic(condition_number=kappa)
     lr_g, rate_g = optimal_gd(1.0, kappa)
     lr_m, beta_m, rate_m = optimal_momentum(1.0, kappa)
-    d_gd = momentum_distances(q, [lr_g], 0.0, int(20 * kappa))[:, 0]
+    d_gd = momentum_distances(q, [lr_g], 0.0, int(8 * kappa))[:, 0]
     d_hb = momentum_distances(q, [lr_m], beta_m, int(100 * np.sqrt(kappa)))[:, 0]
     n_gd = int(np.argmax(d_gd < 1e-6 * d_gd[0]))
     n_hb = int(np.argmax(d_hb < 1e-6 * d_hb[0]))
@@ -560,15 +560,18 @@ print(f"heavy ball: Polyak's optimum η* = {lr_hb:.4f}, β* = {beta_hb:.4f}, ρ*
 # Let us confirm a few points of both maps with runs:
 
 # %%
-probe = [(0.002, 0.95), (0.01, 0.5), (0.02, 0.8), (lr_hb, beta_hb)]
+probe_lrs = np.array([0.002, 0.01, 0.02, lr_hb])
+probe_betas = np.array([0.95, 0.5, 0.8, beta_hb])
+columns = []
+for nesterov in (False, True):
+    formula = momentum_rate(probe_lrs, probe_betas, eigs, nesterov=nesterov)
+    dist = momentum_distances(valley, probe_lrs, probe_betas, 1500, nesterov, x0=start)
+    columns.append((formula, measured_rates(dist)))
 table = ["   η      β      | heavy ball: formula  measured | Nesterov: formula  measured"]
-for lr, beta in probe:
-    row = []
-    for nesterov in (False, True):
-        f = momentum_rate(lr, beta, eigs, nesterov=nesterov)
-        m = measured_rate(momentum_distances(valley, [lr], beta, 1500, nesterov, x0=start)[:, 0])
-        row.append(f"{f:.4f}   {m:.4f}")
-    table.append(f" {lr:.4f}  {beta:.4f} |  {row[0]}              |  {row[1]}")
+for i, (lr, beta) in enumerate(zip(probe_lrs, probe_betas, strict=True)):
+    (f_hb, m_hb), (f_n, m_n) = columns
+    table.append(f" {lr:.4f}  {beta:.4f} |  {f_hb[i]:.4f}   {m_hb[i]:.4f}              |"
+                 f"  {f_n[i]:.4f}   {m_n[i]:.4f}")
 print("\n".join(table))
 
 # %% [markdown]
