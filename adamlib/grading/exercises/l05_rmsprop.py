@@ -3,6 +3,9 @@
 - ``rmsprop_step(x, grad, sq_avg, lr, alpha, eps) -> (x_new, sq_avg_new)``:
   sq_avg_new = alpha * sq_avg + (1 - alpha) * grad**2;
   x_new = x - lr * grad / (sqrt(sq_avg_new) + eps).
+- ``centered_rmsprop_step(x, grad, sq_avg, grad_avg, lr, alpha, eps)
+  -> (x_new, sq_avg_new, grad_avg_new)``: as torch.optim.RMSprop(centered=True) without momentum;
+  divides by sqrt(sq_avg_new - grad_avg_new**2) + eps.
 """
 
 from __future__ import annotations
@@ -202,6 +205,187 @@ register(
                 _rms_in_place,
             ),
             Mistake(NO_RETURN, "end with `return x_new, sq_avg_new`.", _rms_no_return),
+        ],
+    )
+)
+
+
+# ----------------------------------------------------------------------------------------------
+# centered_rmsprop_step (lecture 05, section 7)
+# ----------------------------------------------------------------------------------------------
+
+
+def centered_rmsprop_step(
+    x: Array, grad: Array, sq_avg: Array, grad_avg: Array, lr: float, alpha: float, eps: float
+) -> tuple[Array, Array, Array]:
+    """Reference: centered RMSprop (Graves 2013; torch.optim.RMSprop(centered=True))."""
+    sq_avg_new = alpha * sq_avg + (1 - alpha) * grad**2
+    grad_avg_new = alpha * grad_avg + (1 - alpha) * grad
+    x_new = x - lr * grad / (np.sqrt(sq_avg_new - grad_avg_new**2) + eps)
+    return x_new, sq_avg_new, grad_avg_new
+
+
+def _centered_cases() -> list[StepCase]:
+    rng = np.random.default_rng(515)
+    cases = []
+
+    def add(shape, dtype, lr, alpha, eps, zero_state, grad_scale=1.0, later=0):
+        if zero_state:
+            sq_avg, grad_avg = np.zeros(shape, dtype), np.zeros(shape, dtype)
+        else:  # a valid state: sq_avg >= grad_avg**2 (the variance estimate is >= 0)
+            grad_avg = normal(rng, shape, dtype, 0.5 * grad_scale)
+            sq_avg = np.asarray(grad_avg**2 + positive(rng, shape, dtype, 0.5 * grad_scale**2),
+                                dtype=dtype)
+        state = "averages start at 0" if zero_state else "non-zero averages"
+        steps = f", {later + 1} consecutive steps" if later else ""
+        tiny = " with tiny gradients (~1e-9)" if grad_scale < 1e-6 else ""
+        cases.append(
+            StepCase(
+                f"{label(shape, dtype)}{tiny}, {state}{steps}, lr={lr:g}, alpha={alpha}, "
+                f"eps={eps:g}",
+                {
+                    "x": normal(rng, shape, dtype),
+                    "grad": normal(rng, shape, dtype, grad_scale),
+                    "sq_avg": sq_avg,
+                    "grad_avg": grad_avg,
+                    "lr": lr,
+                    "alpha": alpha,
+                    "eps": eps,
+                },
+                later=[{"grad": normal(rng, shape, dtype, grad_scale)} for _ in range(later)],
+            )
+        )
+
+    add((5,), np.float64, 0.01, 0.99, 1e-8, zero_state=True)
+    add((2, 3), np.float64, 0.05, 0.9, 1e-6, zero_state=False)
+    add((), np.float64, 0.1, 0.8, 0.1, zero_state=False)
+    add((), np.float32, 0.02, 0.9, 1e-4, zero_state=True)
+    add((4,), np.float64, 0.01, 0.9, 1e-8, zero_state=True, grad_scale=1e-9)
+    add((3, 2), np.float64, 0.03, 0.95, 1e-8, zero_state=False, later=3)
+    return cases
+
+
+def _c_parts(grad, sq_avg, grad_avg, alpha):
+    return alpha * sq_avg + (1 - alpha) * grad**2, alpha * grad_avg + (1 - alpha) * grad
+
+
+def _c_not_centered(x, grad, sq_avg, grad_avg, lr, alpha, eps):
+    v, m = _c_parts(grad, sq_avg, grad_avg, alpha)
+    return x - lr * grad / (np.sqrt(v) + eps), v, m
+
+
+def _c_mean_not_squared(x, grad, sq_avg, grad_avg, lr, alpha, eps):
+    v, m = _c_parts(grad, sq_avg, grad_avg, alpha)
+    return x - lr * grad / (np.sqrt(np.abs(v - m)) + eps), v, m
+
+
+def _c_old_averages(x, grad, sq_avg, grad_avg, lr, alpha, eps):
+    v, m = _c_parts(grad, sq_avg, grad_avg, alpha)
+    return x - lr * grad / (np.sqrt(np.maximum(sq_avg - grad_avg**2, 0)) + eps), v, m
+
+
+def _c_eps_inside(x, grad, sq_avg, grad_avg, lr, alpha, eps):
+    v, m = _c_parts(grad, sq_avg, grad_avg, alpha)
+    return x - lr * grad / np.sqrt(v - m**2 + eps), v, m
+
+
+def _c_subtract_outside(x, grad, sq_avg, grad_avg, lr, alpha, eps):
+    v, m = _c_parts(grad, sq_avg, grad_avg, alpha)
+    return x - lr * grad / (np.abs(np.sqrt(v) - np.abs(m)) + eps), v, m
+
+
+def _c_no_one_minus(x, grad, sq_avg, grad_avg, lr, alpha, eps):
+    v, m = alpha * sq_avg + grad**2, alpha * grad_avg + grad
+    return x - lr * grad / (np.sqrt(np.abs(v - m**2)) + eps), v, m
+
+
+def _c_divides_mean(x, grad, sq_avg, grad_avg, lr, alpha, eps):
+    v, m = _c_parts(grad, sq_avg, grad_avg, alpha)
+    return x - lr * m / (np.sqrt(v - m**2) + eps), v, m
+
+
+def _c_uphill(x, grad, sq_avg, grad_avg, lr, alpha, eps):
+    v, m = _c_parts(grad, sq_avg, grad_avg, alpha)
+    return x + lr * grad / (np.sqrt(v - m**2) + eps), v, m
+
+
+def _c_in_place(x, grad, sq_avg, grad_avg, lr, alpha, eps):
+    sq_avg *= alpha
+    sq_avg += (1 - alpha) * grad**2
+    grad_avg *= alpha
+    grad_avg += (1 - alpha) * grad
+    return x - lr * grad / (np.sqrt(sq_avg - grad_avg**2) + eps), sq_avg, grad_avg
+
+
+def _c_no_return(x, grad, sq_avg, grad_avg, lr, alpha, eps):
+    centered_rmsprop_step(x, grad, sq_avg, grad_avg, lr, alpha, eps)
+
+
+register(
+    ArrayExercise(
+        id="centered_rmsprop_step",
+        title="One step of centered RMSprop",
+        points=2,
+        reference=centered_rmsprop_step,
+        outputs=("x_new", "sq_avg_new", "grad_avg_new"),
+        rule=(
+            "sq_avg_new = alpha * sq_avg + (1 - alpha) * grad**2; "
+            "grad_avg_new = alpha * grad_avg + (1 - alpha) * grad; "
+            "x_new = x - lr * grad / (sqrt(sq_avg_new - grad_avg_new**2) + eps)"
+        ),
+        carry={"x_new": "x", "sq_avg_new": "sq_avg", "grad_avg_new": "grad_avg"},
+        cases=_centered_cases,
+        mistakes=[
+            Mistake(
+                "not centered (plain RMSprop)",
+                "subtract the squared mean of the gradients inside the root: "
+                "np.sqrt(sq_avg_new - grad_avg_new**2) + eps.",
+                _c_not_centered,
+            ),
+            Mistake(
+                "mean of the gradients not squared",
+                "the variance is E[g²] - E[g]²: subtract grad_avg_new**2, not grad_avg_new.",
+                _c_mean_not_squared,
+            ),
+            Mistake(
+                "old averages used in the denominator",
+                "update both averages first, then divide by "
+                "np.sqrt(sq_avg_new - grad_avg_new**2) + eps.",
+                _c_old_averages,
+            ),
+            Mistake(
+                "eps inside the square root",
+                "PyTorch adds eps after the root: np.sqrt(sq_avg_new - grad_avg_new**2) + eps.",
+                _c_eps_inside,
+            ),
+            Mistake(
+                "mean subtracted after the square root",
+                "subtract inside the root: np.sqrt(sq_avg_new - grad_avg_new**2), not "
+                "np.sqrt(sq_avg_new) - grad_avg_new.",
+                _c_subtract_outside,
+            ),
+            Mistake(
+                "(1-alpha) factor missing",
+                "both are moving averages: alpha * old + (1 - alpha) * new.",
+                _c_no_one_minus,
+            ),
+            Mistake(
+                "grad_avg used in the numerator",
+                "the step follows the current gradient: x_new = x - lr * grad / (...); "
+                "grad_avg only enters the denominator.",
+                _c_divides_mean,
+            ),
+            Mistake(
+                "wrong sign (moving uphill)",
+                "subtract the step: x_new = x - lr * grad / (...).",
+                _c_uphill,
+            ),
+            Mistake(
+                MUTATION,
+                "`sq_avg *= ...` or `grad_avg += ...` change the caller's arrays; build new ones.",
+                _c_in_place,
+            ),
+            Mistake(NO_RETURN, "end with `return x_new, sq_avg_new, grad_avg_new`.", _c_no_return),
         ],
     )
 )
