@@ -110,7 +110,7 @@ def plot_trajectories(
     ax = contour(objective, ax=ax, title=title, **contour_kw)
     for i, (label, path) in enumerate(_items(trajectories)):
         path = np.asarray(path)
-        color = f"C{(i + 1) % 10}"
+        color = f"C{i % 10}"  # the same colour as the same run in plot_losses
         style = ".-" if markers and len(path) <= 80 else "-"
         ax.plot(path[:, 0], path[:, 1], style, color=color, label=label, lw=1.4, ms=4)
         ax.plot(path[0, 0], path[0, 1], "o", color=color, ms=6, mec="k")

@@ -130,13 +130,18 @@ def strip_noise(nb: NotebookNode) -> NotebookNode:
         cell.metadata.pop("ExecuteTime", None)
         if cell.cell_type != "code":
             continue
-        kept = []
+        kept: list[NotebookNode] = []
         for out in cell.outputs:
             data = out.get("data")
             if data is not None and WIDGET_MIME in data:
                 del data[WIDGET_MIME]
                 if not data:
                     continue
+            # The kernel may flush one print() stream in a varying number of pieces.
+            if (out.output_type == "stream" and kept and kept[-1].output_type == "stream"
+                    and kept[-1].name == out.name):
+                kept[-1].text += out.text
+                continue
             kept.append(out)
         cell.outputs = kept
     return nb
