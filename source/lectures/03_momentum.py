@@ -577,6 +577,17 @@ print("\n".join(table))
 # %% [markdown]
 # Formula and measurement agree for both methods, also where they predict divergence: the last
 # two probes lie beyond Nesterov's edge, and the runs blow up at the predicted rate (above 1).
+
+# %% [markdown]
+# **Try it.** Move $\eta$ and $\beta$ with the sliders: the path on an ill-conditioned quadratic
+# and your point on the rate map update together. Look for the narrow tip, and for the edge where
+# a small change of $\eta$ makes the run diverge. (The sliders work in JupyterLab or Binder; on
+# GitHub you see a static picture.)
+
+# %% tags=["nbval-ignore-output"]
+from adamlib.widgets import momentum_explorer
+
+momentum_explorer(condition_number=100.0)
 #
 # ## 7. Nesterov's variant
 #
