@@ -17,10 +17,15 @@ Every widget is an object with
 Displaying the object shows its controls and figure. The figure is an ipympl canvas when ipympl
 is installed and the code runs in a Jupyter kernel (``backend="auto"``): no ``%matplotlib
 widget`` is needed, so the lectures' other figures stay static PNGs. A click on the playground's
-map then moves the start point. Otherwise (``backend="inline"``, or the environment variable
-``ADAMLIB_WIDGETS=inline``) the figure is a PNG in an ``Output`` widget, re-rendered after each
-change, and the sliders update on release (``continuous_update=False``). Either way the
-displayed object also carries a static PNG, which GitHub and nbviewer show.
+map then moves the start point, and the integer sliders (steps, iteration) update while dragged.
+Otherwise (``backend="inline"``, or the environment variable ``ADAMLIB_WIDGETS=inline``) the
+figure is a PNG in an ``Output`` widget, re-rendered after each change, and every slider updates
+on release (``continuous_update=False``). Float sliders (η, β, ε, start) update on release in
+both modes: see :meth:`Hyper.slider` for why. Either way the displayed object also carries a
+static PNG, which GitHub and nbviewer show.
+
+Redraws are cheap: the artists that move are *animated* and blitted over a cached background;
+only a change of something static (axis limits, contours, legend) draws the whole figure.
 
 Trajectories come from the :mod:`adamlib.optim` classes with the same steps and divergence
 rule as :func:`adamlib.run.run_optimizer` (a run that leaves ``|x| <= 1e100`` or meets a
@@ -122,11 +127,17 @@ class Hyper:
     log: bool = False
     step: float = 0.01
 
-    def slider(self, value: float | None = None, continuous: bool = True) -> W.Widget:
-        """A new slider for this hyperparameter."""
+    def slider(self, value: float | None = None) -> W.Widget:
+        """A new slider for this hyperparameter.
+
+        It updates on release (``continuous_update=False``; keys and clicks apply at once).
+        A continuously updating float slider sends the page's rounding of every value set from
+        code back to the kernel, and in JupyterLab that echo overrides values set later by
+        queued cells (measured with *Run All*), so float sliders never update while dragged.
+        """
         common: dict[str, Any] = {
             "description": self.symbol,
-            "continuous_update": continuous,
+            "continuous_update": False,
             "style": {"description_width": "2.5em"},
             "layout": W.Layout(width="290px"),
         }
@@ -153,7 +164,7 @@ class Hyper:
 
 
 def _lr(default: float) -> Hyper:
-    return Hyper("lr", "η", default, 1e-5, 10.0, log=True, step=0.05)
+    return Hyper("lr", "η", default, 1e-5, 10.0, log=True, step=0.02)
 
 
 _MOMENTUM = Hyper("momentum", "β", 0.9, 0.0, 0.99)
@@ -162,7 +173,7 @@ _BETA2 = Hyper("beta2", "β₂", 0.999, 0.5, 0.9999, step=0.0001)
 
 
 def _eps(default: float) -> Hyper:
-    return Hyper("eps", "ε", default, 1e-12, 1.0, log=True, step=0.25)
+    return Hyper("eps", "ε", default, 1e-12, 1.0, log=True, step=0.1)
 
 
 @dataclass(frozen=True)
@@ -373,6 +384,39 @@ def resolve_backend(backend: str = "auto") -> str:
     return backend
 
 
+def _ipympl_canvas_class() -> type:
+    """ipympl's canvas widget, answering the page's draw request with blitted pixels.
+
+    ipympl's page shows one image at a time: it asks for a draw, waits for the image, asks
+    again. A canvas that sends images unasked (``canvas.blit``) lets a newer image cancel the
+    loading of an older one, and since most images are differences to the previous one, parts
+    of the figure go missing. So blitting only prepares the pixels, and the answer to the next
+    draw request sends them instead of drawing everything again.
+    """
+    global _IPYMPL_CANVAS
+    if _IPYMPL_CANVAS is None:
+        from ipympl.backend_nbagg import Canvas
+
+        class BlittingCanvas(Canvas):
+            """ipympl's ``Canvas`` whose ``draw()`` sends already-blitted pixels when set."""
+
+            blitted = False
+
+            def draw(self) -> None:
+                if self.blitted:
+                    self.blitted = False
+                    self._png_is_old = True
+                    self.manager.refresh_all()  # the diff to the last image sent
+                else:
+                    super().draw()
+
+        _IPYMPL_CANVAS = BlittingCanvas
+    return _IPYMPL_CANVAS
+
+
+_IPYMPL_CANVAS: type | None = None
+
+
 def _css(name: str) -> str:
     return "adamlib-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
@@ -423,11 +467,12 @@ class _Interactive:
         self._links: list[Any] = []
         self._animated: list[Artist] = []
         self._background: Any = None
+        self._background_size: tuple[float, float, float] | None = None
         self.fig = Figure(figsize=figsize, dpi=mpl.rcParams["figure.dpi"])
         if self.backend == "ipympl":
-            from ipympl.backend_nbagg import Canvas, FigureManager
+            from ipympl.backend_nbagg import FigureManager
 
-            self.canvas = Canvas(self.fig)
+            self.canvas = _ipympl_canvas_class()(self.fig)
             with warnings.catch_warnings():  # ipympl's Toolbar trips a traitlets deprecation
                 warnings.simplefilter("ignore", DeprecationWarning)
                 FigureManager(self.canvas, next(_figure_numbers))
@@ -440,6 +485,7 @@ class _Interactive:
             self.view = W.Output()
             self.last_png = b""
         self.canvas.mpl_connect("draw_event", self._on_draw)
+        self.canvas.mpl_connect("resize_event", lambda event: self.invalidate())
 
     # -- controls --------------------------------------------------------------------------
     def _add(self, name: str, widget: W.Widget, *, observe: bool = True) -> W.Widget:
@@ -451,7 +497,7 @@ class _Interactive:
         return widget
 
     def _slider(self, name: str, hyper: Hyper, value: float | None = None) -> W.Widget:
-        return self._add(name, hyper.slider(value, continuous=self.continuous))
+        return self._add(name, hyper.slider(value))
 
     def _int_slider(self, name: str, description: str, value: int, low: int,
                     high: int, step: int = 1) -> W.IntSlider:
@@ -553,7 +599,11 @@ class _Interactive:
         if self.canvas.is_saving():
             return
         self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+        self._background_size = self._size()
         self._draw_animated()
+
+    def _size(self) -> tuple[float, float, float]:
+        return (self.fig.bbox.width, self.fig.bbox.height, self.fig.dpi)
 
     def _draw_animated(self) -> None:
         for artist in self._animated:
@@ -564,21 +614,26 @@ class _Interactive:
         """Show the updated artists: blit them over the cached background, or ask for a full
         draw when something static changed (the figure and its artists are never rebuilt).
 
-        With ipympl a full draw is ``canvas.draw_idle()`` (the page asks for the image) and a
-        blit sends the changed pixels at once; inline, the canvas is drawn and its pixels are
-        shown as a PNG in the ``Output`` widget.
+        With ipympl the page is told that the figure changed (``canvas.draw_idle()``) and asks
+        for the image when it is ready for one, so that images never overtake each other; the
+        canvas answers with the blitted pixels, or with a full draw. Inline, the canvas is
+        drawn (or blitted) and its pixels are shown as a PNG in the ``Output`` widget.
         """
         self.redraws += 1
-        if self._background is None:
-            self.full_redraws += 1
-            if self.backend == "ipympl":
-                self.canvas.draw_idle()
-            else:
-                self.canvas.draw()
-        else:
+        if self._background is not None and self._background_size != self._size():
+            self._background = None  # the page changed the size or the pixel ratio
+        blitted = self._background is not None
+        if blitted:
             self.canvas.restore_region(self._background)
             self._draw_animated()
-            self.canvas.blit(self.fig.bbox)
+        else:
+            self.full_redraws += 1
+        if self.backend == "ipympl":
+            self.canvas.blitted = blitted
+            self.canvas.draw_idle()
+            return
+        if not blitted:
+            self.canvas.draw()
         if self.backend == "inline":
             self._show_png()
 
@@ -671,7 +726,7 @@ class Playground(_Interactive):
         hyper: Mapping[str, Mapping[str, float]] | None = None,
         backend: str = "auto",
     ) -> None:
-        super().__init__(figsize=(10.0, 4.3), backend=backend)
+        super().__init__(figsize=(10.0, 4.25), backend=backend)
         self.labels = available_optimizers()
         chosen = self._check_optimizers(optimizers)
         obj = self._check_objective(objective)
@@ -772,7 +827,7 @@ class Playground(_Interactive):
         for name, (lo, hi), v in (("x0", lim[0], start[0]), ("y0", lim[1], start[1])):
             add(name, W.FloatSlider(value=v, min=lo, max=hi, step=(hi - lo) / 400,
                                     description=f"start {name[0]}", readout_format=".3f",
-                                    continuous_update=self.continuous,
+                                    continuous_update=False,
                                     layout=W.Layout(width="290px")))
         for label in self.labels:
             add(f"use:{label}", W.Checkbox(value=label in chosen, description=label,
@@ -795,7 +850,7 @@ class Playground(_Interactive):
         ])
         tabs.titles = tuple(self.labels)
         hint = ("click on the map to move the start" if self.backend == "ipympl"
-                else "sliders apply on release")
+                else "the figure is redrawn after each change")
         return [
             W.HBox([c["objective"], c["steps"], c["x0"], c["y0"]]),
             W.HBox([W.HTML("<b>optimizers</b>&nbsp;"),
@@ -1082,7 +1137,7 @@ class MomentumExplorer(_Interactive):
 
     def __init__(self, condition_number: float = 10.0, lr: float = 0.1, momentum: float = 0.5,
                  steps: int = 60, backend: str = "auto") -> None:
-        super().__init__(figsize=(11.0, 3.7), backend=backend)
+        super().__init__(figsize=(11.0, 3.75), backend=backend)
         self.objective = quadratic(condition_number)
         self.eigenvalues = np.linalg.eigvalsh(self.objective.hessian)
         self._slider("lr", Hyper("lr", "η", 0.1, 1e-3, 1.0, log=True, step=0.02), lr)
@@ -1237,7 +1292,7 @@ class BiasCorrectionExplorer(_Interactive):
 
     def __init__(self, beta1: float = 0.9, beta2: float = 0.999, bias_correction: bool = True,
                  noise: float = 0.5, steps: int = 100, backend: str = "auto") -> None:
-        super().__init__(figsize=(11.0, 3.6), backend=backend)
+        super().__init__(figsize=(11.0, 3.625), backend=backend)
         self._slider("beta1", Hyper("beta1", "β₁", 0.9, 0.0, 0.99), beta1)
         self._slider("beta2", Hyper("beta2", "β₂", 0.999, 0.5, 0.9999, step=0.0001), beta2)
         self._slider("noise", Hyper("noise", "σ", 0.5, 0.0, 3.0, step=0.05), noise)
@@ -1346,7 +1401,7 @@ class EpsilonExplorer(_Interactive):
 
     def __init__(self, optimizer: str = "Adam", eps: float = 1e-8, scale: float = 1.0,
                  lr: float = 0.1, steps: int = 100, backend: str = "auto") -> None:
-        super().__init__(figsize=(11.0, 3.6), backend=backend)
+        super().__init__(figsize=(11.0, 3.625), backend=backend)
         self._add("optimizer", W.ToggleButtons(options=["Adam", "RMSprop"], value="Adam",
                                                style={"button_width": "5.5em"}))
         self._slider("eps", Hyper("eps", "ε", 1e-8, 1e-12, 1.0, log=True, step=0.25), eps)
@@ -1456,7 +1511,7 @@ class AdagradVsRMSprop(_Interactive):
 
     def __init__(self, objective: str = "rosenbrock", lr: float = 0.05, alpha: float = 0.99,
                  steps: int = 300, backend: str = "auto") -> None:
-        super().__init__(figsize=(11.0, 3.7), backend=backend)
+        super().__init__(figsize=(11.0, 3.75), backend=backend)
         self._add("objective", W.Dropdown(options=list(OBJECTIVES), value="rosenbrock",
                                           description="objective",
                                           layout=W.Layout(width="220px")))

@@ -12,6 +12,7 @@ import math
 import ipywidgets as W
 import numpy as np
 import pytest
+from ipympl.backend_nbagg import Canvas
 from matplotlib.backend_bases import MouseEvent
 
 import adamlib.optim as optim
@@ -207,12 +208,14 @@ def test_a_click_on_the_map_moves_the_start_under_ipympl():
 
 def test_backends_ipympl_canvas_or_inline_png_with_update_on_release():
     live = Playground("quadratic", ["Adam"], steps=20, backend="ipympl")
-    assert type(live.canvas).__name__ == "Canvas" and live.view is live.canvas
-    assert live.controls["Adam:lr"].continuous_update
+    assert isinstance(live.canvas, Canvas) and live.view is live.canvas
+    assert live.controls["steps"].continuous_update and live.controls["frame"].continuous_update
     still = Playground("quadratic", ["Adam"], steps=20, backend="inline")
     assert isinstance(still.view, W.Output)
-    assert not still.controls["Adam:lr"].continuous_update
     assert not still.controls["steps"].continuous_update
+    for pg in (live, still):  # float sliders: on release (see Hyper.slider)
+        for name in ("Adam:lr", "Adam:beta1", "Adam:eps", "x0", "y0"):
+            assert not pg.controls[name].continuous_update, name
     (out,) = still.view.outputs
     png = base64.b64decode(out["data"]["image/png"])
     assert png.startswith(PNG_MAGIC) and png == still.last_png
@@ -429,3 +432,22 @@ def test_explorers_reject_out_of_range_hyperparameters():
         adagrad_vs_rmsprop(objective="everest", backend="inline")
     with pytest.raises(TypeError, match="bias_correction must be True or False"):
         bias_correction_explorer(backend="inline").set(bias_correction="yes")
+
+
+def test_ipympl_answers_the_pages_draw_request_with_the_blitted_pixels():
+    pg = Playground("rosenbrock", ["SGD+momentum", "Adam"], steps=100, backend="ipympl")
+    pg.canvas.syncing_data_url = False  # as once the page has said "initialized"
+    pg.canvas.draw()  # the page's first draw request: a full draw
+    full = pg.full_redraws
+    sent = []
+    pg.canvas.send_binary = sent.append  # what would go to the page
+    pg.set(frame=30)
+    assert pg.full_redraws == full and pg.canvas.blitted
+    assert sent == []  # nothing is sent before the page asks
+    pg.canvas.draw()  # the page asks
+    assert not pg.canvas.blitted and len(sent) == 1
+    blitted = np.asarray(pg.canvas.buffer_rgba()).copy()
+    pg.invalidate()
+    pg.redraw()
+    pg.canvas.draw()
+    np.testing.assert_array_equal(np.asarray(pg.canvas.buffer_rgba()), blitted)

@@ -38,6 +38,9 @@ setup()
 # | **tabs** | one tab per optimizer with its sliders: the learning rate $\eta$ on a log scale, momentum $\beta$, $\beta_1$, $\beta_2$, $\alpha$, $\varepsilon$, weight decay $\lambda$ |
 # | **▶ / iteration** | plays the runs step by step, or shows them up to the chosen iteration |
 #
+# Sliders of values ($\eta$, $\beta$, start...) apply when you release them, or at each arrow-key
+# press once a slider has the focus; the *steps* and *iteration* sliders follow the drag.
+#
 # Below the controls, a line gives each optimizer's final suboptimality $f(x_T) - f^*$ or the
 # step at which it diverged (a run that leaves $|x| \le 10^{100}$ stops there, as in
 # `adamlib.run`). The map shows contours of $f - f^*$ on log-spaced levels, the minima as stars
