@@ -19,16 +19,18 @@
 # 4. say what the data support about "adaptive methods need less tuning" — and what they don't.
 
 # %%
+import os
+
+# The matrices here are tiny: one BLAS thread beats several that must synchronize. (This works
+# when it runs before NumPy is first imported in the kernel, as in a fresh kernel.)
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 import numpy as np
 import matplotlib.pyplot as plt
 from adamlib.plotting import setup
 
 setup()
-
-# The matrices here are tiny: one BLAS thread is faster than two that must synchronize.
-from threadpoolctl import threadpool_limits
-
-blas_limit = threadpool_limits(1)
 
 # %% [markdown]
 # ## 1. Where lecture 06 leaves us, and the data
