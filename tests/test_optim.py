@@ -293,6 +293,39 @@ def test_adam_is_momentum_plus_rmsprop_plus_bias_correction() -> None:
         np.testing.assert_allclose(opt.state[0]["exp_avg_sq"], v, rtol=1e-12)
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_zero_lr_leaves_params_unchanged_but_updates_the_state(name: str) -> None:
+    # e.g. a cosine schedule that ends at eta_min = 0
+    params = make_params()
+    before = [p.copy() for p in params]
+    options = {k: v for k, v in FULL_OPTIONS[name].items() if k != "weight_decay"}
+    opt = getattr(optim, name)(params, **{**options, "lr": 0.0})
+    for t in range(3):
+        opt.step(grads_for(params, t))
+    for p, b in zip(params, before, strict=True):
+        np.testing.assert_array_equal(p, b)
+    assert opt.state[0]["step"] == 3
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_large_arrays_blas_path_agrees_with_the_numpy_path(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = np.random.default_rng(7)
+    a = [rng.normal(size=50_000), rng.normal(size=(30, 200)).astype(np.float32)]
+    b = [p.copy() for p in a]
+    opt_a = getattr(optim, name)(a, **FULL_OPTIONS[name])
+    opt_b = getattr(optim, name)(b, **FULL_OPTIONS[name])
+    for t in range(5):
+        gs = grads_for(a, t)
+        opt_a.step(gs)  # BLAS axpy when SciPy is installed
+        monkeypatch.setattr(optim.parts, "_AXPY", {})
+        opt_b.step(gs)  # NumPy only
+        monkeypatch.undo()
+    for p, q, rtol in zip(a, b, [1e-13, 1e-5], strict=True):  # relative to the array's size
+        np.testing.assert_allclose(p, q, rtol=0, atol=rtol * np.max(np.abs(q)))
+
+
 def test_amsgrad_keeps_the_running_maximum_of_the_second_moment() -> None:
     opt = Adam([np.zeros(1)], amsgrad=True)
     opt.step([np.array([10.0])])

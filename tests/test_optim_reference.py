@@ -22,6 +22,7 @@ import numpy as np
 import pytest
 
 import adamlib.optim as optim
+from adamlib.optim import parts
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "optim_reference"
@@ -133,6 +134,21 @@ def test_trajectory_matches_torch_reference(name: str, k: int) -> None:
             assert ours["state"][key].dtype == np.dtype(case["dtype"]), f"{key} changed dtype"
         err = relative_error(ours["state"][key], theirs)
         assert err <= rtol, f"final state {key}: relative error {err:.3g} > {rtol:g}"
+
+
+BLAS_CASES = [c for name in NAMES for c in case_ids(name)[::3]]
+
+
+@pytest.mark.skipif(not parts._AXPY, reason="SciPy's BLAS is not installed")
+@pytest.mark.parametrize(
+    ("name", "k"), BLAS_CASES, ids=[describe(n, cases(n)[k]) for n, k in BLAS_CASES]
+)
+def test_trajectory_matches_torch_reference_with_blas_axpy(
+    name: str, k: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # large arrays take the BLAS axpy path (fused multiply-add); force it on the small ones
+    monkeypatch.setattr(parts, "AXPY_MIN_SIZE", 1)
+    test_trajectory_matches_torch_reference(name, k)
 
 
 def test_reference_data_covers_every_option() -> None:

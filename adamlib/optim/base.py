@@ -133,11 +133,19 @@ def _param_list(params: Any) -> list[np.ndarray]:
     return params
 
 
+_BLAS_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
 def _all_finite(a: np.ndarray) -> bool:
     """True when ``a`` holds no NaN or infinity (call under ``np.errstate(over="ignore")``)."""
-    # A sum is finite whenever every term is (NaN and inf propagate), so one fast reduction with
-    # no scratch memory settles the usual case; an overflowing sum falls back to an exact check.
-    if math.isfinite(np.add.reduce(a, axis=None)):
+    # A sum (of squares) is finite whenever every term is (NaN and inf propagate), so one fast
+    # reduction without scratch memory settles the usual case; overflow falls back to an exact
+    # check.
+    if a.dtype in _BLAS_DTYPES and a.ndim == 1:
+        total = np.dot(a, a)  # a sum of squares: BLAS reads memory a little faster than a sum
+    else:
+        total = np.add.reduce(a, axis=None)
+    if math.isfinite(total):
         return True
     flat = a.reshape(-1)
     step = max(1, CHUNK_BYTES // max(1, a.itemsize))
