@@ -191,7 +191,7 @@ plot_losses([gd, mom, ada], objective=scaled, ax=axes[0],
             title=r"$f = \frac{1}{2}(x^2 + 100\,y^2)$: Adagrad against the section 1 runs")
 axes[0].set_ylim(bottom=FLOOR)
 for i, (name, scores) in enumerate(by_kappa.items()):
-    axes[1].plot(kappas, scores, "o-", color=f"C{i + 1}", label=name)
+    axes[1].plot(kappas, scores, "o-", color=f"C{i}", label=name)  # colours as on the left
 axes[1].set_xscale("log")
 axes[1].set_xlabel(r"condition number $\kappa$ (axis-aligned quadratic)")
 axes[1].set_ylabel(r"mean $\log_{10}(f - f^*)$ over 200 steps (lower is better)")
@@ -455,8 +455,9 @@ for name, finals in rotation_results.items():
 
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(15, 4.2), gridspec_kw={"width_ratios": [1.3, 1, 1]})
-for i, (name, finals) in enumerate(rotation_results.items()):
-    axes[0].plot(angles, np.maximum(finals, FLOOR), "o-", color=f"C{i + 1}", label=name)
+for name, finals in rotation_results.items():
+    color = "C0" if name == "gradient descent" else "C2"  # the colours of sections 1 and 4
+    axes[0].plot(angles, np.maximum(finals, FLOOR), "o-", color=color, label=name)
 axes[0].set_yscale("log")
 axes[0].set_xticks(np.arange(0, 91, 15))
 axes[0].set_xlabel(r"rotation angle $\theta$ (degrees)")

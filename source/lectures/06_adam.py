@@ -258,8 +258,8 @@ plt.show()
 # With the correction the first step is exactly $\eta$ per coordinate (the printout's
 # "largest step" of the corrected runs, about 1 up to the curvature of the path), and the loss
 # never rises far above its start. Without it the steps are several times $\eta$ in the first
-# hundred iterations — the dotted constant-gradient curves predict the peaks printed above — and
-# with $\beta_2 = 0.9999$ the run is thrown far up the valley wall (compare the "largest
+# hundred iterations — below the envelope of the dotted constant-gradient curves, whose peaks are
+# printed above — and with $\beta_2 = 0.9999$ the run is thrown far up the valley wall (compare the "largest
 # $f - f^*$" column). With a small learning rate the missing correction merely acts like a
 # temporarily larger $\eta$; near the edge of stability it decides between converging and not.
 #
@@ -599,8 +599,9 @@ print(f"momentum's limit beta = {0.9:.3f}")
 #   use, more than raw speed.
 # * **The default $\eta = 10^{-3}$ is far from the tuned value** on these problems (last
 #   column), for the distance reason of section 5: defaults are a starting point, not a tuning.
-# * On Rastrigin every method ends in a local minimum near its start; a local method cannot do
-#   better, and the ranking there is luck.
+# * On Rastrigin no method reaches $f^* = 0$: each ends in one of the many local minima, and
+#   which one depends mostly on how far the first steps jump (Adagrad's large tuned $\eta$
+#   happens to land it in a lower one). The ranking there says little about the methods.
 #
 # Deterministic 2-D problems are also not where Adam was designed to shine: noisy minibatch
 # gradients in millions of dimensions are. Lecture 07 repeats the comparison on a neural
