@@ -15,7 +15,7 @@ and backpropagation walks the same chain backwards (:func:`linear_backward`,
 Two levels, one idea each:
 
 - **functions** (``linear_forward``, ``linear_backward``, ``softmax_cross_entropy``, ...):
-  the formulas, pure and allocation-honest, as the lecture derives them;
+  the formulas as pure functions that return new arrays, as the lecture derives them;
 - **classes** (:class:`Linear`, :class:`ReLU`, :class:`Tanh`, :class:`MLP`): the same formulas
   with the forward pass cached for the backward pass.
 
@@ -34,8 +34,8 @@ The learning-rate study of lecture 07 trains dozens of networks at once this way
 shared by all replicas (``X`` of shape ``(B, d_0)``, ``y`` of shape ``(B,)``) or given per replica
 (``(R, B, d_0)`` and ``(R, B)``); losses and accuracies then have shape ``(R,)``.
 
-Every formula works on leading batch axes: a weight matrix ``W`` has shape ``(..., d_in, d_out)``
-and a bias ``b`` has shape ``(..., d_out)``.
+Every formula also works with leading replica axes: a weight matrix ``W`` has shape
+``(..., d_in, d_out)`` and a bias ``b`` has shape ``(..., d_out)``.
 """
 
 from __future__ import annotations
