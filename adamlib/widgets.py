@@ -291,16 +291,18 @@ class _Run:
         if self.diverged_at is None:
             x, path, gradient = self.x, self.path, self.objective.gradient
             px, py = x[..., 0], x[..., 1]  # 0-d views, as objective.grad(x) makes them
-            step = self.opt.step
+            step, isfinite = self.opt.step, math.isfinite
+            g = np.empty(2)  # the optimizers keep no reference to it: reuse
+            grads = [g]
             with np.errstate(all="ignore"):
                 for t in range(first, steps + 1):
                     gx, gy = gradient(px, py)
-                    g = np.array([gx, gy], dtype=np.float64)
-                    if not (math.isfinite(g[0]) and math.isfinite(g[1])):
+                    g[0], g[1] = gx, gy
+                    if not (isfinite(g[0]) and isfinite(g[1])):
                         self.diverged_at = t
                         break
-                    step([g])
-                    a, b = float(x[0]), float(x[1])
+                    step(grads)
+                    a, b = x.tolist()
                     if not (abs(a) <= _DIVERGED and abs(b) <= _DIVERGED):  # also NaN
                         self.diverged_at = t
                         break
