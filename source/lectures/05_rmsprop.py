@@ -312,8 +312,8 @@ plt.show()
 # immediately after each change, but $v$ fluctuates by a large fraction of its mean on noisy
 # gradients (in the limit $\alpha = 0$, $v = g^2$ and RMSprop becomes *sign descent*,
 # $x \leftarrow x - \eta\,\operatorname{sign}(g)$). With $\alpha = 0.999$ the denominator is
-# smooth, but after the scale drops by 100 the steps stay far below $\eta$ for thousands of
-# steps, and after the jump up they are several times too large. $\alpha = 0.9$ (Hinton, Keras)
+# smooth, but after the scale drops by 100 the steps stay far below $\eta$ for longer than the
+# 1500 steps shown, and after the jump up they are many times too large. $\alpha = 0.9$ (Hinton, Keras)
 # to $0.99$ (PyTorch) is the usual compromise; Adam's $\beta_2 = 0.999$ pays for its long
 # window with the bias correction of lecture 06.
 #
@@ -329,7 +329,7 @@ plt.show()
 # For a gradient of steady size $G$ ($v \to G^2$) the step divided by $\eta$ is
 # $G/(G + \epsilon)$ outside, $G/\sqrt{G^2 + \epsilon}$ inside. Inside the root, $\epsilon$ acts
 # like an outside $\epsilon$ of size $\sqrt{\epsilon}$: $\sqrt{10^{-7}} \approx 3\cdot 10^{-4}$,
-# thirty thousand times Pytorch's. Whenever the gradients are larger than both, neither
+# thirty thousand times PyTorch's. Whenever the gradients are larger than both, neither
 # matters. Tiny gradients happen — a loss multiplied by a small constant, a nearly saturated
 # unit, a parameter far down a deep network — and there the variants part ways. Measured on
 # gradient streams of constant size $G$, and on a run: the quadratic
@@ -396,7 +396,7 @@ plt.show()
 # Above a gradient size of about $10^{-3}$ all three agree. Below, the Keras placement shrinks
 # the step roughly in proportion to $G$ — RMSprop quietly turns back into plain gradient descent
 # with rate $\eta/\sqrt{\epsilon}$ — while PyTorch's keeps the step near $\eta$ down to
-# $G \approx 10^{-8}$. On the flat quadratic the PyTorch variant walks to the minimum and the
+# $G \approx 10^{-7}$ (and still at half of $\eta$ at $10^{-8}$). On the flat quadratic the PyTorch variant walks to the minimum and the
 # Keras one barely moves (the distances printed above). Neither is wrong; they are different
 # algorithms, and a hyperparameter copied from one library to the other does not mean the same
 # thing. (Adam has the same issue, lecture 06.)
