@@ -103,7 +103,15 @@ class Adadelta(Optimizer):
             maximize=bool(group["maximize"]),
         )
 
-    def _update(self, p, g, state, work, s, fresh) -> None:  # noqa: ANN001 - see base class
+    def _update(
+        self,
+        p: np.ndarray,
+        g: np.ndarray,
+        state: dict[str, np.ndarray],
+        work: list[np.ndarray],
+        s: SimpleNamespace,
+        fresh: frozenset[str],
+    ) -> None:
         g = effective_gradient(g, p, s.weight_decay, s.maximize, out=work[0])
         v, u = state["square_avg"], state["acc_delta"]
         ema_of_square_(v, g, s.rho, s.one_minus_rho, tmp=work[1])

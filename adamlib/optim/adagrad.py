@@ -103,7 +103,15 @@ class Adagrad(Optimizer):
             maximize=bool(group["maximize"]),
         )
 
-    def _update(self, p, g, state, work, s, fresh) -> None:  # noqa: ANN001 - see base class
+    def _update(
+        self,
+        p: np.ndarray,
+        g: np.ndarray,
+        state: dict[str, np.ndarray],
+        work: list[np.ndarray],
+        s: SimpleNamespace,
+        fresh: frozenset[str],
+    ) -> None:
         g = effective_gradient(g, p, s.weight_decay, s.maximize, out=work[0])
         total = state["sum"]
         np.multiply(g, g, out=work[1])  # torch: sum.addcmul_(grad, grad, value=1)

@@ -156,7 +156,15 @@ class Adam(Optimizer):
             maximize=bool(group["maximize"]),
         )
 
-    def _update(self, p, g, state, work, s, fresh) -> None:  # noqa: ANN001 - see base class
+    def _update(
+        self,
+        p: np.ndarray,
+        g: np.ndarray,
+        state: dict[str, np.ndarray],
+        work: list[np.ndarray],
+        s: SimpleNamespace,
+        fresh: frozenset[str],
+    ) -> None:
         if s.decay_factor is not None:
             p *= s.decay_factor  # AdamW: theta <- theta (1 - lr * lambda), before the step
         g = effective_gradient(g, p, s.l2, s.maximize, out=work[0])

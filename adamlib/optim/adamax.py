@@ -102,7 +102,15 @@ class Adamax(Optimizer):
             maximize=bool(group["maximize"]),
         )
 
-    def _update(self, p, g, state, work, s, fresh) -> None:  # noqa: ANN001 - see base class
+    def _update(
+        self,
+        p: np.ndarray,
+        g: np.ndarray,
+        state: dict[str, np.ndarray],
+        work: list[np.ndarray],
+        s: SimpleNamespace,
+        fresh: frozenset[str],
+    ) -> None:
         g = effective_gradient(g, p, s.weight_decay, s.maximize, out=work[0])
         m, u = state["exp_avg"], state["exp_inf"]
         ema_(m, g, s.one_minus_beta1, tmp=work[1])

@@ -172,7 +172,15 @@ class NAdam(Optimizer):
             maximize=bool(group["maximize"]),
         )
 
-    def _update(self, p, g, state, work, s, fresh) -> None:  # noqa: ANN001 - see base class
+    def _update(
+        self,
+        p: np.ndarray,
+        g: np.ndarray,
+        state: dict[str, np.ndarray],
+        work: list[np.ndarray],
+        s: SimpleNamespace,
+        fresh: frozenset[str],
+    ) -> None:
         if s.decay_factor is not None:
             p *= s.decay_factor
         g = effective_gradient(g, p, s.l2, s.maximize, out=work[0])

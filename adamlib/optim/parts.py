@@ -26,6 +26,8 @@ float32 arrays combined with ``np.float64`` scalars to float64.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 try:  # BLAS axpy (y += a x in one pass); SciPy comes with scikit-learn but stays optional
@@ -134,11 +136,13 @@ def effective_gradient(
     return grad
 
 
-def _axpy_for(y: np.ndarray):  # noqa: ANN202 - a SciPy BLAS routine or None
+def _axpy_for(y: np.ndarray) -> Callable[..., np.ndarray] | None:
+    """SciPy's BLAS axpy for ``y``'s dtype when ``y`` is large enough to profit, else None."""
     return _AXPY.get(y.dtype) if y.size >= AXPY_MIN_SIZE else None
 
 
-def _axpy_(axpy, x: np.ndarray, y: np.ndarray, a: np.floating) -> None:  # noqa: ANN001
+def _axpy_(axpy: Callable[..., np.ndarray], x: np.ndarray, y: np.ndarray, a: np.floating) -> None:
+    """``y += a * x`` in place with BLAS (one pass, one rounding)."""
     out = axpy(x, y, a=a)
     if out is not y:  # pragma: no cover - axpy works in place on contiguous arrays
         np.copyto(y, out)
@@ -309,7 +313,9 @@ def add_scaled_ratio_(
     param += tmp
 
 
-def add_ratio_(param: np.ndarray, numerator: np.ndarray, denominator: np.ndarray, tmp: np.ndarray):
+def add_ratio_(
+    param: np.ndarray, numerator: np.ndarray, denominator: np.ndarray, tmp: np.ndarray
+) -> None:
     r"""Update in place :math:`\theta \leftarrow \theta + n / d` elementwise.
 
     Used when the step size is already folded into :math:`d` (one pass fewer than

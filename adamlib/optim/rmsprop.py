@@ -139,7 +139,15 @@ class RMSprop(Optimizer):
             maximize=bool(group["maximize"]),
         )
 
-    def _update(self, p, g, state, work, s, fresh) -> None:  # noqa: ANN001 - see base class
+    def _update(
+        self,
+        p: np.ndarray,
+        g: np.ndarray,
+        state: dict[str, np.ndarray],
+        work: list[np.ndarray],
+        s: SimpleNamespace,
+        fresh: frozenset[str],
+    ) -> None:
         g = effective_gradient(g, p, s.weight_decay, s.maximize, out=work[0])
         v = state["square_avg"]
         ema_of_square_(v, g, s.alpha, s.one_minus_alpha, tmp=work[1])
