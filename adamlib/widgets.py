@@ -837,8 +837,8 @@ class Playground(_Interactive):
             for h in OPTIMIZERS[label].hypers:
                 self._slider(f"{label}:{h.name}", h)
         self._int_slider("frame", "iteration", steps, 0, steps)
-        play = add("play", W.Play(value=steps, min=0, max=steps, step=1,
-                                  interval=60 if self.continuous else 400,
+        play = add("play", W.Play(value=steps, min=0, max=steps, step=self._play_step(steps),
+                                  interval=80 if self.continuous else 400,
                                   description="play"), observe=False)
         self._links.append(W.jslink((play, "value"), (self.controls["frame"], "value")))
         self.status = W.HTML()
@@ -950,12 +950,16 @@ class Playground(_Interactive):
             s.value = float(v)
             s.min, s.max, s.step = lo, hi, (hi - lo) / 400
 
+    def _play_step(self, steps: int) -> int:
+        """Iterations per frame: about 100 frames with ipympl, 25 PNGs inline (≈ 8-10 s)."""
+        return max(1, round(steps / (100 if self.continuous else 25)))
+
     def _set_steps_controls(self, steps: int, frame: int | None) -> None:
         follow = frame is None
         fr, play = self.controls["frame"], self.controls["play"]
         self.controls["steps"].value = steps
         fr.max = max(steps, fr.min)
-        play.max = steps
+        play.max, play.step = steps, self._play_step(steps)
         fr.value = steps if follow else frame
 
     # -- events ----------------------------------------------------------------------------
@@ -1405,7 +1409,7 @@ class EpsilonExplorer(_Interactive):
                  lr: float = 0.1, steps: int = 100, backend: str = "auto") -> None:
         super().__init__(figsize=(11.0, 3.625), backend=backend)
         self._add("optimizer", W.ToggleButtons(options=["Adam", "RMSprop"], value="Adam",
-                                               style={"button_width": "5.5em"}))
+                                               style={"button_width": "7em"}))
         self._slider("eps", Hyper("eps", "ε", 1e-8, 1e-12, 1.0, log=True, step=0.25), eps)
         self._slider("scale", Hyper("scale", "s", 1.0, 1e-8, 1e2, log=True, step=0.25), scale)
         self._slider("lr", Hyper("lr", "η", 0.1, 1e-3, 1.0, log=True, step=0.05), lr)

@@ -74,6 +74,14 @@ def test_every_optimizer_of_adamlib_optim_is_offered():
         assert hasattr(optim, OPTIMIZERS[label].class_name)
 
 
+@pytest.mark.parametrize("objective", ["quadratic", "beale"])
+def test_every_available_optimizer_runs_as_run_optimizer_does(objective):
+    labels = available_optimizers()
+    pg = Playground(objective, labels, steps=40, backend="inline")
+    assert pg.selected == labels
+    assert_draws_reference(pg)
+
+
 def test_playground_draws_what_run_optimizer_computes(backend):
     pg = Playground("rosenbrock", FIVE, steps=300, backend=backend)
     assert pg.selected == FIVE
@@ -180,6 +188,8 @@ def test_the_iteration_slider_shows_a_prefix_and_play_is_linked_to_it():
     (link,) = pg._links
     assert link.source == (play, "value") and link.target == (frame, "value")
     assert play.max == frame.max == 120
+    pg.set(steps=1000)
+    assert play.max == 1000 and play.step == 40  # about 25 frames of a PNG each
 
 
 def test_divergence_shows_as_a_gap_and_in_the_status():
