@@ -16,6 +16,13 @@
 #    an effective learning rate that shrinks for ever, and sensitivity to rotating the problem.
 
 # %%
+import os
+
+# Section 5 multiplies small matrices: one BLAS thread is faster than several that must
+# synchronize (effective when this runs before NumPy is first imported, as in a fresh kernel).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 import numpy as np
 import matplotlib.pyplot as plt
 from adamlib.plotting import setup
