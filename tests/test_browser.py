@@ -415,6 +415,24 @@ def test_playground_notebook_runs_and_responds_in_jupyterlab(lab, page):
     assert readout.inner_text() == f"{float(start[0]):.3f}", "start x: page ≠ kernel"
     pg.screenshot(path=str(ARTIFACTS / "browser_playground.png"))
 
+    # ▶ plays the iterations (Play jslinked to the iteration slider in the page), ■ stops
+    frame = pg.locator(".adamlib-frame .widget-readout").first
+    assert frame.inner_text() == "300"
+    before_play = shot()
+    play_buttons = pg.locator(".adamlib-play button")
+    play_buttons.nth(0).click()
+    deadline = time.monotonic() + 10
+    while frame.inner_text() in ("300", "0") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    played = frame.inner_text()
+    assert played not in ("300", "0"), "▶ did not move the iteration slider"
+    wait_for_change(shot, before_play, "playing")
+    play_buttons.nth(1).click()  # stop
+    time.sleep(0.5)
+    page.mouse.move(2, 2)
+    shows_kernel_figure(page, fig, "pg.fig", "after playing")
+    assert int(kernel(page, "print(pg.frame)")) == int(frame.inner_text())
+
     # each focused explorer: move its first slider
     for css, name in zip(WIDGETS[1:], EXPLORERS, strict=True):
         ex = widget(page, css)
