@@ -26,7 +26,7 @@ Like PyTorch, every class except ``OneCycleLR`` updates the rate *recursively* f
 ``group["lr"]`` (that is what makes schedules chainable), so the values agree with torch's to
 the last bit rather than with the closed forms above, which they match to rounding. Derived in
 lectures/08_beyond_adam.ipynb (warmup and schedules); decaying step sizes first appear in
-lectures/02_stochastic_gd.ipynb.
+lectures/02_stochastic_gradient_descent.ipynb.
 """
 
 from __future__ import annotations

@@ -6,8 +6,11 @@ trajectories in tests/test_optim_reference.py.
 
 from __future__ import annotations
 
+import ast
 import inspect
+import re
 import tracemalloc
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -585,3 +588,31 @@ def test_loading_writes_into_the_state_arrays_the_user_holds() -> None:
     opt.load_state_dict(other.state_dict())
     assert np.shares_memory(opt.state[0]["exp_avg"], m)
     np.testing.assert_array_equal(m, other.state[0]["exp_avg"])
+
+
+LECTURES = {
+    "SGD": ["01_gradient_descent", "03_momentum"],
+    "Adagrad": ["04_adagrad"],
+    "RMSprop": ["05_rmsprop"],
+    "Adam": ["06_adam"],
+    "AdamW": ["06_adam"],
+    "NAdam": ["08_beyond_adam"],
+    "Adamax": ["08_beyond_adam"],
+    "Adadelta": ["08_beyond_adam"],
+    "RAdam": ["08_beyond_adam"],
+}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_docstring_gives_the_rule_the_lecture_the_defaults_and_the_conventions(name: str) -> None:
+    doc = getattr(optim, name).__doc__
+    assert ".. math::" in doc and "Parameters" in doc and "Notes" in doc
+    for lecture in LECTURES[name]:
+        assert f"lectures/{lecture}.ipynb" in doc
+        assert (
+            Path(__file__).resolve().parents[1] / "source" / "lectures" / f"{lecture}.py"
+        ).exists()
+    for key, value in TORCH_DEFAULTS[name].items():
+        match = re.search(rf"^\s*{key} : .*, default (.+)$", doc, flags=re.MULTILINE)
+        assert match, f"parameter {key} or its default undocumented"
+        assert ast.literal_eval(match.group(1)) == value, f"documented default of {key}"

@@ -53,7 +53,8 @@ class Adam(Optimizer):
             \frac{m_t}{\sqrt{\hat v} / \sqrt{1 - \beta_2^t} + \epsilon}
             \quad \text{(bias correction)}
 
-    Derived in lectures/06_adam.ipynb; AMSGrad (Reddi et al., 2018) in lectures/08_beyond_adam.
+    Derived in lectures/06_adam.ipynb; AMSGrad (Reddi et al., 2018) in
+    lectures/08_beyond_adam.ipynb.
 
     Parameters
     ----------
