@@ -313,8 +313,8 @@ plt.show()
 #   end at the ridge solution.
 # * **Adam + L2** ends at the ridge solution too. That is no accident: at a fixed point the
 #   moments stop changing, so $m = 0$, i.e. $\nabla f + \lambda x = 0$.
-# * **AdamW** ends somewhere else: at the minimiser of $f$ inside the box
-#   $\|x\|_\infty \le 1/\lambda$. The second coordinate is not shrunk at all ($c_2 = 1$ lies
+# * **AdamW** ends somewhere else: close to the minimiser of $f$ inside the box
+#   $\|x\|_\infty \le 1/\lambda$ (and far from the ridge solution). The second coordinate is not shrunk at all ($c_2 = 1$ lies
 #   inside the box) while the first is capped at $1/\lambda = 2.5$. Why: at a fixed point of
 #   AdamW, $\lambda x_i = -\hat m_i/(\sqrt{\hat v_i}+\epsilon)$. Once exact gradients change
 #   slowly, $\hat m_i \approx g_i$ and $\sqrt{\hat v_i} \approx |g_i|$, so the right-hand side
@@ -450,10 +450,10 @@ plt.show()
 # %% [markdown]
 # On both problems Adam settles near $+1$ and its average regret stays bounded away from zero,
 # while AMSGrad heads to $x^* = -1$ and its average regret keeps falling (numbers above). The
-# price of AMSGrad is that one huge early gradient keeps the step small forever; on ordinary
-# training problems it is rarely better than Adam, which is why PyTorch keeps it as an option
-# rather than the default. The counterexample's lesson is more general: an EMA of $g^2$ with a
-# short memory lets rare large gradients be forgotten.
+# price of AMSGrad is that one huge early gradient keeps its steps small for good ($v^{\max}$
+# never decreases); PyTorch offers it as an option, not as the default. The counterexample's
+# lesson is more general: an EMA of $g^2$ with a short memory lets rare large gradients be
+# forgotten.
 
 # %% [markdown]
 # ## 4. NAdam: Nesterov momentum inside Adam
@@ -574,8 +574,8 @@ for objective in (valley, rosenbrock):
 #
 # an exponentially *decaying maximum* of $|g|$. The update is
 # $x_t = x_{t-1} - \frac{\eta}{1-\beta_1^t}\,\frac{m_t}{u_t}$: no bias correction is needed for
-# $u$ (a maximum is not biased towards 0) and $|{\rm step}| \le \eta/(1-\beta_1^t) \cdot
-# |m_t|/u_t \le \eta$ up to the first steps. PyTorch adds $\epsilon$ inside the maximum,
+# $u$ (a maximum is not biased towards 0), and Kingma & Ba note that the step size has a simpler
+# bound than Adam's, $|\Delta x_t| \le \eta$. PyTorch adds $\epsilon$ inside the maximum,
 # $u_t = \max(\beta_2 u_{t-1}, |g_t| + \epsilon)$, and uses $\eta = 2\cdot10^{-3}$ by default.
 #
 # First the limit itself, on a random gradient sequence:
@@ -633,8 +633,10 @@ print("Adamax from scratch == adamlib.optim.Adamax for 200 steps")
 
 # %% [markdown]
 # The larger $p$, the closer the curve hugs the running maximum (the printed gaps shrink with
-# $p$). Because $u_t$ is a maximum, a single large gradient dominates the denominator for about
-# $1/(1-\beta_2)$ steps — robust to occasional tiny gradients, sensitive to occasional huge ones.
+# $p$). Because $u_t$ is a maximum, a single large gradient $G$ dominates the denominator until
+# $\beta_2^k G$ falls to the size of the current gradients, i.e. for about
+# $\ln(G/|g|)/(1-\beta_2)$ steps — robust to occasional tiny gradients, sensitive to occasional
+# huge ones.
 #
 # ## 6. Adadelta: an optimizer without a learning rate?
 #
@@ -783,6 +785,8 @@ for t in (1, 2, 6, 10, 100, 1000):
           f"{q95[t - 1]:.2f}] (a factor {q95[t - 1] / q05[t - 1]:5.2f}), r_t = {r[t - 1]:.3f}, "
           f"measured sqrt(Var psi_inf / Var psi_t) = {ratio[t - 1]:.3f}")
 warmup_len = 2 / (1 - BETA2)
+print(f"r_t reaches 0.5 at step {t_sim[r >= 0.5][0]}; a linear warmup over 2/(1-beta2) = "
+      f"{warmup_len:.0f} steps reaches 0.5 at step {warmup_len / 2:.0f}")
 
 fig, axes = plt.subplots(1, 2, figsize=(12, 4))
 axes[0].fill_between(t_sim, q05, q95, alpha=0.3, label="5%–95% of runs")
@@ -810,10 +814,11 @@ plt.show()
 
 # %% [markdown]
 # At $t = 1$ the middle 90% of $\psi_1$ spans a factor of about 30 (printed above); the band
-# narrows only over hundreds of steps. The formula for $r_t$ tracks the simulated ratio of standard deviations, and
-# both rise roughly like a linear warmup over $2/(1-\beta_2)$ steps — the "untuned warmup" that
-# Ma & Yarats (AAAI 2021, *On the adequacy of untuned warmup for adaptive optimization*) found to
-# work as well as RAdam in practice.
+# narrows only over hundreds of steps. The formula for $r_t$ tracks the simulated ratio of
+# standard deviations. It rises faster than a linear warmup at first and more slowly later, but
+# on the same time scale (the last printed line): a linear warmup over $2/(1-\beta_2)$ steps is
+# the "untuned warmup" that Ma & Yarats (AAAI 2021, *On the adequacy of untuned warmup for
+# adaptive optimization*) found to work about as well as RAdam in their experiments.
 #
 # RAdam from scratch, in PyTorch's arithmetic (note where $\epsilon$ goes: PyTorch computes
 # $\sqrt{1-\beta_2^t}/(\sqrt{v_t}+\epsilon)$):
