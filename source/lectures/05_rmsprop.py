@@ -231,7 +231,19 @@ plt.show()
 # $(D/2\eta)^2$. (At the minimum the gradients shrink, $v$ follows them down, and the rate
 # grows: RMSprop keeps taking steps of about $\eta$ there, bouncing around the minimum — the
 # rate is not a step size any more once $g$ changes sign.)
-#
+
+# %% [markdown]
+# **Try it.** The widget runs Adagrad and RMSprop side by side; move $\eta$, $\alpha$ and the
+# number of steps and watch the per-coordinate rates $\eta/(\sqrt{\cdot}+\epsilon)$ in the right
+# panel: Adagrad's only fall, RMSprop's recover when the gradients shrink. (Interactive in
+# JupyterLab or Binder; GitHub shows a static picture.)
+
+# %% tags=["nbval-ignore-output"]
+from adamlib.widgets import adagrad_vs_rmsprop
+
+adagrad_vs_rmsprop()
+
+# %% [markdown]
 # ## 5. Choosing $\alpha$: reaction time against noise
 #
 # The window $1/(1-\alpha)$ decides how fast $v$ follows a change in the gradient's scale —
@@ -400,7 +412,17 @@ plt.show()
 # Keras one barely moves (the distances printed above). Neither is wrong; they are different
 # algorithms, and a hyperparameter copied from one library to the other does not mean the same
 # thing. (Adam has the same issue, lecture 06.)
-#
+
+# %% [markdown]
+# **Try it.** Slide $\epsilon$ against the size of the gradients and see when it starts to
+# shrink the step. (Interactive in JupyterLab or Binder.)
+
+# %% tags=["nbval-ignore-output"]
+from adamlib.widgets import epsilon_explorer
+
+epsilon_explorer()
+
+# %% [markdown]
 # ## 7. Centered RMSprop
 #
 # Graves (2013) suggested dividing by an estimate of the gradient's **standard deviation**

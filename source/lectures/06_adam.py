@@ -262,7 +262,18 @@ plt.show()
 # printed above — and with $\beta_2 = 0.9999$ the run is thrown far up the valley wall (compare the "largest
 # $f - f^*$" column). With a small learning rate the missing correction merely acts like a
 # temporarily larger $\eta$; near the edge of stability it decides between converging and not.
-#
+
+# %% [markdown]
+# **Try it.** Switch bias correction on and off and move $\beta_1$, $\beta_2$ and $\eta$: the
+# first steps without correction are too short when $\beta_1$ dominates and too long when
+# $\beta_2$ does. (Interactive in JupyterLab or Binder; GitHub shows a static picture.)
+
+# %% tags=["nbval-ignore-output"]
+from adamlib.widgets import bias_correction_explorer
+
+bias_correction_explorer()
+
+# %% [markdown]
 # ## 4. Adam from scratch
 #
 # Written with named parts — an EMA, a bias correction, the scaled step — so that the code reads
