@@ -677,8 +677,15 @@ class _Interactive:
         """Close every widget (frees the front-end models)."""
         for link in self._links:
             link.close()
-        for w in [*self.controls.values(), self.view, self._box]:
-            w.close()
+
+        def close_tree(widget: W.Widget) -> None:
+            for child in getattr(widget, "children", ()):
+                close_tree(child)
+            widget.close()
+
+        close_tree(self._box)
+        for widget in self.controls.values():  # also those not shown (none today)
+            widget.close()
 
 
 # ----------------------------------------------------------------------------------------------

@@ -461,3 +461,10 @@ def test_ipympl_answers_the_pages_draw_request_with_the_blitted_pixels():
     pg.redraw()
     pg.canvas.draw()
     np.testing.assert_array_equal(np.asarray(pg.canvas.buffer_rgba()), blitted)
+
+
+def test_close_frees_every_widget():
+    pg = Playground("quadratic", ["Adam"], steps=10, backend="ipympl")
+    models = [pg.widget, pg.canvas, *pg.controls.values()]
+    pg.close()
+    assert all(w.comm is None for w in models)
