@@ -198,7 +198,7 @@ for name, (cls, lib_kw, our_kw) in variants.items():
 x_lib = rosenbrock.start.copy()
 opt = SGD([x_lib], lr=1e-3, weight_decay=0.3)
 x_ours = rosenbrock.start.copy()
-for t in range(200):
+for _ in range(200):
     opt.step([rosenbrock.grad(x_lib)])
     x_ours = sgd_l2_step(x_ours, rosenbrock.grad(x_ours), lr=1e-3, weight_decay=0.3)
     np.testing.assert_allclose(x_ours, x_lib, rtol=1e-12)
@@ -237,7 +237,7 @@ x_box = np.clip(c_wd, -1 / LAM, 1 / LAM)
 x_lib = np.zeros(2)
 opt = SGD([x_lib], lr=0.1, weight_decay=LAM)
 sgd_l2_path, sgd_dec_path = [x_lib.copy()], [np.zeros(2)]
-for t in range(300):
+for _ in range(300):
     opt.step([grad_wd(x_lib)])
     sgd_l2_path.append(x_lib.copy())
     sgd_dec_path.append(sgd_decoupled_step(sgd_dec_path[-1], grad_wd(sgd_dec_path[-1]),
@@ -298,7 +298,8 @@ for ax, (title, paths) in zip(axes, panels):
         ax.plot(path[:, 0], path[:, 1], ls, lw=lw, label=label)
     ax.plot(*c_wd, "*", ms=14, color="gold", mec="k", label="minimum of $f$")
     ax.plot(*x_ridge, "s", ms=8, color="C3", mec="k", label="ridge solution")
-    ax.plot(*x_box, "D", ms=7, color="C4", mec="k", label=r"min of $f$ on $\|x\|_\infty \leq 1/\lambda$")
+    ax.plot(*x_box, "D", ms=7, color="C4", mec="k",
+            label=r"min of $f$ on $\|x\|_\infty \leq 1/\lambda$")
     ax.set_xlabel("$x_1$")
     ax.set_title(title)
     ax.legend(loc="lower right", fontsize="x-small")
@@ -314,9 +315,10 @@ plt.show()
 # * **Adam + L2** ends at the ridge solution too. That is no accident: at a fixed point the
 #   moments stop changing, so $m = 0$, i.e. $\nabla f + \lambda x = 0$.
 # * **AdamW** ends somewhere else: close to the minimiser of $f$ inside the box
-#   $\|x\|_\infty \le 1/\lambda$ (and far from the ridge solution). The second coordinate is not shrunk at all ($c_2 = 1$ lies
-#   inside the box) while the first is capped at $1/\lambda = 2.5$. Why: at a fixed point of
-#   AdamW, $\lambda x_i = -\hat m_i/(\sqrt{\hat v_i}+\epsilon)$. Once exact gradients change
+#   $\|x\|_\infty \le 1/\lambda$ (and far from the ridge solution). The second coordinate is
+#   not shrunk at all ($c_2 = 1$ lies inside the box) while the first is capped at
+#   $1/\lambda = 2.5$. Why: at a fixed point of AdamW,
+#   $\lambda x_i = -\hat m_i/(\sqrt{\hat v_i}+\epsilon)$. Once exact gradients change
 #   slowly, $\hat m_i \approx g_i$ and $\sqrt{\hat v_i} \approx |g_i|$, so the right-hand side
 #   is about $-\operatorname{sign}(g_i)$ when $g_i \ne 0$: either $|x_i| = 1/\lambda$ (and $f$
 #   pushes outwards), or $g_i \approx 0$. Xie & Li (ICML 2024, *Implicit bias of AdamW:
@@ -672,7 +674,7 @@ def adadelta_step(x, grad, state, lr=1.0, rho=0.9, eps=1e-6):
 
 x_lib, x_ours, state = rosenbrock.start.copy(), rosenbrock.start.copy(), {}
 opt = Adadelta([x_lib], lr=0.5, rho=0.8, eps=1e-5)
-for t in range(200):
+for _ in range(200):
     x_ours = adadelta_step(x_ours, rosenbrock.grad(x_ours), state, lr=0.5, rho=0.8, eps=1e-5)
     opt.step([rosenbrock.grad(x_lib)])
     np.testing.assert_allclose(x_ours, x_lib, rtol=1e-10, atol=1e-12)
@@ -684,7 +686,7 @@ adadelta_losses = {}
 fig, axes = plt.subplots(1, 2, figsize=(12, 4))
 for eps in eps_grid:
     x, state, losses, sizes = bowl.start.copy(), {}, [], []
-    for t in range(2000):
+    for _ in range(2000):
         x_new = adadelta_step(x, bowl.grad(x), state, eps=eps)
         sizes.append(np.abs(x_new - x).max())
         x = x_new
@@ -925,7 +927,7 @@ plt.show()
 initial = warm["Adam", 0.1][0][0].mean()
 spike = {m: warm[m, 0.1][0][:50].mean(axis=1).max() for m in warm_methods}
 final_loss = {(m, lr): warm[m, lr][1].mean() for m in warm_methods for lr in warm_lrs}
-print(f"η = 0.1, worst minibatch loss in the first 50 steps relative to the start: "
+print("η = 0.1, worst minibatch loss in the first 50 steps relative to the start: "
       + ", ".join(f"{m} {spike[m] / initial:.2f}x" for m in warm_methods))
 for lr in warm_lrs:
     print(f"η = {lr:g}: lowest final training loss: "

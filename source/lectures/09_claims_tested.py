@@ -411,9 +411,10 @@ print("Verdict:", short1)
 
 # %%
 axis, rotated = NAMES[0], NAMES[1]
-print(f"purely diagonal methods vs SGD: axis-aligned quadratic Adagrad {fmt_steps(speed[axis, 'Adagrad'])},"
-      f" RMSprop {fmt_steps(speed[axis, 'RMSprop'])}, SGD {fmt_steps(speed[axis, 'SGD'])} steps; rotated "
-      f"quadratic Adagrad {fmt_steps(speed[rotated, 'Adagrad'])}, SGD {fmt_steps(speed[rotated, 'SGD'])} steps")
+print("purely diagonal methods vs SGD: axis-aligned quadratic Adagrad "
+      f"{fmt_steps(speed[axis, 'Adagrad'])}, RMSprop {fmt_steps(speed[axis, 'RMSprop'])}, SGD "
+      f"{fmt_steps(speed[axis, 'SGD'])} steps; rotated quadratic Adagrad "
+      f"{fmt_steps(speed[rotated, 'Adagrad'])}, SGD {fmt_steps(speed[rotated, 'SGD'])} steps")
 # the text below relies on these measured facts
 assert max(speed[axis, "Adagrad"], speed[axis, "RMSprop"]) < speed[axis, "SGD"] / 10
 assert speed[rotated, "Adagrad"] > speed[rotated, "SGD"]
