@@ -151,6 +151,10 @@ def execute(nb: NotebookNode, cwd: Path, timeout: int = 600) -> NotebookNode:
     from nbclient import NotebookClient
 
     os.environ["PYTHONHASHSEED"] = "0"
+    # One BLAS thread: small matrix products on a shared 2-core machine are faster and the
+    # results do not depend on the thread count (nbval runs with the same setting).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     client = NotebookClient(nb, kernel_name="python3", timeout=timeout,
                             resources={"metadata": {"path": str(cwd)}})

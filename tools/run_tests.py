@@ -42,7 +42,8 @@ def run_group(name: str, commands: list[list[str]]) -> tuple[str, int, float, st
     out, code = [], 0
     for cmd in commands:
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
-                              env=dict(os.environ, PYTHONHASHSEED="0"))
+                              env={"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+                                   **os.environ, "PYTHONHASHSEED": "0"})
         out.append(f"$ {' '.join(cmd[1:])}\n{proc.stdout}{proc.stderr}")
         code = code or proc.returncode
     return name, code, time.perf_counter() - start, "\n".join(out)
