@@ -46,6 +46,7 @@ nbval: $(STAMP)
 
 notebooks: $(STAMP)
 	$(PY) tools/build_notebooks.py
+	$(PY) tools/readme_syllabus.py
 
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py
