@@ -27,8 +27,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (adamlib)"
 	touch $(STAMP)
 
+# Extra JupyterLab options, e.g. make lab LAB_ARGS="--no-browser --port 8899"
+LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab lectures/00_welcome.ipynb
+	$(VENV)/bin/jupyter lab $(LAB_ARGS) lectures/00_welcome.ipynb
 
 # Unit tests and nbval run as three serial groups, two at a time (tools/run_tests.py).
 test: $(STAMP) lint
