@@ -400,17 +400,47 @@ def _ipympl_canvas_class() -> type:
         from ipympl.backend_nbagg import Canvas
 
         class BlittingCanvas(Canvas):
-            """ipympl's ``Canvas`` whose ``draw()`` sends already-blitted pixels when set."""
+            """ipympl's ``Canvas`` whose ``draw()`` sends already-blitted pixels when set.
+
+            The page ignores a "figure changed" event while it waits for an image, so a
+            change made after an image was rendered but before the page received it would
+            never be shown. Each change therefore gets a version number, and until a draw
+            request has been answered with the newest version the event is sent again
+            (every 0.25 s, at most 40 times).
+            """
 
             blitted = False
+            version = 0
+            answered = 0
 
             def draw(self) -> None:
+                self.answered = self.version
                 if self.blitted:
                     self.blitted = False
                     self._png_is_old = True
                     self.manager.refresh_all()  # the diff to the last image sent
                 else:
                     super().draw()
+
+            def draw_idle(self) -> None:
+                self.version += 1
+                super().draw_idle()
+                self._remind(self.version, 40)
+
+            def _remind(self, version: int, tries: int) -> None:
+                import asyncio
+
+                try:
+                    loop = asyncio.get_running_loop()
+                except RuntimeError:  # no event loop (tests, scripts): nothing to remind
+                    return
+
+                def check() -> None:
+                    if self.answered < version == self.version and tries > 0:
+                        self.send_event("draw")
+                        self._remind(version, tries - 1)
+
+                loop.call_later(0.25, check)
 
         _IPYMPL_CANVAS = BlittingCanvas
     return _IPYMPL_CANVAS
