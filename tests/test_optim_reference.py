@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "optim_reference"
 NAMES = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "NAdam", "Adamax", "Adadelta", "RAdam"]
 RTOL = {"float64": 1e-9, "float32": 2e-4}
+# the committed reference against torch run again here: rounding only
+REGENERATE_RTOL = {"float64": 1e-13, "float32": 1e-6}
 
 
 @cache
@@ -224,10 +226,17 @@ def test_committed_reference_is_what_torch_produces_now() -> None:
     tool = load_tool()
     data = tool.make_gradient_data()
     for key, value in gradient_data().items():
-        assert np.array_equal(value, data[key]), f"gradients.npz: {key} differs"
+        if key == "scales":  # 10.0 ** x: NumPy's SIMD pow may differ in the last bit by release
+            np.testing.assert_allclose(value, data[key], rtol=4e-16, atol=0,
+                                       err_msg="gradients.npz: scales differ")
+        else:
+            assert np.array_equal(value, data[key]), f"gradients.npz: {key} differs"
     for name in NAMES:
         ref = reference(name)
         for k, case in list(enumerate(cases(name)))[::17]:
             kwargs = {a: tuple(v) if isinstance(v, list) else v for a, v in case["kwargs"].items()}
             fresh = tool.run_torch(name, kwargs, case["dtype"], case["sequence"], gradient_data())
-            assert np.array_equal(fresh["snapshots"], ref[f"c{k}.snapshots"])
+            # torch's kernels differ by CPU in the last bit (seen: 1.5e-16 in float64 on
+            # another x86_64 machine): agree to rounding, far inside the tolerances used above
+            err = relative_error(fresh["snapshots"], ref[f"c{k}.snapshots"])
+            assert err <= REGENERATE_RTOL[case["dtype"]], f"{name} case {k}: {err:.1e}"

@@ -13,8 +13,12 @@ Usage::
     python tools/build_notebooks.py --no-execute    # convert only (keeps nothing executed!)
 
 Execution uses nbclient with the kernel "python3", the notebook's folder as working directory and
-PYTHONHASHSEED=0. Run-to-run noise is stripped: per-cell ``execution`` timestamps, notebook
-``widgets`` state and ``language_info``, and widget-view outputs (their model ids are random).
+the pinned numerics of tools/reference_env.py (PYTHONHASHSEED=0, one BLAS thread, the same BLAS
+kernels and NumPy loops on every x86_64 machine), and every figure the kernel renders is
+checked against the course's figure rules (tools/figure_lint.py: title, axis labels, legend,
+colour-bar label); a notebook with a figure that breaks them is not written. Run-to-run noise
+is stripped: per-cell ``execution`` timestamps, notebook ``widgets`` state and
+``language_info``, and widget-view outputs (their model ids are random).
 
 Exercises: every region between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` becomes a stub
 raising NotImplementedError (indentation kept); cells tagged ``exercise-raises`` get the nbval tag
@@ -29,11 +33,16 @@ import argparse
 import os
 import re
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import figure_lint  # noqa: E402
+import reference_env  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "source"
@@ -150,15 +159,31 @@ def strip_noise(nb: NotebookNode) -> NotebookNode:
 def execute(nb: NotebookNode, cwd: Path, timeout: int = 600) -> NotebookNode:
     from nbclient import NotebookClient
 
-    os.environ["PYTHONHASHSEED"] = "0"
-    # One BLAS thread: small matrix products on a shared 2-core machine are faster and the
-    # results do not depend on the thread count (nbval runs with the same setting).
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    # The same numerics on every machine (tools/reference_env.py): PYTHONHASHSEED, one BLAS
+    # thread, OpenBLAS' Haswell kernels, NumPy without AVX-512 loops; nbval runs with the same.
+    os.environ.update(reference_env.environment())
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    client = NotebookClient(nb, kernel_name="python3", timeout=timeout,
-                            resources={"metadata": {"path": str(cwd)}})
-    client.execute()
+    with tempfile.TemporaryDirectory(prefix="adamlib-ipython-") as tmp:
+        # Every figure the kernel renders is checked against the course's rules first.
+        log = Path(tmp) / "figures.jsonl"
+        os.environ["IPYTHONDIR"] = str(figure_lint.ipython_dir(Path(tmp) / "ipython"))
+        os.environ[figure_lint.LOG_ENV] = str(log)
+        try:
+            client = NotebookClient(nb, kernel_name="python3", timeout=timeout,
+                                    resources={"metadata": {"path": str(cwd)}})
+            client.execute()
+        finally:
+            del os.environ["IPYTHONDIR"], os.environ[figure_lint.LOG_ENV]
+        checks = figure_lint.read_log(log)
+    bad = [f"  {c['figure']}: {p}" for c in checks for p in c["problems"]]
+    if bad:
+        raise SystemExit("figure lint: figures break the course's rules (title, axis labels, "
+                         "legend, colour-bar label); notebook not written:\n" + "\n".join(bad))
+    images = sum("image/png" in out.get("data", {}) for cell in nb.cells
+                 for out in cell.get("outputs", []))
+    if images and not checks:
+        raise SystemExit("figure lint did not run: the notebook shows figures but none was "
+                         "checked (was the IPython startup file loaded?)")
     return nb
 
 

@@ -8,6 +8,10 @@ is non-zero when any group fails.
 
     python tools/run_tests.py            # all groups, as many at once as there are CPUs
     python tools/run_tests.py --jobs 1   # strictly one after the other
+    python tools/run_tests.py --only nbval   # only the groups whose name contains "nbval"
+
+Every command runs with the pinned numerics of tools/reference_env.py (the notebooks were built
+with them), and under nbval every rendered figure is checked by tools/figure_lint.py.
 """
 
 from __future__ import annotations
@@ -16,9 +20,14 @@ import argparse
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import figure_lint  # noqa: E402
+import reference_env  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 NBVAL = ["--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
@@ -37,26 +46,53 @@ def groups() -> dict[str, list[list[str]]]:
     }
 
 
+def run(cmd: list[str]) -> tuple[int, str]:
+    """Run one pytest command. Under nbval, every figure the kernels render is checked against
+    the course's figure rules (tools/figure_lint.py); a broken rule fails the command, and so
+    does a run in which no figure was checked at all (the check would not be working)."""
+    env = {**os.environ, **reference_env.environment()}
+    if not any(arg.startswith("--nbval") for arg in cmd):
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env)
+        return proc.returncode, proc.stdout + proc.stderr
+    with tempfile.TemporaryDirectory(prefix="adamlib-ipython-") as tmp:
+        log = Path(tmp) / "figures.jsonl"
+        env["IPYTHONDIR"] = str(figure_lint.ipython_dir(Path(tmp) / "ipython"))
+        env[figure_lint.LOG_ENV] = str(log)
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env)
+        checks = figure_lint.read_log(log)
+    text, code = proc.stdout + proc.stderr, proc.returncode
+    bad = [f"  {c['figure']}: {p}" for c in checks for p in c["problems"]]
+    if bad:
+        text += "\nfigure lint: figures break the course's rules:\n" + "\n".join(bad) + "\n"
+        code = code or 1
+    elif not checks:
+        text += "\nfigure lint: no figure was checked: the check is not working\n"
+        code = code or 1
+    else:
+        text += f"\nfigure lint: {len(checks)} rendered figures checked, all pass\n"
+    return code, text
+
+
 def run_group(name: str, commands: list[list[str]]) -> tuple[str, int, float, str]:
     start = time.perf_counter()
     out, code = [], 0
     for cmd in commands:
-        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
-                              env={"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-                                   **os.environ, "PYTHONHASHSEED": "0"})
-        out.append(f"$ {' '.join(cmd[1:])}\n{proc.stdout}{proc.stderr}")
-        code = code or proc.returncode
+        rc, text = run(cmd)
+        out.append(f"$ {' '.join(cmd[1:])}\n{text}")
+        code = code or rc
     return name, code, time.perf_counter() - start, "\n".join(out)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="run the course's test suite")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--only", default="", help="run only the groups whose name contains this")
     args = parser.parse_args()
     t0 = time.perf_counter()
+    print(reference_env.describe(reference_env.environment()), flush=True)
     results = []
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = [pool.submit(run_group, n, c) for n, c in groups().items()]
+        futures = [pool.submit(run_group, n, c) for n, c in groups().items() if args.only in n]
         for fut in futures:
             name, code, seconds, output = fut.result()
             print(f"\n===== {name}: {'FAILED' if code else 'ok'} in {seconds:.0f} s =====")
@@ -64,7 +100,8 @@ def main() -> int:
                 print(output, flush=True)
             else:  # the commands, the skips (with their reasons) and the counts
                 print("\n".join(ln for ln in output.splitlines()
-                                if ln.startswith(("$", "SKIPPED")) or " passed" in ln),
+                                if ln.startswith(("$", "SKIPPED", "figure lint"))
+                                or " passed" in ln),
                       flush=True)
             results.append((name, code, seconds))
     print(f"\n===== summary (wall time {time.perf_counter() - t0:.0f} s, {args.jobs} jobs) =====")

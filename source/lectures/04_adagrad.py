@@ -325,6 +325,7 @@ for i, (method, r) in enumerate(sparse.items()):
     axes[1].bar(positions + (i - 1) * 0.27, [r["err_freq"], r["err_rare"]], width=0.27,
                 label=method)
 axes[1].set_xticks(positions, [f"{n_freq} frequent features", f"{n_rare} rare features"])
+axes[1].set_xlabel("feature group")
 axes[1].set_ylabel(r"mean $|w_i - w_i^*|$ after 2000 steps")
 axes[1].set_title("Where the error is left")
 axes[1].legend()

@@ -1,0 +1,93 @@
+"""The figure rules checker used while notebooks are built and tested (tools/figure_lint.py)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import figure_lint  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def good_figure():
+    fig, (a, b) = plt.subplots(1, 2)
+    t = np.arange(10)
+    a.plot(t, t, label="one")
+    a.plot(t, t**2, label="two")
+    a.legend()
+    a.set(title="Two lines", xlabel="step", ylabel="loss", yscale="log")
+    b.plot(t, -t)  # one line, colours shared with the legend of panel a
+    b.set(title="One line", xlabel="step", ylabel="value")
+    return fig
+
+
+def test_a_well_made_figure_passes():
+    assert figure_lint.problems(good_figure()) == []
+
+
+@pytest.mark.parametrize("spoil, expected", [
+    (lambda fig: fig.axes[0].set_title(""), "axes 0: no title"),
+    (lambda fig: fig.axes[1].set_xlabel(""), "axes 1 ('One line'): no x-label"),
+    (lambda fig: fig.axes[0].set_ylabel(""), "axes 0 ('Two lines'): no y-label"),
+    (lambda fig: fig.axes[0].get_legend().remove(), "axes 0 ('Two lines'): 2 lines and no legend"),
+])
+def test_each_broken_rule_is_named(spoil, expected):
+    fig = good_figure()
+    spoil(fig)
+    assert expected in figure_lint.problems(fig)
+
+
+def test_suptitle_shared_labels_and_image_panels_count():
+    fig, axes = plt.subplots(2, 1, sharex=True)
+    fig.suptitle("Panels under one title")
+    axes[0].plot([0, 1, 2], [1, 2, 3])
+    axes[0].set_ylabel("top")
+    axes[1].plot([0, 1, 2], [3, 2, 1])
+    axes[1].set(xlabel="shared x", ylabel="bottom")
+    assert figure_lint.problems(fig) == []
+    fig2, ax = plt.subplots()
+    image = ax.imshow(np.eye(3))
+    ax.set(title="An image", xticks=[], yticks=[])
+    assert figure_lint.problems(fig2) == []
+    bar = fig2.colorbar(image)
+    assert figure_lint.problems(fig2) == ["axes 1: colour bar without a label"]
+    bar.set_label("value")
+    assert figure_lint.problems(fig2) == []
+
+
+def test_the_kernel_startup_file_checks_rendered_figures(tmp_path):
+    """The IPython directory made for notebook kernels installs the check: rendering a bad
+    figure prints the problem on stderr and logs it; a good one is logged as checked."""
+    ipython = figure_lint.ipython_dir(tmp_path / "ipython")
+    log = tmp_path / "figures.jsonl"
+    code = (
+        "import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt, io\n"
+        "fig, ax = plt.subplots(); ax.plot([1, 2, 3]); ax.set_title('bad')\n"
+        "fig.savefig(io.BytesIO(), format='png')\n"
+        "ax.set(xlabel='x', ylabel='y'); fig.savefig(io.BytesIO(), format='png')\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "IPython", "--quick", "--no-banner", "-c", code],
+        capture_output=True, text=True, timeout=120,
+        env={**__import__("os").environ, "IPYTHONDIR": str(ipython),
+             figure_lint.LOG_ENV: str(log)})
+    assert proc.returncode == 0, proc.stderr
+    checks = figure_lint.read_log(log)
+    assert [c["problems"] for c in checks] == [
+        ["axes 0 ('bad'): no x-label", "axes 0 ('bad'): no y-label"], []]
+    assert "figure lint: 'bad': axes 0 ('bad'): no x-label" in proc.stderr

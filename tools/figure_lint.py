@@ -1,0 +1,142 @@
+"""Check the course's figure rules on every figure a notebook draws.
+
+The rules (docs: the developers' guide, "Quality bar"): every figure has a title, labelled axes,
+a label on every colour bar, and a legend wherever several lines appear.
+
+:func:`problems` checks one Matplotlib figure. :func:`ipython_dir` prepares an IPython
+directory whose startup file calls :func:`install` in every kernel started with
+``IPYTHONDIR`` pointing at it: from then on every figure that is rendered (inline PNGs, the
+static image of a widget, ``savefig``) is checked first. A figure that breaks a rule prints
+``figure lint: ...`` on the cell's stderr, and every check (passed or not) is appended as a JSON
+line to the log file, so that the caller can both fail on problems and prove that the check ran.
+``tools/build_notebooks.py`` and ``tools/run_tests.py`` (the nbval groups) use it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+LOG_ENV = "ADAMLIB_FIGURE_LINT_LOG"
+
+_STARTUP = """\
+# Written by tools/figure_lint.py: check every rendered figure against the course's rules.
+import sys as _sys
+_sys.path.insert(0, {tools!r})
+import figure_lint as _figure_lint
+_figure_lint.install()
+del _sys, _figure_lint
+"""
+
+
+def _has_content(ax: Any) -> bool:
+    return bool(ax.lines or ax.collections or ax.patches or ax.images or ax.texts)
+
+
+def _shows_ticks(axis: Any) -> bool:
+    """Whether an axis shows tick labels (an image panel with hidden ticks needs no label)."""
+    return len(axis.get_ticklocs()) > 0
+
+
+def _label(ax: Any, which: str) -> bool:
+    get = "get_xlabel" if which == "x" else "get_ylabel"
+    if getattr(ax, get)():
+        return True
+    shared = ax.get_shared_x_axes() if which == "x" else ax.get_shared_y_axes()
+    if any(getattr(other, get)() for other in shared.get_siblings(ax)):
+        return True
+    sup = getattr(ax.figure, "_supxlabel" if which == "x" else "_supylabel", None)
+    return bool(sup is not None and sup.get_text())
+
+
+def _title(ax: Any) -> str:
+    text = ax.get_title() or ax.get_title("left") or ax.get_title("right")
+    if not text and ax.figure._suptitle is not None:
+        text = ax.figure._suptitle.get_text()
+    return text
+
+
+def problems(fig: Any) -> list[str]:
+    """The course's figure rules that ``fig`` breaks, one message each (empty when it is fine).
+
+    - every axes that shows data has a title (its own, or the figure's ``suptitle``);
+    - both of its axes are labelled (its own label, a shared axis' label, or ``supxlabel`` /
+      ``supylabel``), unless the axis shows no ticks (an image panel);
+    - a colour bar has a label;
+    - an axes with two or more lines of data has a legend, or the figure has one (a single
+      legend may serve panels that share colours).
+    """
+    out: list[str] = []
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    any_legend = bool(fig.legends) or any(ax.get_legend() is not None for ax in axes)
+    for i, ax in enumerate(axes):
+        if ax.get_label() == "<colorbar>" or hasattr(ax, "_colorbar"):
+            if not (ax.get_ylabel() or ax.get_xlabel()):
+                out.append(f"axes {i}: colour bar without a label")
+            continue
+        if not ax.axison or not _has_content(ax):
+            continue
+        name = _title(ax)
+        where = f"axes {i} ({name!r})" if name else f"axes {i}"
+        if not name:
+            out.append(f"{where}: no title")
+        for which, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+            if _shows_ticks(axis) and not _label(ax, which):
+                out.append(f"{where}: no {which}-label")
+        lines = [ln for ln in ax.get_lines() if ln.get_visible() and len(ln.get_xdata()) > 2]
+        if len(lines) > 1 and not any_legend:
+            out.append(f"{where}: {len(lines)} lines and no legend")
+    return out
+
+
+def _describe(fig: Any) -> str:
+    titles = [t for t in (_title(ax) for ax in fig.axes) if t]
+    return repr(titles[0]) if titles else repr(fig)
+
+
+def check(fig: Any) -> list[str]:
+    """Check ``fig``; report problems on stderr and log the check (see the module docstring)."""
+    found = problems(fig)
+    for msg in found:
+        print(f"figure lint: {_describe(fig)}: {msg}", file=sys.stderr)
+    log = os.environ.get(LOG_ENV)
+    if log:
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"cwd": os.getcwd(), "figure": _describe(fig),
+                                 "problems": found}) + "\n")
+    return found
+
+
+def install() -> None:
+    """Check every figure before it is rendered (patches ``FigureCanvasBase.print_figure``)."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    original = FigureCanvasBase.print_figure
+    if getattr(original, "_figure_lint", False):
+        return
+
+    def print_figure(self: Any, *args: Any, **kwargs: Any) -> Any:
+        check(self.figure)
+        return original(self, *args, **kwargs)
+
+    print_figure._figure_lint = True  # type: ignore[attr-defined]
+    FigureCanvasBase.print_figure = print_figure  # type: ignore[method-assign]
+
+
+def ipython_dir(directory: Path) -> Path:
+    """Make ``directory`` an IPython directory whose kernels install the figure check."""
+    startup = directory / "profile_default" / "startup"
+    startup.mkdir(parents=True, exist_ok=True)
+    (startup / "00-figure-lint.py").write_text(
+        _STARTUP.format(tools=str(Path(__file__).resolve().parent)), encoding="utf-8")
+    return directory
+
+
+def read_log(path: Path) -> list[dict[str, Any]]:
+    """The checks logged in ``path`` (none when the file does not exist)."""
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
