@@ -73,7 +73,9 @@ returning ``None`` when right or a short description of what is wrong.
 Every exercise may also give ``title`` and ``rule`` (the expected computation, shown when a wrong
 answer matches no catalogued mistake). ``tests/test_grading.py`` runs over every registered
 exercise: the reference passes, each catalogued mistake fails and is named, a stub reports "not
-implemented yet", garbage never makes ``check`` raise.
+implemented yet", garbage never makes ``check`` raise. A learner's function that runs longer than
+the exercise's ``time_limit`` (``TIME_LIMIT_S`` = 10 s for all its calls in one check) is stopped
+and reported ("did not finish in time: an endless loop?") instead of freezing the notebook.
 
 Modules
 -------
@@ -91,6 +93,8 @@ from .framework import (
     MUTATION,
     NO_RETURN,
     STUB,
+    TIME_LIMIT_S,
+    TIMEOUT,
     ArrayExercise,
     Call,
     Exercise,
@@ -115,6 +119,8 @@ __all__ = [
     "MUTATION",
     "NO_RETURN",
     "STUB",
+    "TIME_LIMIT_S",
+    "TIMEOUT",
     "ArrayExercise",
     "Call",
     "CheckFailed",

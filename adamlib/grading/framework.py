@@ -22,6 +22,9 @@ import copy
 import inspect
 import io
 import os
+import signal
+import threading
+import time
 import traceback
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -37,6 +40,12 @@ from .result import CheckResult, format_points
 STUB = "not implemented yet"
 NO_RETURN = "forgot to return"
 MUTATION = "inputs modified in place"
+TIMEOUT = "did not finish in time"
+
+#: Seconds a learner's function may run in one ``check`` (all its calls together). An endless
+#: loop is stopped and reported instead of freezing the notebook; every reference solution
+#: needs well under a second for all its cases.
+TIME_LIMIT_S = 10.0
 
 _MAX_EXC_CHARS = 160
 _TINY = 1e-300
@@ -82,6 +91,66 @@ class CallOutcome:
     @property
     def stub(self) -> bool:
         return isinstance(self.error, NotImplementedError)
+
+
+class TimeLimit(BaseException):  # noqa: N818 - reported to learners, never raised to them
+    """Raised inside a learner's function when the check's time budget is used up.
+
+    A BaseException, so that a learner's own ``except Exception:`` inside a loop cannot swallow
+    it; while the budget is exceeded it is raised again every 50 ms until the call returns.
+    """
+
+
+@dataclass
+class _Budget:
+    deadline: float
+    seconds: float
+    armed: bool = False
+
+
+_BUDGET: list[_Budget] = []  # the running check's budget (a stack: checks do not nest in practice)
+
+
+def _can_interrupt() -> bool:
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+@contextlib.contextmanager
+def time_budget(seconds: float | None):
+    """Limit the learner's calls made by :func:`call_guarded` inside this block to ``seconds``
+    in total (``None``: no limit). Uses ``SIGALRM``, so it works in the main thread on Unix (the
+    notebook kernel); elsewhere it is a no-op."""
+    if seconds is None:
+        yield
+        return
+    _BUDGET.append(_Budget(time.monotonic() + seconds, seconds))
+    try:
+        yield
+    finally:
+        _BUDGET.pop()
+
+
+def _on_alarm(signum: int, frame: Any) -> None:
+    if _BUDGET and _BUDGET[-1].armed:
+        raise TimeLimit()
+
+
+def _call_with_budget(fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]) -> Any:
+    budget = _BUDGET[-1] if _BUDGET else None
+    if budget is None or not _can_interrupt():
+        return fn(*args, **kwargs)
+    remaining = budget.deadline - time.monotonic()
+    if remaining <= 0:
+        raise TimeLimit()
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    budget.armed = True
+    signal.setitimer(signal.ITIMER_REAL, remaining, 0.05)
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        budget.armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _exception_text(exc: Exception) -> str:
@@ -155,7 +224,11 @@ def call_guarded(
             np.errstate(all="ignore"),
         ):
             warnings.simplefilter("ignore")
-            outcome.value = fn(*given_args, **given_kwargs)
+            outcome.value = _call_with_budget(fn, given_args, given_kwargs)
+    except TimeLimit as exc:
+        outcome.error = exc  # type: ignore[assignment]
+        seconds = _BUDGET[-1].seconds if _BUDGET else TIME_LIMIT_S
+        outcome.error_text = f"did not finish within the check's {seconds:g} s"
     except Exception as exc:  # noqa: BLE001 - any learner error becomes feedback
         outcome.error = exc
         outcome.error_text = _exception_text(exc)
@@ -284,6 +357,9 @@ class Exercise:
     rule : str
         The expected computation in one or two lines (e.g. ``"x_new = x - lr * grad"``), shown
         when the answer is wrong and no catalogued mistake explains it.
+    time_limit : float or None
+        Seconds the learner's function may run in one check, all cases together (``None``: no
+        limit); an endless loop is stopped and reported.
     """
 
     id: str
@@ -294,6 +370,7 @@ class Exercise:
     title: str = ""
     signature: str = ""
     rule: str = ""
+    time_limit: float | None = TIME_LIMIT_S
 
     # -- hooks for subclasses ------------------------------------------------------------------
     def cases(self) -> list[Any]:
@@ -357,7 +434,8 @@ class Exercise:
     def _grade_learner(
         self, fn: Callable[..., Any], cases: list[Any], ref_runs: list[list[Step]]
     ) -> CheckResult:
-        runs = [self.run(fn, case) for case in cases]
+        with time_budget(self.time_limit):  # the learner's calls only, not the catalogue's
+            runs = [self.run(fn, case) for case in cases]
         verdicts = [
             self.compare(case, ref, got)
             for case, ref, got in zip(cases, ref_runs, runs, strict=True)
@@ -412,6 +490,19 @@ class Exercise:
         n_fail = len(failing)
         lines: list[str] = []
         names: list[str] = []
+
+        slow = [i for i in failing
+                if any(isinstance(s.outcome.error, TimeLimit) for s in runs[i])]
+        if slow:
+            finished = len(cases) - len(slow)
+            lines.append(
+                f"{self.id} {TIMEOUT}: it was stopped after {self.time_limit:g} s, in case "
+                f"{cases[slow[0]].label} ({finished} of the {len(cases)} cases had finished). "
+                "An endless loop? Check that every `while` loop's condition becomes false, or "
+                "loop with `for` over a range. One call should take milliseconds."
+            )
+            names.append(TIMEOUT)
+            return lines, names
 
         stub = [i for i in failing if "stub" in verdicts[i].kinds]
         if stub:
