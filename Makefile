@@ -4,7 +4,7 @@
 #   make notebooks  rebuild lectures/ and solutions/ from source/ (executed), regenerate exercises/
 #   make bench      benchmarks (results go into the README by hand)
 #   make lint       ruff
-#   make lock       rewrite constraints.txt from .venv (after upgrading packages on purpose)
+#   make lock       re-resolve constraints.txt on Python 3.10 (then make notebooks, make test)
 
 PYTHON ?= python3
 VENV := .venv
@@ -17,9 +17,9 @@ export PYTHONHASHSEED := 0
 
 .PHONY: lab test unit nbval notebooks bench lint lock clean-venv
 
-# constraints.txt pins every package to the versions the committed notebook outputs were made
-# with (Python 3.11, the reference environment; other Pythons get the newest versions, and strict
-# nbval may then see last-digit differences). Without it, a new NumPy release turns main red.
+# constraints.txt pins every package, for every supported Python, to the versions the committed
+# notebook outputs were made with: without it, a new NumPy release (or an older Python that gets
+# an older NumPy) changes printed digits and strict nbval fails.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --upgrade pip
@@ -55,8 +55,10 @@ notebooks: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py
 
-lock: $(STAMP)
-	$(PY) tools/lock.py
+# Resolve on the oldest supported Python so that every pinned version installs on all of them.
+LOCK_PYTHON ?= python3.10
+lock:
+	$(LOCK_PYTHON) tools/lock.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -1,37 +1,49 @@
-"""Write constraints.txt: the exact package versions of .venv, for the reference Python.
+"""Write constraints.txt: one set of exact package versions for every supported Python.
 
-The committed notebook outputs are compared digit for digit by nbval, and a new release of NumPy,
-SciPy or Matplotlib can change a last digit (seen: NumPy 2.4.6 moved results of chaotic runs in
-lectures 02, 07 and 08). ``make`` installs with ``-c constraints.txt`` so that every machine builds
-the environment the outputs were made in. After upgrading on purpose: ``make lock``, then
-``make notebooks``, then ``make test``, and commit the three together.
+nbval compares the committed notebooks' printed numbers digit for digit, and a new release of
+NumPy, SciPy or Matplotlib can change a last digit; so can two Pythons that install different
+releases (seen: Python 3.10 gets NumPy 2.2, Python 3.11 NumPy 2.4, and 11 lecture cells printed
+other digits). ``make`` installs with ``-c constraints.txt``: every machine and every supported
+Python builds the same environment, the one the outputs were made in.
 
-torch is left out (it is optional and installed from a local wheel by the Makefile).
+The versions are resolved on the oldest supported Python (``requires-python`` in
+pyproject.toml), so that each of them installs there and on every newer one::
+
+    python3.10 tools/lock.py          # what `make lock` runs; a fresh venv, then pip freeze
+
+After that: ``make notebooks`` and ``make test``, and commit the three together. torch is left
+out: it is optional and installed from a local wheel by the Makefile.
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
+import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SKIP = {"torch", "adamlib"}
+SKIP = {"adamlib", "torch"}
 
 
 def main() -> None:
-    frozen = subprocess.run([sys.executable, "-m", "pip", "freeze", "--exclude-editable"],
-                            capture_output=True, text=True, check=True).stdout.splitlines()
     version = f"{sys.version_info.major}.{sys.version_info.minor}"
+    with tempfile.TemporaryDirectory(prefix="adamlib-lock-") as tmp:
+        venv.create(tmp, with_pip=True)
+        py = str(Path(tmp) / "bin" / "python")
+        subprocess.run([py, "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
+        subprocess.run([py, "-m", "pip", "install", "-q", f"{ROOT}[test,lab]"], check=True)
+        frozen = subprocess.run([py, "-m", "pip", "freeze", "--exclude-editable"],
+                                capture_output=True, text=True, check=True).stdout.splitlines()
     pins = sorted((ln for ln in frozen if "==" in ln and ln.split("==")[0].lower() not in SKIP),
                   key=str.lower)
     header = [
-        "# Exact versions the committed notebook outputs were made with (written by make lock;",
-        f"# Python {version} is the reference environment; other Pythons get the newest versions).",
+        "# Exact versions for every supported Python; the committed notebook outputs were made",
+        f"# with them. Written by tools/lock.py (make lock), resolved on Python {version}.",
     ]
-    body = [f'{pin} ; python_version == "{version}"' for pin in pins]
-    (ROOT / "constraints.txt").write_text("\n".join(header + body) + "\n", encoding="utf-8")
-    print(f"constraints.txt: {len(body)} packages pinned for Python {version}")
+    (ROOT / "constraints.txt").write_text("\n".join(header + pins) + "\n", encoding="utf-8")
+    print(f"constraints.txt: {len(pins)} packages pinned (resolved on Python {version})")
 
 
 if __name__ == "__main__":
