@@ -109,3 +109,42 @@ def test_postbuild_installs_adamlib_without_dependencies():
 def test_import_scanner_sees_imports_inside_functions_and_skips_magics():
     src = "%matplotlib inline\nimport numpy as np\ndef f():\n    from sklearn import datasets\n"
     assert third_party(imported_modules(src)) == {"numpy", "scikit-learn"}
+
+
+# ---------------------------------------------------------------------------------------------
+# constraints.txt: the lock every `make` install uses (tools/lock.py)
+# ---------------------------------------------------------------------------------------------
+def constraints() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, _, version = line.partition("==")
+            assert version and ";" not in line, f"constraints.txt: not an exact pin: {line!r}"
+            pins[re.sub(r"[-_.]+", "-", name).lower()] = version
+    return pins
+
+
+def all_declared() -> set[str]:
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    specs = list(data["project"]["dependencies"])
+    for extra, extra_specs in data["project"]["optional-dependencies"].items():
+        if extra != "torch":  # installed from a local wheel, pinned in the Makefile
+            specs += extra_specs
+    return {re.sub(r"[-_.]+", "-", n) for n in requirement_names(specs)}
+
+
+def test_constraints_pin_every_declared_dependency():
+    missing = all_declared() - set(constraints())
+    assert not missing, f"run `make lock`: constraints.txt does not pin {sorted(missing)}"
+
+
+def test_installed_numerics_are_the_locked_versions():
+    """The committed outputs were made with these versions; another one changes digits."""
+    from importlib.metadata import version
+
+    pins = constraints()
+    for dist in ("numpy", "scipy", "matplotlib", "scikit-learn"):
+        assert version(dist) == pins[dist], (
+            f"{dist} {version(dist)} is installed but constraints.txt pins {pins[dist]}: "
+            "install with `make` (pip install -c constraints.txt) or strict nbval may fail")
