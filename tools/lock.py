@@ -1,4 +1,4 @@
-"""Write constraints.txt: one set of exact package versions for every supported Python.
+"""Write constraints.txt: one set of exact package versions for Python 3.10 to 3.13.
 
 nbval compares the committed notebooks' printed numbers digit for digit, and a new release of
 NumPy, SciPy or Matplotlib can change a last digit; so can two Pythons that install different
@@ -25,6 +25,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIP = {"adamlib", "torch"}
+# The pins apply below this Python: the lock is tested on 3.10 to 3.13, and an older release
+# such as NumPy 2.2 has no wheel for a newer Python (pip would try to compile it). On a newer
+# Python pip takes the newest releases, and strict nbval may then differ in last digits.
+BELOW = "3.14"
 
 
 def main() -> None:
@@ -39,10 +43,12 @@ def main() -> None:
     pins = sorted((ln for ln in frozen if "==" in ln and ln.split("==")[0].lower() not in SKIP),
                   key=str.lower)
     header = [
-        "# Exact versions for every supported Python; the committed notebook outputs were made",
-        f"# with them. Written by tools/lock.py (make lock), resolved on Python {version}.",
+        "# Exact versions for Python 3.10 to 3.13; the committed notebook outputs were made",
+        f"# with them. Written by tools/lock.py (make lock), resolved on Python {version};",
+        f"# they apply below Python {BELOW} (older releases have no wheels for newer Pythons).",
     ]
-    (ROOT / "constraints.txt").write_text("\n".join(header + pins) + "\n", encoding="utf-8")
+    body = [f'{pin} ; python_version < "{BELOW}"' for pin in pins]
+    (ROOT / "constraints.txt").write_text("\n".join(header + body) + "\n", encoding="utf-8")
     print(f"constraints.txt: {len(pins)} packages pinned (resolved on Python {version})")
 
 
