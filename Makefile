@@ -17,7 +17,7 @@ export PYTHONHASHSEED := 0
 
 .PHONY: lab test unit nbval notebooks bench lint lock clean-venv
 
-# constraints.txt pins every package, for every supported Python, to the versions the committed
+# constraints.txt pins every package, on Python 3.10 to 3.13, to the versions the committed
 # notebook outputs were made with: without it, a new NumPy release (or an older Python that gets
 # an older NumPy) changes printed digits and strict nbval fails.
 $(STAMP): pyproject.toml constraints.txt
