@@ -52,6 +52,34 @@ def test_each_broken_rule_is_named(spoil, expected):
     assert expected in figure_lint.problems(fig)
 
 
+def test_losses_and_learning_rates_over_decades_need_a_log_scale():
+    fig, (a, b) = plt.subplots(1, 2)
+    steps = np.arange(0, 101)
+    a.plot(steps, 10.0 ** -(steps / 10))  # 10 decades of loss
+    a.set(title="Loss", xlabel="step", ylabel="training loss")
+    lrs = np.logspace(-4, 0, 9)
+    b.plot(lrs, 1 / (1 + lrs))
+    b.set(title="Sensitivity", xlabel="learning rate η", ylabel="final value")
+    assert figure_lint.problems(fig) == [
+        "axes 0 ('Loss'): y-axis 'training loss' spans a factor 1e+10 on a linear scale: "
+        "use a log scale",
+        "axes 1 ('Sensitivity'): x-axis 'learning rate η' spans a factor 1e+04 on a linear "
+        "scale: use a log scale",
+    ]
+    a.set_yscale("log")
+    b.set_xscale("log")
+    assert figure_lint.problems(fig) == []
+
+
+def test_a_loss_within_a_small_range_may_stay_linear():
+    fig, ax = plt.subplots()
+    ax.plot([0, 1, 2, 3], [0.9, 0.5, 0.31, 0.3])  # a factor 3, and zero or negative data ignored
+    ax.plot([0, 1, 2, 3], [0.0, -1.0, 0.2, 0.25])
+    ax.legend(["a", "b"])
+    ax.set(title="Small range", xlabel="epoch", ylabel="validation loss")
+    assert figure_lint.problems(fig) == []
+
+
 def test_suptitle_shared_labels_and_image_panels_count():
     fig, axes = plt.subplots(2, 1, sharex=True)
     fig.suptitle("Panels under one title")

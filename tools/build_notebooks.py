@@ -16,9 +16,10 @@ Execution uses nbclient with the kernel "python3", the notebook's folder as work
 the pinned numerics of tools/reference_env.py (PYTHONHASHSEED=0, one BLAS thread, the same BLAS
 kernels and NumPy loops on every x86_64 machine), and every figure the kernel renders is
 checked against the course's figure rules (tools/figure_lint.py: title, axis labels, legend,
-colour-bar label); a notebook with a figure that breaks them is not written. Run-to-run noise
-is stripped: per-cell ``execution`` timestamps, notebook ``widgets`` state and
-``language_info``, and widget-view outputs (their model ids are random).
+colour-bar label, log scales for losses and learning rates); a notebook with a figure that
+breaks them is not written. Run-to-run noise is stripped: per-cell ``execution`` timestamps,
+notebook ``widgets`` state and ``language_info``, and widget-view outputs (their model ids are
+random).
 
 Exercises: every region between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` becomes a stub
 raising NotImplementedError (indentation kept); cells tagged ``exercise-raises`` get the nbval tag
@@ -178,7 +179,8 @@ def execute(nb: NotebookNode, cwd: Path, timeout: int = 600) -> NotebookNode:
     bad = [f"  {c['figure']}: {p}" for c in checks for p in c["problems"]]
     if bad:
         raise SystemExit("figure lint: figures break the course's rules (title, axis labels, "
-                         "legend, colour-bar label); notebook not written:\n" + "\n".join(bad))
+                         "legend, colour-bar label, log scales); notebook not written:\n"
+                         + "\n".join(bad))
     images = sum("image/png" in out.get("data", {}) for cell in nb.cells
                  for out in cell.get("outputs", []))
     if images and not checks:

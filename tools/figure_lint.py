@@ -1,7 +1,8 @@
 """Check the course's figure rules on every figure a notebook draws.
 
 The rules (docs: the developers' guide, "Quality bar"): every figure has a title, labelled axes,
-a label on every colour bar, and a legend wherever several lines appear.
+a label on every colour bar, and a legend wherever several lines appear; a loss (or gap, error)
+or a learning rate whose data spans more than three decades is shown on a log scale.
 
 :func:`problems` checks one Matplotlib figure. :func:`ipython_dir` prepares an IPython
 directory whose startup file calls :func:`install` in every kernel started with
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -59,6 +61,40 @@ def _title(ax: Any) -> str:
     return text
 
 
+# Quantities the course shows on log scales (the guide: "prefer log scales for losses and
+# learning rates"): an axis so labelled, on a linear scale, whose data spans more than
+# LOG_SPAN (a factor) is reported.
+_LOG_QUANTITIES = {
+    "y": re.compile(r"loss|suboptimality|f\(x\)\s*[-−]\s*f|gap|error", re.IGNORECASE),
+    "x": re.compile(r"learning rate|\blr\b|η", re.IGNORECASE),
+}
+LOG_SPAN = 1e3
+
+
+def _span(ax: Any, which: str) -> float:
+    """max/min of the positive finite data of the axes' lines along x or y (1 when none)."""
+    import numpy as np
+
+    values = []
+    for ln in ax.get_lines():
+        data = np.asarray(ln.get_xdata() if which == "x" else ln.get_ydata(), dtype=float)
+        values.append(data[np.isfinite(data) & (data > 0)])
+    data = np.concatenate(values) if values else np.array([])
+    return float(data.max() / data.min()) if data.size > 1 else 1.0
+
+
+def _log_scale_problem(ax: Any, which: str) -> str:
+    label = ax.get_xlabel() if which == "x" else ax.get_ylabel()
+    scale = ax.get_xscale() if which == "x" else ax.get_yscale()
+    if scale != "linear" or not _LOG_QUANTITIES[which].search(label):
+        return ""
+    span = _span(ax, which)
+    if span <= LOG_SPAN:
+        return ""
+    return (f"{which}-axis {label!r} spans a factor {span:.0e} on a linear scale: use a log "
+            "scale")
+
+
 def problems(fig: Any) -> list[str]:
     """The course's figure rules that ``fig`` breaks, one message each (empty when it is fine).
 
@@ -67,7 +103,9 @@ def problems(fig: Any) -> list[str]:
       ``supylabel``), unless the axis shows no ticks (an image panel);
     - a colour bar has a label;
     - an axes with two or more lines of data has a legend, or the figure has one (a single
-      legend may serve panels that share colours).
+      legend may serve panels that share colours);
+    - an axis labelled as a loss, gap or error (y) or a learning rate (x) is on a log scale when
+      its lines' positive data spans more than a factor ``LOG_SPAN``.
     """
     out: list[str] = []
     axes = [ax for ax in fig.axes if ax.get_visible()]
@@ -89,6 +127,10 @@ def problems(fig: Any) -> list[str]:
         lines = [ln for ln in ax.get_lines() if ln.get_visible() and len(ln.get_xdata()) > 2]
         if len(lines) > 1 and not any_legend:
             out.append(f"{where}: {len(lines)} lines and no legend")
+        for which in ("x", "y"):
+            problem = _log_scale_problem(ax, which)
+            if problem:
+                out.append(f"{where}: {problem}")
     return out
 
 
