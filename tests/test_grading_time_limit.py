@@ -5,7 +5,6 @@ from __future__ import annotations
 import signal
 import time
 
-import numpy as np
 import pytest
 
 from adamlib.grading import TIME_LIMIT_S, TIMEOUT, check, get_exercise
@@ -25,11 +24,16 @@ def endless_gd_step(x, grad, lr):
 
 
 def swallowing_gd_step(x, grad, lr):
-    while True:  # a learner's own `except Exception` cannot swallow the stop
+    """A learner's own `except Exception` around the endless part must not swallow the stop: if
+    it could, this would return (a wrong answer) after 100 swallowed stops instead."""
+    swallowed = 0
+    while swallowed < 100:
         try:
-            np.sqrt(-1.0)
-        except Exception:  # noqa: BLE001, S112
-            continue
+            while True:
+                pass
+        except Exception:  # noqa: BLE001
+            swallowed += 1
+    return x
 
 
 def timed(fn_id: str, fn) -> tuple[object, float]:
