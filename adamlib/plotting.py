@@ -104,13 +104,22 @@ def plot_trajectories(
     ax: Axes | None = None,
     title: str | None = None,
     markers: bool = True,
+    colors: Sequence[str] | None = None,
     **contour_kw: Any,
 ) -> Axes:
-    """Contour map with one or more labelled trajectories (paths of shape ``(steps+1, 2)``)."""
+    """Contour map with one or more labelled trajectories (paths of shape ``(steps+1, 2)``).
+
+    The i-th trajectory is drawn in colour ``C{i}``, as :func:`plot_losses` draws the i-th
+    curve; ``colors`` (one per trajectory) overrides that, e.g. to match a run's colour in a
+    panel that shows more runs.
+    """
+    items = list(_items(trajectories))
+    if colors is not None and len(colors) != len(items):
+        raise ValueError(f"colors: {len(colors)} given for {len(items)} trajectories")
     ax = contour(objective, ax=ax, title=title, **contour_kw)
-    for i, (label, path) in enumerate(_items(trajectories)):
+    for i, (label, path) in enumerate(items):
         path = np.asarray(path)
-        color = f"C{i % 10}"  # the same colour as the same run in plot_losses
+        color = colors[i] if colors is not None else f"C{i % 10}"
         style = ".-" if markers and len(path) <= 80 else "-"
         ax.plot(path[:, 0], path[:, 1], style, color=color, label=label, lw=1.4, ms=4)
         ax.plot(path[0, 0], path[0, 1], "o", color=color, ms=6, mec="k")

@@ -80,6 +80,22 @@ def test_a_loss_within_a_small_range_may_stay_linear():
     assert figure_lint.problems(fig) == []
 
 
+def test_the_same_run_has_one_colour_across_panels():
+    fig, (a, b) = plt.subplots(1, 2)
+    t = np.arange(10)
+    a.plot(t, t, color="C0", label="Adam")
+    a.plot(t, 2 * t, color="C1", label="SGD")
+    b.plot(t, t + 1, color="C1", label="Adam")  # the same run, another colour
+    b.plot(t, t + 2, color="C2", label="_helper")  # unlabelled lines are not compared
+    for ax in (a, b):
+        ax.set(title="panel", xlabel="step", ylabel="value")
+    a.legend()
+    assert figure_lint.problems(fig) == [
+        "the line labelled 'Adam' has 2 colours across panels"]
+    b.get_lines()[0].set_color("C0")
+    assert figure_lint.problems(fig) == []
+
+
 def test_suptitle_shared_labels_and_image_panels_count():
     fig, axes = plt.subplots(2, 1, sharex=True)
     fig.suptitle("Panels under one title")

@@ -106,6 +106,27 @@ def test_contour_and_trajectory_plots_are_titled_and_labelled():
     plt.close("all")
 
 
+def test_trajectory_colours_match_the_loss_plot_or_are_given():
+    from matplotlib.colors import to_hex
+
+    q = F.quadratic(10.0)
+    runs = [run(q, gd(lr), steps=10, label=f"lr {lr}") for lr in (0.01, 0.1)]
+    fig, (a, b) = plt.subplots(1, 2)
+    plotting.plot_trajectories(q, runs, ax=a)
+    plotting.plot_losses(runs, objective=q, ax=b)
+
+    def colour(ax, label):
+        return {to_hex(ln.get_color()) for ln in ax.get_lines() if ln.get_label() == label}
+
+    for r in runs:
+        assert colour(a, r.label) == colour(b, r.label)
+    ax = plotting.plot_trajectories(q, [runs[1]], colors=["C1"])  # the second run alone
+    assert colour(ax, runs[1].label) == colour(b, runs[1].label)
+    with pytest.raises(ValueError, match="colors: 1 given for 2 trajectories"):
+        plotting.plot_trajectories(q, runs, colors=["C1"])
+    plt.close("all")
+
+
 def test_loss_plot_uses_log_scale_and_suboptimality():
     s = F.saddle
     t1 = run(s, gd(0.1), steps=20, label="a")

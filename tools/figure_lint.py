@@ -2,7 +2,8 @@
 
 The rules (docs: the developers' guide, "Quality bar"): every figure has a title, labelled axes,
 a label on every colour bar, and a legend wherever several lines appear; a loss (or gap, error)
-or a learning rate whose data spans more than three decades is shown on a log scale.
+or a learning rate whose data spans more than three decades is shown on a log scale; a run shown
+in several panels has one colour.
 
 :func:`problems` checks one Matplotlib figure. :func:`ipython_dir` prepares an IPython
 directory whose startup file calls :func:`install` in every kernel started with
@@ -105,7 +106,8 @@ def problems(fig: Any) -> list[str]:
     - an axes with two or more lines of data has a legend, or the figure has one (a single
       legend may serve panels that share colours);
     - an axis labelled as a loss, gap or error (y) or a learning rate (x) is on a log scale when
-      its lines' positive data spans more than a factor ``LOG_SPAN``.
+      its lines' positive data spans more than a factor ``LOG_SPAN``;
+    - lines with the same label in several panels (the same run) have the same colour.
     """
     out: list[str] = []
     axes = [ax for ax in fig.axes if ax.get_visible()]
@@ -131,7 +133,22 @@ def problems(fig: Any) -> list[str]:
             problem = _log_scale_problem(ax, which)
             if problem:
                 out.append(f"{where}: {problem}")
+    out.extend(_colour_problems(axes))
     return out
+
+
+def _colour_problems(axes: list[Any]) -> list[str]:
+    """A run labelled the same in two panels is drawn in the same colour in both."""
+    from matplotlib.colors import to_hex
+
+    colours: dict[str, set[str]] = {}
+    for ax in axes:
+        for ln in ax.get_lines():
+            label = ln.get_label()
+            if ln.get_visible() and label and not label.startswith("_"):
+                colours.setdefault(label, set()).add(to_hex(ln.get_color()))
+    return [f"the line labelled {label!r} has {len(found)} colours across panels"
+            for label, found in colours.items() if len(found) > 1]
 
 
 def _describe(fig: Any) -> str:

@@ -51,7 +51,7 @@ gd = run(valley, lambda x, g: x - lr_gd * g, start=start, steps=300,
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.4))
 plot_trajectories(valley, {gd.label: gd.path[:60]}, ax=ax1,
                   title="κ = 100: the first 60 steps of gradient descent at η*")
-ax2.semilogy(gd.losses - valley.min_value, color="C1", label=gd.label)  # C1: the path's color
+ax2.semilogy(gd.losses - valley.min_value, color="C0", label=gd.label)  # the path's colour
 ax2.set_xlabel("step $t$")
 ax2.set_ylabel("$f(x_t) - f^*$")
 ax2.set_title("Gradient descent at η*: loss against step")
@@ -310,7 +310,7 @@ fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.4))
 plot_trajectories(valley, {r.label: r.path[:40] for r in runs}, ax=ax1,
                   title="The first 40 steps")
 for i, r in enumerate(runs):
-    ax2.semilogy(r.losses - valley.min_value, color=f"C{i + 1}", label=r.label)
+    ax2.semilogy(r.losses - valley.min_value, color=f"C{i}", label=r.label)  # as on the left
 ax2.set_xlabel("step $t$")
 ax2.set_ylabel("$f(x_t) - f^*$")
 ax2.set_title("Loss against step, κ = 100")

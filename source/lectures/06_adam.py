@@ -64,6 +64,7 @@ for alpha, traj in rms_runs.items():
 fig, axes = plt.subplots(1, 3, figsize=(15, 4.3))
 wide = dataclasses.replace(valley, domain=((-3.0, 3.0), (-3.0, 3.0)))  # to see where it lands
 plot_trajectories(wide, [rms_runs[0.99]], ax=axes[0],
+                  colors=[f"C{list(rms_runs).index(0.99)}"],  # its colour in the middle panel
                   title="RMSprop (η = 0.1, α = 0.99): flung up the wall, then a crawl")
 plot_losses(list(rms_runs.values()), objective=valley, ax=axes[1],
             title="A spike at the start, then slow progress")

@@ -513,7 +513,8 @@ for i, (ax, (name, r)) in enumerate(zip(axes.flat, study.items())):
     shown = np.minimum(r["val_loss"], CEILING)
     ax.fill_between(LRS, shown.min(axis=0), shown.max(axis=0), color=f"C{i}", alpha=0.3,
                     label=f"min–max over {len(SEEDS)} seeds")
-    ax.plot(LRS, np.minimum(r["median"], CEILING), "o-", color=f"C{i}", ms=3, label="median")
+    ax.plot(LRS, np.minimum(r["median"], CEILING), "o-", color=f"C{i}", ms=3,
+            label="median" if i == 0 else "_median")  # one legend, in SGD's panel
     good = LRS[r["good"]]
     ax.axvspan(good[0] / 10 ** (SPACING / 2), good[-1] * 10 ** (SPACING / 2), color="0.6",
                alpha=0.25, label="within 10% of the best median")
