@@ -3,11 +3,11 @@
 nbval compares the committed notebooks' printed numbers digit for digit, and a new release of
 NumPy, SciPy or Matplotlib can change a last digit; so can two Pythons that install different
 releases (seen: Python 3.10 gets NumPy 2.2, Python 3.11 NumPy 2.4, and 11 lecture cells printed
-other digits). ``make`` installs with ``-c constraints.txt``: every machine and every supported
-Python builds the same environment, the one the outputs were made in.
+other digits). ``make`` installs with ``-c constraints.txt``: every machine, on any Python from
+3.10 to 3.13, builds the same environment, the one the outputs were made in.
 
 The versions are resolved on the oldest supported Python (``requires-python`` in
-pyproject.toml), so that each of them installs there and on every newer one::
+pyproject.toml), so that each of them installs there and on the newer ones up to ``BELOW``::
 
     python3.10 tools/lock.py          # what `make lock` runs; a fresh venv, then pip freeze
 
