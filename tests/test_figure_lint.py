@@ -114,24 +114,24 @@ def test_suptitle_shared_labels_and_image_panels_count():
     assert figure_lint.problems(fig2) == []
 
 
-def test_the_kernel_startup_file_checks_rendered_figures(tmp_path):
+def test_the_kernel_startup_file_checks_rendered_figures():
     """The IPython directory made for notebook kernels installs the check: rendering a bad
     figure prints the problem on stderr and logs it; a good one is logged as checked."""
-    ipython = figure_lint.ipython_dir(tmp_path / "ipython")
-    log = tmp_path / "figures.jsonl"
     code = (
         "import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt, io\n"
         "fig, ax = plt.subplots(); ax.plot([1, 2, 3]); ax.set_title('bad')\n"
         "fig.savefig(io.BytesIO(), format='png')\n"
         "ax.set(xlabel='x', ylabel='y'); fig.savefig(io.BytesIO(), format='png')\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-m", "IPython", "--quick", "--no-banner", "-c", code],
-        capture_output=True, text=True, timeout=120,
-        env={**__import__("os").environ, "IPYTHONDIR": str(ipython),
-             figure_lint.LOG_ENV: str(log)})
+    with figure_lint.session() as lint:
+        proc = subprocess.run(
+            [sys.executable, "-m", "IPython", "--quick", "--no-banner", "-c", code],
+            capture_output=True, text=True, timeout=120,
+            env={**__import__("os").environ, **lint.env})
     assert proc.returncode == 0, proc.stderr
-    checks = figure_lint.read_log(log)
+    checks = lint.checks
+    assert figure_lint.failures(checks) == [
+        "  'bad': axes 0 ('bad'): no x-label", "  'bad': axes 0 ('bad'): no y-label"]
     assert [c["problems"] for c in checks] == [
         ["axes 0 ('bad'): no x-label", "axes 0 ('bad'): no y-label"], []]
     assert "figure lint: 'bad': axes 0 ('bad'): no x-label" in proc.stderr

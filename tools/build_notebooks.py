@@ -34,7 +34,6 @@ import argparse
 import os
 import re
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -164,19 +163,18 @@ def execute(nb: NotebookNode, cwd: Path, timeout: int = 600) -> NotebookNode:
     # thread, OpenBLAS' Haswell kernels, NumPy without AVX-512 loops; nbval runs with the same.
     os.environ.update(reference_env.environment())
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    with tempfile.TemporaryDirectory(prefix="adamlib-ipython-") as tmp:
+    with figure_lint.session() as lint:
         # Every figure the kernel renders is checked against the course's rules first.
-        log = Path(tmp) / "figures.jsonl"
-        os.environ["IPYTHONDIR"] = str(figure_lint.ipython_dir(Path(tmp) / "ipython"))
-        os.environ[figure_lint.LOG_ENV] = str(log)
+        os.environ.update(lint.env)
         try:
             client = NotebookClient(nb, kernel_name="python3", timeout=timeout,
                                     resources={"metadata": {"path": str(cwd)}})
             client.execute()
         finally:
-            del os.environ["IPYTHONDIR"], os.environ[figure_lint.LOG_ENV]
-        checks = figure_lint.read_log(log)
-    bad = [f"  {c['figure']}: {p}" for c in checks for p in c["problems"]]
+            for name in lint.env:
+                del os.environ[name]
+    checks = lint.checks
+    bad = figure_lint.failures(checks)
     if bad:
         raise SystemExit("figure lint: figures break the course's rules (title, axis labels, "
                          "legend, colour-bar label, log scales); notebook not written:\n"

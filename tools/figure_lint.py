@@ -11,15 +11,20 @@ directory whose startup file calls :func:`install` in every kernel started with
 static image of a widget, ``savefig``) is checked first. A figure that breaks a rule prints
 ``figure lint: ...`` on the cell's stderr, and every check (passed or not) is appended as a JSON
 line to the log file, so that the caller can both fail on problems and prove that the check ran.
-``tools/build_notebooks.py`` and ``tools/run_tests.py`` (the nbval groups) use it.
+``tools/build_notebooks.py`` and ``tools/run_tests.py`` (the nbval groups) use it through
+:func:`session`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -199,3 +204,32 @@ def read_log(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def failures(checks: list[dict[str, Any]]) -> list[str]:
+    """One line per broken rule in the logged ``checks``: ``"  'figure': problem"``."""
+    return [f"  {c['figure']}: {p}" for c in checks for p in c["problems"]]
+
+
+@dataclass
+class Session:
+    """What :func:`session` gives: the environment for kernels, then what they logged."""
+
+    env: dict[str, str]
+    log: Path
+    checks: list[dict[str, Any]] = field(default_factory=list)
+
+
+@contextlib.contextmanager
+def session() -> Iterator[Session]:
+    """A temporary IPython directory and log for kernels started inside the block.
+
+    Start the kernels with ``session.env`` added to their environment; when the block ends,
+    ``session.checks`` holds every figure they checked (see :func:`failures`).
+    """
+    with tempfile.TemporaryDirectory(prefix="adamlib-ipython-") as tmp:
+        log = Path(tmp) / "figures.jsonl"
+        env = {"IPYTHONDIR": str(ipython_dir(Path(tmp) / "ipython")), LOG_ENV: str(log)}
+        lint = Session(env=env, log=log)
+        yield lint
+        lint.checks = read_log(log)

@@ -20,7 +20,6 @@ import argparse
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -54,14 +53,12 @@ def run(cmd: list[str]) -> tuple[int, str]:
     if not any(arg.startswith("--nbval") for arg in cmd):
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env)
         return proc.returncode, proc.stdout + proc.stderr
-    with tempfile.TemporaryDirectory(prefix="adamlib-ipython-") as tmp:
-        log = Path(tmp) / "figures.jsonl"
-        env["IPYTHONDIR"] = str(figure_lint.ipython_dir(Path(tmp) / "ipython"))
-        env[figure_lint.LOG_ENV] = str(log)
-        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env)
-        checks = figure_lint.read_log(log)
+    with figure_lint.session() as lint:
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
+                              env={**env, **lint.env})
+    checks = lint.checks
     text, code = proc.stdout + proc.stderr, proc.returncode
-    bad = [f"  {c['figure']}: {p}" for c in checks for p in c["problems"]]
+    bad = figure_lint.failures(checks)
     if bad:
         text += "\nfigure lint: figures break the course's rules:\n" + "\n".join(bad) + "\n"
         code = code or 1
