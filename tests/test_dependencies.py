@@ -118,6 +118,11 @@ def test_import_scanner_sees_imports_inside_functions_and_skips_magics():
 LOCKED_BELOW = "3.14"  # tools/lock.py: the pins apply to Python 3.10 to 3.13
 
 
+def normalized(name: str) -> str:
+    """A distribution name as pip compares it (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def constraints() -> dict[str, str]:
     pins = {}
     for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
@@ -127,7 +132,7 @@ def constraints() -> dict[str, str]:
             name, _, version = pin.strip().partition("==")
             assert version, f"constraints.txt: not an exact pin: {line!r}"
             assert marker.strip() == f'python_version < "{LOCKED_BELOW}"', line
-            pins[re.sub(r"[-_.]+", "-", name).lower()] = version
+            pins[normalized(name)] = version
     return pins
 
 
@@ -137,7 +142,7 @@ def all_declared() -> set[str]:
     for extra, extra_specs in data["project"]["optional-dependencies"].items():
         if extra != "torch":  # installed from a local wheel, pinned in the Makefile
             specs += extra_specs
-    return {re.sub(r"[-_.]+", "-", n) for n in requirement_names(specs)}
+    return {normalized(n) for n in requirement_names(specs)}
 
 
 def test_constraints_pin_every_declared_dependency():

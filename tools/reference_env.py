@@ -21,24 +21,13 @@ from __future__ import annotations
 import platform
 
 
-def _numpy_above_avx2() -> list[str]:
-    """NumPy's dispatch targets above AVX2 on this build (empty when NumPy cannot tell)."""
+def _numpy_cpu() -> tuple[dict[str, bool], list[str]]:
+    """NumPy's CPU features on this machine and its build's dispatch targets."""
     try:
-        from numpy._core._multiarray_umath import __cpu_dispatch__
+        from numpy._core import _multiarray_umath as umath
     except ImportError:  # NumPy 1.x
-        try:
-            from numpy.core._multiarray_umath import __cpu_dispatch__
-        except ImportError:
-            return []
-    return [f for f in __cpu_dispatch__ if f.startswith("AVX512") or f == "X86_V4"]
-
-
-def _has_avx2() -> bool:
-    try:
-        from numpy._core._multiarray_umath import __cpu_features__
-    except ImportError:  # NumPy 1.x
-        from numpy.core._multiarray_umath import __cpu_features__
-    return bool(__cpu_features__.get("AVX2"))
+        from numpy.core import _multiarray_umath as umath
+    return umath.__cpu_features__, list(umath.__cpu_dispatch__)
 
 
 def environment() -> dict[str, str]:
@@ -49,9 +38,10 @@ def environment() -> dict[str, str]:
         "OMP_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
     }
-    if platform.machine().lower() in ("x86_64", "amd64") and _has_avx2():
+    features, dispatch = _numpy_cpu()
+    if platform.machine().lower() in ("x86_64", "amd64") and features.get("AVX2"):
         env["OPENBLAS_CORETYPE"] = "Haswell"
-        above = _numpy_above_avx2()
+        above = [f for f in dispatch if f.startswith("AVX512") or f == "X86_V4"]
         if above:
             env["NPY_DISABLE_CPU_FEATURES"] = " ".join(above)
     return env
