@@ -9,6 +9,8 @@ is non-zero when any group fails.
     python tools/run_tests.py            # all groups, as many at once as there are CPUs
     python tools/run_tests.py --jobs 1   # strictly one after the other
     python tools/run_tests.py --only nbval   # only the groups whose name contains "nbval"
+    python tools/run_tests.py --nbval lectures/03_momentum.ipynb exercises/03_momentum.ipynb
+                                             # nbval on these notebooks only (lax for exercises/)
 
 Every command runs with the pinned numerics of tools/reference_env.py (the notebooks were built
 with them), and under nbval every rendered figure is checked by tools/figure_lint.py.
@@ -43,6 +45,19 @@ def groups() -> dict[str, list[list[str]]]:
             py + ["--nbval-lax", *NBVAL, "exercises"],
         ],
     }
+
+
+def notebook_groups(paths: list[str]) -> dict[str, list[list[str]]]:
+    """nbval over the given notebooks only: strict, except lax for generated exercises."""
+    py = [sys.executable, "-m", "pytest"]
+    lax = [p for p in paths if Path(p).resolve().parent.name == "exercises"]
+    strict = [p for p in paths if p not in lax]
+    chosen = {}
+    if strict:
+        chosen["nbval strict: " + " ".join(strict)] = [py + ["--nbval", *NBVAL, *strict]]
+    if lax:
+        chosen["nbval lax: " + " ".join(lax)] = [py + ["--nbval-lax", *NBVAL, *lax]]
+    return chosen
 
 
 def run(cmd: list[str]) -> tuple[int, str]:
@@ -84,12 +99,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="run the course's test suite")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--only", default="", help="run only the groups whose name contains this")
+    parser.add_argument("--nbval", nargs="+", metavar="NOTEBOOK", default=[],
+                        help="run nbval on these notebooks only (strict; lax under exercises/)")
     args = parser.parse_args()
     t0 = time.perf_counter()
     print(reference_env.describe(reference_env.environment()), flush=True)
     results = []
+    chosen = (notebook_groups(args.nbval) if args.nbval
+              else {n: c for n, c in groups().items() if args.only in n})
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futures = [pool.submit(run_group, n, c) for n, c in groups().items() if args.only in n]
+        futures = [pool.submit(run_group, n, c) for n, c in chosen.items()]
         for fut in futures:
             name, code, seconds, output = fut.result()
             print(f"\n===== {name}: {'FAILED' if code else 'ok'} in {seconds:.0f} s =====")
