@@ -49,6 +49,7 @@ import itertools
 import math
 import os
 import re
+import sys
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -359,9 +360,30 @@ def _in_kernel() -> bool:
     return shell is not None and getattr(shell, "kernel", None) is not None
 
 
+def _ipympl_backend() -> Any:
+    """``ipympl.backend_nbagg``, imported without changing Matplotlib's backend.
+
+    Importing ipympl calls ``matplotlib.use("module://ipympl.backend_nbagg")`` whenever
+    Matplotlib is already imported (``ipympl/__init__.py``, kept there for its nbextension
+    installer; ipympl 0.9 and 0.10). Left alone, every ordinary ``plt`` figure after the first
+    widget would become an interactive canvas, stored as ``Canvas(toolbar=...)`` plus an HTML
+    copy instead of a PNG. The widgets make their own canvases and need no backend of their
+    own, so the backend in force before the import is put back.
+    """
+    name = "ipympl.backend_nbagg"
+    if name in sys.modules:
+        return sys.modules[name]
+    before = mpl.get_backend()
+    try:
+        return importlib.import_module(name)
+    finally:
+        if mpl.get_backend() != before:
+            mpl.use(before)
+
+
 def _has_ipympl() -> bool:
     try:
-        importlib.import_module("ipympl.backend_nbagg")
+        _ipympl_backend()
     except ImportError:
         return False
     return True
@@ -397,9 +419,9 @@ def _ipympl_canvas_class() -> type:
     """
     global _IPYMPL_CANVAS
     if _IPYMPL_CANVAS is None:
-        from ipympl.backend_nbagg import Canvas
+        Canvas = _ipympl_backend().Canvas
 
-        class BlittingCanvas(Canvas):
+        class BlittingCanvas(Canvas):  # type: ignore[misc,valid-type]
             """ipympl's ``Canvas`` whose ``draw()`` sends already-blitted pixels when set.
 
             The page ignores a "figure changed" event while it waits for an image, so a
@@ -502,7 +524,7 @@ class _Interactive:
         self._background_size: tuple[float, float, float] | None = None
         self.fig = Figure(figsize=figsize, dpi=mpl.rcParams["figure.dpi"])
         if self.backend == "ipympl":
-            from ipympl.backend_nbagg import FigureManager
+            FigureManager = _ipympl_backend().FigureManager
 
             self.canvas = _ipympl_canvas_class()(self.fig)
             with warnings.catch_warnings():  # ipympl's Toolbar trips a traitlets deprecation
@@ -1158,13 +1180,19 @@ class MomentumExplorer(_Interactive):
     ----------
     condition_number
         κ = λ_max / λ_min of the quadratic (λ_min = 1).
-    lr, momentum, steps
-        Initial η, β and number of steps.
+    lr
+        Initial η; the slider spans ``[0.01, 10] / λ_max``. Default ``1/λ_max``, where
+        gradient descent converges whatever κ (so the explorer never opens on a divergence).
+    momentum, steps
+        Initial β and number of steps.
     backend
         See :func:`resolve_backend`.
 
     Attributes
     ----------
+    steps_per_digit
+        The rate map's colour: ``ln 10 / -ln ρ`` over the grid (NaN where ρ ≥ 1), drawn on a
+        log colour scale.
     path_line, gd_line
         Paths of heavy ball and of plain gradient descent with the same η.
     point
@@ -1178,12 +1206,16 @@ class MomentumExplorer(_Interactive):
     css = "adamlib-momentum-explorer"
     description = "momentum explorer"
 
-    def __init__(self, condition_number: float = 10.0, lr: float = 0.1, momentum: float = 0.5,
-                 steps: int = 60, backend: str = "auto") -> None:
+    def __init__(self, condition_number: float = 10.0, lr: float | None = None,
+                 momentum: float = 0.5, steps: int = 60, backend: str = "auto") -> None:
         super().__init__(figsize=(11.0, 3.75), backend=backend)
         self.objective = quadratic(condition_number)
         self.eigenvalues = np.linalg.eigvalsh(self.objective.hessian)
-        self._slider("lr", Hyper("lr", "η", 0.1, 1e-3, 1.0, log=True, step=0.02), lr)
+        # η's range follows the curvature: GD's edge 2/λ_max sits in the middle of it whatever κ
+        lam_max = float(self.eigenvalues.max())
+        self.lr_range = (0.01 / lam_max, 10.0 / lam_max)
+        lr = 1.0 / lam_max if lr is None else lr  # GD's safe step: every start converges
+        self._slider("lr", Hyper("lr", "η", lr, *self.lr_range, log=True, step=0.02), lr)
         self._slider("momentum", Hyper("momentum", "β", 0.5, 0.0, 0.99), momentum)
         self._int_slider("steps", "steps", steps, 5, 300)
         self._set_and_check_initial(lr=lr, momentum=momentum, steps=steps)
@@ -1197,20 +1229,28 @@ class MomentumExplorer(_Interactive):
 
     def _build(self) -> None:
         ax_path, ax_map, ax_err = self.fig.subplots(1, 3)
-        self.fig.subplots_adjust(left=0.06, right=0.985, bottom=0.15, top=0.88, wspace=0.32)
+        self.fig.subplots_adjust(left=0.06, right=0.985, bottom=0.15, top=0.88, wspace=0.42)
         _map(ax_path, self.objective)
         (self.gd_line,) = ax_path.plot([], [], "-", color="0.6", lw=1, label="GD, same η")
         (self.path_line,) = ax_path.plot([], [], ".-", color="C3", lw=1.3, ms=3,
                                          label="heavy ball")
         ax_path.legend(loc="lower right")
         self.path_title = ax_path.set_title("")
-        lrs = np.geomspace(1e-3, 1.0, 160)
+        lrs = np.geomspace(*self.lr_range, 160)
         betas = np.linspace(0.0, 0.99, 100)
         rates = momentum_rate(lrs[None, :], betas[:, None], self.eigenvalues)
-        mesh = ax_map.pcolormesh(lrs, betas, np.minimum(rates, 1.0), cmap="magma_r",
-                                 shading="auto", vmin=0.0, vmax=1.0, rasterized=True)
+        # Rates near 1 look alike on a linear scale (0.99 and 0.999 differ tenfold in cost), so
+        # the colour is what a rate costs, as in lecture 03's map: steps per tenfold reduction.
+        with np.errstate(divide="ignore"):
+            self.steps_per_digit = math.log(10) / -np.log(np.where(rates < 1, rates, np.nan))
+        ax_map.set_facecolor("0.75")
+        mesh = ax_map.pcolormesh(lrs, betas, self.steps_per_digit, cmap="viridis_r",
+                                 norm=mpl.colors.LogNorm(vmin=1, vmax=1e4), shading="auto",
+                                 rasterized=True)
+        self.rate_mesh = mesh
+        self.fig.colorbar(mesh, ax=ax_map, label="steps per digit (gray: diverges)",
+                          pad=0.02)
         ax_map.contour(lrs, betas, rates, levels=[1.0], colors="w", linewidths=1.0)
-        self.fig.colorbar(mesh, ax=ax_map, label="rate ρ (≥ 1: diverges)", pad=0.02)
         lo, hi = float(self.eigenvalues.min()), float(self.eigenvalues.max())
         best_lr = 4.0 / (math.sqrt(hi) + math.sqrt(lo)) ** 2
         best_beta = ((math.sqrt(hi) - math.sqrt(lo)) / (math.sqrt(hi) + math.sqrt(lo))) ** 2
@@ -1220,7 +1260,7 @@ class MomentumExplorer(_Interactive):
         ax_map.set_xscale("log")
         ax_map.set_xlabel("learning rate η")
         ax_map.set_ylabel("momentum β")
-        ax_map.set_title("Rate map (spectral radius)")
+        ax_map.set_title("Rate map: steps per digit of accuracy")
         ax_map.legend(loc="upper left", fontsize="x-small")
         (self.error_line,) = ax_err.plot([], [], color="C3", label="measured")
         (self.predicted_line,) = ax_err.plot([], [], "--", color="k", lw=1, label="‖x₀‖ ρᵗ")

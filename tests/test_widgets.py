@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import base64
 import math
+import subprocess
+import sys
 
 import ipywidgets as W
 import numpy as np
@@ -468,3 +470,50 @@ def test_close_frees_every_widget():
     models = [pg.widget, pg.canvas, *pg.controls.values()]
     pg.close()
     assert all(w.comm is None for w in models)
+
+
+# ---------------------------------------------------------------------------------------------
+# a widget leaves the notebook's matplotlib backend as it found it
+# ---------------------------------------------------------------------------------------------
+def test_importing_ipympl_switches_the_backend_which_is_why_widgets_restore_it():
+    """The upstream behaviour `widgets._ipympl_backend` works around (ipympl/__init__.py calls
+    matplotlib.use when Matplotlib is imported). If a new ipympl stops doing it, this test says
+    the workaround can go."""
+    code = ("import matplotlib; matplotlib.use('agg'); import ipympl.backend_nbagg; "
+            "print(matplotlib.get_backend())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "module://ipympl.backend_nbagg"
+    code = ("import matplotlib; matplotlib.use('agg'); from adamlib import widgets; "
+            "widgets._ipympl_backend(); print(matplotlib.get_backend())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "agg"
+
+
+@pytest.mark.parametrize("make", ["momentum_explorer(condition_number=100.0)",
+                                  "epsilon_explorer()", "bias_correction_explorer()",
+                                  "adagrad_vs_rmsprop()",
+                                  "playground('rosenbrock', ['SGD', 'Adam'], steps=20)"])
+def test_figures_after_a_widget_stay_static_pngs_in_a_kernel(make):
+    """In a real kernel (ipympl backend for the widget): the figure drawn after the widget cell
+    is a plain PNG, as before it, and the backend is the inline one it was."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    plot = "fig, ax = plt.subplots(); ax.plot([1, 2]); plt.show()"
+    cells = [
+        "import matplotlib, matplotlib.pyplot as plt\nfrom adamlib.plotting import setup\n"
+        "setup()\nfrom adamlib.widgets import *\nprint(matplotlib.get_backend())",
+        plot,
+        f"w = {make}\nprint(w.backend)\nw",
+        plot,
+        "print(matplotlib.get_backend())",
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    NotebookClient(nb, kernel_name="python3", timeout=120).execute()
+    before, after = nb.cells[0].outputs[0].text.strip(), nb.cells[4].outputs[0].text.strip()
+    assert before == after == "module://matplotlib_inline.backend_inline"
+    assert nb.cells[2].outputs[0].text.strip() == "ipympl"
+    for i in (1, 3):
+        (out,) = nb.cells[i].outputs
+        assert set(out.data) == {"image/png", "text/plain"}, (i, list(out.data))
+        assert out.data["text/plain"].startswith("<Figure")
