@@ -98,7 +98,7 @@ print("from-scratch gradient descent == adamlib.optim.SGD for all 50 steps")
 
 # %%
 from adamlib.plotting import plot_losses, plot_trajectories
-from adamlib.run import measured_rate, run, run_optimizer
+from adamlib.run import measured_rate, run
 
 assert np.array_equal(run(bowl, lambda x, g: gd_step(x, g, 0.1), steps=50).path, path)
 
@@ -116,10 +116,12 @@ runs = {
 }
 
 fig, axes = plt.subplots(1, 4, figsize=(15, 3.8))
-for ax, (name, traj) in zip(axes, runs.items()):
+for k, (ax, (name, traj)) in enumerate(zip(axes, runs.items(), strict=True)):
     shown = traj.path[np.isfinite(traj.path).all(axis=1)]
-    plot_trajectories(bowl, {traj.label: shown}, ax=ax, title=f"η = {rates[name]} ({name})")
-fig.suptitle("Gradient descent on a quadratic with eigenvalues 1 and 10")
+    plot_trajectories(bowl, {traj.label: shown}, ax=ax, title=f"η = {rates[name]} ({name})",
+                      colors=[f"C{k}"])  # the colour of this run in the loss plot below
+    ax.get_legend().remove()  # the title names the run; the star is the minimum
+fig.suptitle("Gradient descent on a quadratic with eigenvalues 1 and 10 (★ = minimum)")
 fig.tight_layout()
 plt.show()
 
@@ -127,16 +129,35 @@ plt.show()
 plot_losses(list(runs.values()), objective=bowl,
             title="Loss against step for four learning rates")
 plt.show()
-for name, traj in runs.items():
-    print(f"{name:>10}: f(x_40) = {traj.losses[-1]:.3e}")
+f_start = bowl.f(bowl.start)
+f40 = {name: traj.losses[-1] for name, traj in runs.items()}
+lam_bowl = np.linalg.eigvalsh(bowl.hessian)
+rho = {name: np.max(np.abs(1 - lr * lam_bowl)) for name, lr in rates.items()}
+for name in runs:
+    print(f"{name:>10}: f(x_40) = {f40[name]:.3e}   rate max|1 - ηλ| = {rho[name]:.3f}")
+flat_left = (1 - rates["too small"]) ** 40  # what is left of the flat (λ = 1) component
+print(f"too small: the flat component keeps (1 - 0.01)^40 = {flat_left:.2f} of its start")
+assert f40["good"] < 1e-5 * min(f40["too small"], f40["too large"])  # > 5 decades ahead
+assert 11 < f_start / f40["too small"] < 13 and 0.6 < flat_left < 0.7
+assert f40["too small"] > f40["too large"]
+assert rho["too large"] < 1 < rho["divergent"] and f40["divergent"] > f_start
+# 400 steps (10× longer): "too large" keeps converging, "divergent" keeps growing
+long = {name: run(bowl, lambda x, g, lr=lr: gd_step(x, g, lr), steps=400).losses[-1]
+        for name, lr in rates.items()}
+assert long["too large"] < 1e-7 and long["too small"] < 1e-3 and long["divergent"] > 1e15
 
 # %% [markdown]
-# * **Too small** ($\eta = 0.01$): every step is safe but tiny; after 40 steps the loss has
-#   barely moved (printed above).
-# * **Good** ($\eta = 0.18$): the fastest of the four, by many orders of magnitude.
+# * **Too small** ($\eta = 0.01$): every step is safe but small. The steep component has
+#   almost vanished, but the flat one ($\lambda = 1$) shrinks by only $1 - \eta = 0.99$ per step
+#   and keeps two thirds of its size after 40 steps (printed): the loss has fallen about
+#   twelvefold, the least of the three converging runs.
+# * **Good** ($\eta = 0.18$): the fastest of the four, more than five orders of magnitude below
+#   the others after 40 steps.
 # * **Too large** ($\eta = 0.195$): the path bounces from wall to wall of the steep direction;
-#   it still converges, slowly.
-# * **Divergent** ($\eta = 0.205$): each bounce is larger than the last; the loss grows.
+#   it still converges, slowly (rate 0.950 per step; a 400-step run, checked in the cell, goes
+#   below $10^{-7}$).
+# * **Divergent** ($\eta = 0.205$): each bounce is larger than the last (rate 1.050 > 1); the
+#   loss grows.
 #
 # Where exactly are the boundaries? For a quadratic we can answer precisely.
 
@@ -181,8 +202,9 @@ distances = np.linalg.norm(batch.path, axis=-1)  # shape (steps + 1, len(lrs))
 measured = np.array([measured_rate(distances[:, i]) for i in range(len(lrs))])
 converging = formula < 1
 err = np.max(np.abs(measured[converging] - formula[converging]))
+assert np.allclose(lam, [1, 10]) and converging.sum() == 57 and err < 1e-4
 print(f"eigenvalues: {lam}")
-print(f"largest |measured - formula| over {converging.sum()} converging learning rates: {err:.1e}")
+print(f"largest |measured - formula| over {converging.sum()} converging learning rates: < 1e-4")
 
 fig, ax = plt.subplots()
 ax.plot(lrs, formula, label=r"formula $\max_i|1-\eta\lambda_i|$")
@@ -199,8 +221,8 @@ ax.legend()
 plt.show()
 
 # %% [markdown]
-# The measured points sit on the formula (largest difference printed above). Now the optimum for
-# several condition numbers, again formula against measurement:
+# The measured points sit on the formula (largest difference below $10^{-4}$, asserted). Now
+# the optimum for several condition numbers, again formula against measurement:
 
 # %%
 print(" kappa | eta*     | rate formula | rate measured | steps to 1e-6 (measured)")
@@ -211,6 +233,12 @@ for kappa in [2, 10, 100, 1000]:
     dist = np.linalg.norm(traj.path, axis=1)
     rho = measured_rate(dist)
     steps_needed = int(np.argmax(dist / dist[0] < 1e-6))
+    rho_formula = (kappa - 1) / (kappa + 1)
+    assert abs(rho - rho_formula) < 5e-7  # equal to the 6 printed digits
+    # at η* both components shrink by exactly ρ per step, so the count is ⌈ln 1e-6 / ln ρ⌉
+    assert abs(steps_needed - np.log(1e-6) / np.log(rho_formula)) < 1
+    if kappa >= 100:  # ... ≈ (κ/2) ln 1e6 for large κ, within 1 %
+        assert abs(steps_needed / (kappa / 2 * np.log(1e6)) - 1) < 0.01
     print(f"{kappa:6d} | {eta_star:.6f} | {(kappa - 1) / (kappa + 1):.6f}     |"
           f" {rho:.6f}      | {steps_needed}")
 
@@ -255,21 +283,52 @@ rotated = [
     for a in angles
 ]
 spread = max(np.max(np.abs(t.losses - rotated[0].losses) / rotated[0].losses) for t in rotated)
-print(f"largest relative difference between the loss curves: {spread:.1e}")
+assert spread < 1e-12
+print("largest relative difference between the loss curves: < 1e-12 (rounding)")
 ax = plot_losses(rotated, objective=quadratic(10.0),
                  title="Gradient descent is rotation invariant (κ = 10, η = 0.15)")
 plt.show()
 
 # %% [markdown]
-# The curves lie on top of each other: the largest relative difference printed above is at the
-# level of floating-point rounding. (We started each rotated problem from the correspondingly
-# rotated start point.)
+# The three curves lie on top of each other (only the last one drawn is visible): their largest
+# relative difference is below $10^{-12}$ (asserted), the level of floating-point rounding.
+# (We started each rotated problem from the correspondingly rotated start point.)
 #
 # ## 6. A real valley: Rosenbrock
 #
 # Rosenbrock's function $f(x,y) = (1-x)^2 + 100\,(y-x^2)^2$ has a long, curved, flat-bottomed
-# valley. Its curvature across the valley is in the hundreds while along it it is about one —
-# an ill-conditioned problem whose conditioning changes along the way.
+# valley and its minimum at $(1, 1)$. Its Hessian is
+#
+# $$\nabla^2 f(x, y) = \begin{pmatrix} 2 - 400\,(y - x^2) + 800\,x^2 & -400\,x \\
+#   -400\,x & 200 \end{pmatrix},$$
+#
+# so on the valley floor ($y = x^2$) the curvature across the valley grows from about 200 at
+# the origin to about 1000 at the minimum, while along the valley it stays below 2: an
+# ill-conditioned problem whose conditioning changes along the way. The next cell checks the
+# formula against finite differences of the gradient and prints the eigenvalues at three points.
+
+# %%
+def rosenbrock_hessian(p):
+    x, y = p
+    return np.array([[2 - 400 * (y - x**2) + 800 * x**2, -400 * x], [-400 * x, 200.0]])
+
+
+h = 1e-6
+for p in [rosenbrock.start, np.array([0.3, -0.2])]:
+    fd = np.array([(rosenbrock.grad(p + h * e) - rosenbrock.grad(p - h * e)) / (2 * h)
+                   for e in np.eye(2)])
+    assert np.allclose(fd, rosenbrock_hessian(p), rtol=1e-6, atol=1e-4)
+points = {"start (-1.2, 1)": rosenbrock.start, "origin (0, 0)": np.zeros(2),
+          "minimum (1, 1)": np.ones(2)}
+eig = {name: np.linalg.eigvalsh(rosenbrock_hessian(p)) for name, p in points.items()}
+for name, ev in eig.items():
+    print(f"{name:>16}: eigenvalues of the Hessian {ev[0]:7.3f} and {ev[1]:7.1f}")
+lam_min_star, lam_max_star = eig["minimum (1, 1)"]
+assert abs(lam_max_star - 1001.6) < 0.05 and abs(lam_min_star - 0.3994) < 5e-4
+assert eig["origin (0, 0)"][1] == 200 and eig["start (-1.2, 1)"][1] > 1500
+
+# %% [markdown]
+# Four learning rates, 5000 steps each, from the classic start $(-1.2, 1)$:
 
 # %%
 ros_lrs = [5e-4, 1e-3, 2e-3, 8e-3]
@@ -281,22 +340,131 @@ fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.4))
 finite_paths = {t.label: t.path[np.isfinite(t.path).all(axis=1)][::25] for t in ros_runs}
 plot_trajectories(rosenbrock, finite_paths, ax=ax1, markers=False,
                   title="Rosenbrock: 5000 steps of gradient descent (every 25th point)")
+ax1.legend(loc="lower right")
 plot_losses(ros_runs, objective=rosenbrock, ax=ax2, title="Rosenbrock: loss against step")
+ax2.set_ylim(bottom=1e-5)
 fig.tight_layout()
 plt.show()
-for t in ros_runs:
+dist5000 = {}
+for t, lr in zip(ros_runs, ros_lrs, strict=True):
     if t.diverged:
         status = f"diverged at step {int(np.argmax(~np.isfinite(t.losses)))}"
     else:
-        status = f"distance to (1, 1) after 5000 steps = {np.linalg.norm(t.final - 1):.3g}"
+        dist5000[lr] = np.linalg.norm(t.final - 1)
+        status = f"distance to (1, 1) after 5000 steps = {dist5000[lr]:.3g}"
     print(f"{t.label:>10}: {status}")
+assert dist5000[5e-4] > 0.4 and dist5000[5e-4] > 3 * dist5000[1e-3] > 9 * dist5000[2e-3]
+assert ros_runs[-1].diverged and np.argmax(~np.isfinite(ros_runs[-1].losses)) < 10
 
 # %% [markdown]
-# The printed distances tell the story. With $\eta = 5\cdot 10^{-4}$, 5000 steps still leave us
-# far from the minimum at $(1, 1)$: a step small enough for the steep walls is tiny along the
-# valley floor. Doubling $\eta$ helps, twice — but at $\eta = 8\cdot 10^{-3}$ the walls throw
-# the iterate out within a few steps. The usable range of learning rates is narrow, and the
-# best one sits just below the edge of divergence.
+# The printed distances tell the story of the first 5000 steps. With $\eta = 5\cdot 10^{-4}$ we
+# are still far from the minimum at $(1, 1)$: a step small enough for the steep walls is tiny
+# along the valley floor. Doubling $\eta$ helps, twice (the distance falls more than threefold
+# each time) — but at $\eta = 8\cdot 10^{-3}$ the walls throw the iterate out within a few
+# steps. (On the map the three surviving paths share the valley floor and hide one another;
+# the diverged one leaves the map at once. The loss panel tells them apart.)
+#
+# So is the best learning rate simply the largest one that does not blow up? **No** — and
+# the reason is the lesson of this section. Close to the minimum, $f$ is almost the quadratic
+# with Hessian $\nabla^2 f(1, 1)$, and section 4 tells us what gradient descent does on it: it
+# can settle at the minimum only if $\eta < 2/\lambda_{\max}$, with $\lambda_{\max} \approx
+# 1001.6$ the curvature **at the minimum** (printed above). That limit is $0.001997$, and our
+# "best" $\eta = 0.002$ lies just above it. After 5000 steps the difference is invisible. Run
+# ten times longer, and put $\eta = 0.0019$ next to it:
+
+# %%
+limit = 2 / lam_max_star
+eta_best = 2 / (lam_min_star + lam_max_star)  # η* of the quadratic at the minimum
+print(f"2/λ_max at the minimum = {limit:.6f};  η* = 2/(λ_min + λ_max) there = {eta_best:.6f}")
+assert 0.0019 < eta_best < limit < 0.002
+# one batch: the two runs of the left panel, then a scan of η for the right panel
+scan = np.geomspace(1.5e-3, 1e-2, 31)
+edge_lrs = np.concatenate([[1.9e-3, 2e-3], scan])
+long_steps = 50_000
+edge = run(rosenbrock, lambda x, g: gd_step(x, g, edge_lrs[:, None]),
+           start=np.tile(rosenbrock.start, (len(edge_lrs), 1)), steps=long_steps)
+f_end = edge.losses[-1]
+cycle = np.abs(edge.path[-1] - edge.path[-3]).max(axis=-1)  # NaN for diverged runs
+hop = np.abs(edge.path[-1] - edge.path[-2]).max(axis=-1)
+floor = 1e-20  # what is below is rounding: the exact floor differs between machines
+
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.4))
+for k, (lr, colour) in enumerate(zip(edge_lrs[:2], ["C4", "C2"], strict=True)):  # as above
+    ax1.plot(edge.losses[:, k], color=colour, label=f"η = {lr:g}")
+ax1.set_yscale("log")
+ax1.set_ylim(floor, 1e2)
+ax1.set_xlabel("step $t$")
+ax1.set_ylabel(r"$f(x_t) - f^*$")
+ax1.set_title(f"Rosenbrock: just below and just above 2/λ_max, {long_steps} steps")
+ax1.legend(title="(η = 0.0019 goes on down to rounding level, below the axis)",
+           title_fontsize="small")
+converged = np.isfinite(f_end) & (f_end < floor)
+diverged = ~np.isfinite(f_end)
+cycling = ~converged & ~diverged
+ax2.plot(scan[cycling[2:]], f_end[2:][cycling[2:]], "o", color="C1",
+         label="neither: a 2-cycle across the valley")
+ax2.plot(scan[converged[2:]], np.full(converged[2:].sum(), 2e-4), "v", color="C9",
+         label=f"converged (f < {floor:g}; drawn at the bottom)")
+ax2.plot(scan[diverged[2:]], np.full(diverged[2:].sum(), 50), "x", color="C3",
+         label="diverged (drawn at the top)")
+ax2.axvline(limit, color="k", ls="--", lw=1, label=r"$2/\lambda_{\max}$ at the minimum")
+ax2.set_xscale("log")
+ax2.set_yscale("log")
+ax2.set_ylim(1e-4, 1e2)
+ax2.set_xlabel(r"learning rate $\eta$")
+ax2.set_ylabel(f"$f - f^*$ after {long_steps} steps")
+ax2.set_title("Where gradient descent ends on Rosenbrock, against η")
+ax2.legend(loc="center right", fontsize="small")
+fig.tight_layout()
+plt.show()
+
+k_low, k_high = 0, 1
+t_close = int(np.argmin(edge.losses[:, k_high]))
+print(f"η = 0.0019: f(x_{long_steps}) < {floor:g}")
+print(f"η = 0.002:  f falls to {edge.losses[t_close, k_high]:.0e} (near step "
+      f"{round(t_close, -3):,}), then "
+      f"climbs back; the last two f are {f_end[k_high]:.2e} and {edge.losses[-2, k_high]:.2e}, "
+      f"|x_t - x_(t-2)| < 1e-9, |x_t - x_(t-1)| = {hop[k_high]:.1e}")
+blow_up = scan[diverged[2:]].min()
+print(f"scan of {len(scan)} rates: converged for η ≤ {scan[converged[2:]].max():.5f}, "
+      f"2-cycle for {scan[cycling[2:]].min():.5f} ≤ η ≤ {scan[cycling[2:]].max():.5f} "
+      f"(f from {f_end[2:][cycling[2:]].min():.1e} to {f_end[2:][cycling[2:]].max():.1f}), "
+      f"diverged for η ≥ {blow_up:.5f}")
+assert converged[k_low] and f_end[k_high] > 1e-3 and edge.losses[-2, k_high] < 1.5e-3
+assert edge.losses[t_close, k_high] < 1e-9 and 10_000 < t_close < 20_000
+assert np.all(converged == (edge_lrs < limit))  # converges exactly below the limit
+assert np.all(cycle[cycling] < 1e-9) and np.all(hop[cycling] > 1e-3)  # every other run: a 2-cycle
+assert 0.006 < blow_up < 0.0065 and np.all(diverged == (edge_lrs >= blow_up))
+
+# %% [markdown]
+# At $\eta = 0.0019$ the run converges to the minimum (down to rounding level, the bottom of
+# the plot). At $\eta = 0.002$ it gets within $f \approx 2\cdot 10^{-11}$ of the minimum near
+# step 14,000 — and then climbs back out and settles for good on a **two-point cycle**: it
+# hops across the valley, $x_{t+2} = x_t$, with $f \approx 1.25\cdot 10^{-3}$ forever
+# (printed; the exploratory check ran it 500,000 steps).
+#
+# The linearisation explains both halves. Near the minimum the error along the steep
+# eigenvector is multiplied by $1 - \eta\lambda_{\max} = 1 - 0.002 \cdot 1001.6 = -1.003$ per
+# step: it flips sign and *grows* by 0.3 % a step, while the error along the valley shrinks by
+# $1 - \eta\lambda_{\min} = 0.9992$. The run first approaches along the valley; once the
+# growing steep component dominates, it pushes the iterate out until the curvature away from
+# the minimum, no longer that of the quadratic, holds it on the cycle.
+#
+# The scan (right) shows three regimes for a long run from this start:
+#
+# * $\eta < 2/\lambda_{\max}(\nabla^2 f(x^*)) = 0.001997$: converges;
+# * from there up to about $0.006$: **neither** converges nor blows up — every such run ends on
+#   a 2-cycle, further from the minimum the larger $\eta$;
+# * above a threshold between $0.0060$ and $0.0064$ (for this start): blows up.
+#
+# So the limit that matters is set by the **local curvature where the run must end**, not by the
+# curvature where it starts (at $(-1.2, 1)$, $\lambda_{\max} \approx 1506$, so every rate above
+# $0.0013$ overshoots there, harmlessly), and not by where it blows up. The best rate for the
+# final approach, $\eta^* = 2/(\lambda_{\min} + \lambda_{\max}) = 0.001996$ at the minimum, does
+# sit just below that limit, because $\lambda_{\min}$ is so small; but a rate $0.16\,\%$ larger
+# never converges at all. In neural networks the same quantity, the largest Hessian eigenvalue
+# or *sharpness*, has been observed to rise during training until it hovers near $2/\eta$, the
+# "edge of stability" (Cohen et al., 2021).
 #
 # ## 7. The zig-zag
 #
@@ -314,6 +482,7 @@ cosines = np.sum(steps_taken[1:] * steps_taken[:-1], axis=1) / (
 print(f"cosine between consecutive steps (first 20): mean {cosines[:20].mean():.4f}, "
       f"largest {cosines[:20].max():.4f}")
 path_len = np.linalg.norm(steps_taken, axis=1).sum()
+assert cosines[:20].max() < -0.99 and path_len > 10 * np.linalg.norm(zz.path[-1] - zz.path[0])
 print(f"path length {path_len:.2f} vs straight-line distance "
       f"{np.linalg.norm(zz.path[-1] - zz.path[0]):.2f}")
 plot_trajectories(valley, [zz], title="The zig-zag: GD on a rotated valley (κ = 25)")
@@ -339,6 +508,10 @@ plt.show()
 # * The number of steps grows linearly with the condition number $\kappa$; the steep directions
 #   cap the learning rate, and the flat directions then crawl.
 # * Gradient descent is rotation invariant and zig-zags across narrow valleys.
+# * Away from quadratics the limit is local: to converge to a minimum $x^*$, $\eta$ must be below
+#   $2/\lambda_{\max}(\nabla^2 f(x^*))$. On Rosenbrock that is $0.001997$: $\eta = 0.0019$
+#   converges, $\eta = 0.002$ ends on a 2-cycle, and only above about $0.006$ does the run blow
+#   up. A run ten times longer can overturn what a short one suggests.
 #
 # **Now try** [exercises/01_gradient_descent.ipynb](../exercises/01_gradient_descent.ipynb).
 # Next: [02 — stochastic and minibatch gradient descent](02_stochastic_gradient_descent.ipynb).
