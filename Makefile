@@ -1,6 +1,11 @@
-# The course's commands. Each one bootstraps .venv when it is missing.
-#   make lab        start JupyterLab on the welcome lecture
-#   make test       the whole suite: unit tests, nbval over every notebook, browser test
+# The course's commands. Each one bootstraps its environment when it is missing.
+#   make lab        start JupyterLab (serving the whole course) on the welcome lecture; a learner's
+#                   environment in .venv-lab: adamlib's dependencies and JupyterLab, nothing else
+#   make test       the whole suite: unit tests, nbval over every notebook, browser test; the
+#                   developer's environment in .venv: everything lab has plus the test and
+#                   grading tools (pytest, nbval, nbgrader, Playwright, ruff, jupytext; torch
+#                   where a local wheel exists)
+#   make dev        only create .venv (make test, notebooks, bench, lint use it)
 #   make notebooks  rebuild lectures/ and solutions/ from source/ (executed), regenerate exercises/
 #   make bench      benchmarks (results go into the README by hand)
 #   make lint       ruff
@@ -15,7 +20,7 @@ STAMP := $(VENV)/.installed-stamp
 TORCH_WHEELS ?= /opt/wheels
 export PYTHONHASHSEED := 0
 
-.PHONY: lab test unit nbval notebooks bench lint lock clean-venv
+.PHONY: lab dev test unit nbval notebooks bench lint lock clean-venv
 
 # constraints.txt pins every package, on Python 3.10 to 3.13, to the versions the committed
 # notebook outputs were made with: without it, a new NumPy release (or an older Python that gets
@@ -30,10 +35,25 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (adamlib)"
 	touch $(STAMP)
 
+# The learner's environment: what the notebooks import, and JupyterLab. No grading or test
+# tooling (nbgrader would add its menus and "Create Assignment" panel to the learner's Lab).
+LAB_VENV := .venv-lab
+LAB_STAMP := $(LAB_VENV)/.installed-stamp
+$(LAB_STAMP): pyproject.toml constraints.txt
+	test -x $(LAB_VENV)/bin/python || $(PYTHON) -m venv $(LAB_VENV)
+	$(LAB_VENV)/bin/python -m pip install --upgrade pip
+	$(LAB_VENV)/bin/python -m pip install -c constraints.txt -e '.[lab]'
+	$(LAB_VENV)/bin/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (adamlib)"
+	touch $(LAB_STAMP)
+
 # Extra JupyterLab options, e.g. make lab LAB_ARGS="--no-browser --port 8899"
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
-lab: $(STAMP)
-	$(VENV)/bin/jupyter lab $(LAB_ARGS) lectures/00_welcome.ipynb
+# The server's root is the repository (lectures/, exercises/, solutions/ all reachable, and the
+# notebooks' relative links work); the welcome lecture opens first.
+lab: $(LAB_STAMP)
+	$(LAB_VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(LAB_ARGS) lectures/00_welcome.ipynb
+
+dev: $(STAMP)
 
 # Unit tests and nbval run as three serial groups, two at a time (tools/run_tests.py).
 test: $(STAMP) lint
@@ -61,4 +81,4 @@ lock:
 	$(LOCK_PYTHON) tools/lock.py
 
 clean-venv:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(LAB_VENV)

@@ -90,9 +90,15 @@ def test_pyproject_names_every_runtime_import():
 def test_environment_yml_names_every_runtime_import_and_binder_essentials():
     env = environment_yml()
     needed = third_party(notebook_imports() | package_imports()) - OPTIONAL
-    needed |= {"python", "pip", "jupyterlab", "nbval", "pytest", "ipywidgets", "ipympl"}
+    needed |= {"python", "pip", "jupyterlab", "ipywidgets", "ipympl"}
     missing = needed - env
     assert not missing, f"add to environment.yml: {sorted(missing)}"
+
+
+def test_binder_is_a_learners_environment_without_test_or_grading_tools():
+    """Binder, like `make lab`, gets what the notebooks run and JupyterLab, not `[test]`."""
+    dev_only = {"nbgrader", "playwright", "pytest", "nbval", "ruff", "jupytext", "torch"}
+    assert environment_yml().isdisjoint(dev_only), sorted(environment_yml() & dev_only)
 
 
 def test_environment_yml_requires_ipywidgets_8_and_jupyterlab_4():
