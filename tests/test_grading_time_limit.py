@@ -130,3 +130,75 @@ def test_an_endless_loop_is_stopped_inside_a_notebook_kernel(tmp_path) -> None:
     text = "".join(o.get("text", "") for o in nb.cells[0].outputs)
     assert text.strip() == f"False ('{TIMEOUT}',)"
     assert time.perf_counter() - start < 30
+
+
+def bare_except_gd_step(x, grad, lr):
+    """Two levels of bare `except:` around endless loops: every stop is swallowed at once."""
+    while True:
+        try:
+            while True:
+                try:
+                    while True:
+                        pass
+                except:  # noqa: E722
+                    pass
+        except:  # noqa: E722
+            pass
+
+
+def exiting_gd_step(x, grad, lr):
+    import sys
+
+    sys.exit(3)
+
+
+def interrupting_gd_step(x, grad, lr):
+    raise KeyboardInterrupt
+
+
+def test_bare_except_around_an_endless_loop_is_stopped(short_limit: None) -> None:
+    result, seconds = timed("gd_step", bare_except_gd_step)
+    assert TIMEOUT in result.mistakes and result.points == 0
+    assert seconds < LIMIT + 1.0
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert check("gd_step", lambda x, grad, lr: x - lr * grad).passed
+
+
+def test_sys_exit_and_keyboard_interrupt_become_feedback(short_limit: None) -> None:
+    result = check("gd_step", exiting_gd_step)
+    assert not result.passed and "sys.exit(3)" in result.message
+    result = check("gd_step", interrupting_gd_step)
+    assert not result.passed and "KeyboardInterrupt" in result.message
+    assert check("gd_step", lambda x, grad, lr: x - lr * grad).passed
+
+
+def test_bare_except_exit_and_interrupt_in_a_notebook_kernel(tmp_path) -> None:
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(
+        "import sys\n"
+        "from adamlib.grading import check, get_exercise, report\n"
+        f"get_exercise('gd_step').time_limit = {LIMIT}\n"
+        "def stuck(x, grad, lr):\n"
+        "    while True:\n"
+        "        try:\n"
+        "            while True:\n"
+        "                pass\n"
+        "        except:\n"
+        "            pass\n"
+        "def leaves(x, grad, lr):\n"
+        "    sys.exit(0)\n"
+        "def interrupts(x, grad, lr):\n"
+        "    raise KeyboardInterrupt\n"
+        "for f in (stuck, leaves, interrupts):\n"
+        "    print(check('gd_step', f).points)\n"
+        "print(check('gd_step', lambda x, grad, lr: x - lr * grad).passed)\n"
+        "print(str(report()).splitlines()[-1])"
+    )]
+    start = time.perf_counter()
+    nbclient.NotebookClient(nb, kernel_name="python3", timeout=60,
+                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    text = "".join(o.get("text", "") for o in nb.cells[0].outputs)
+    assert text.split() == ["0.0", "0.0", "0.0", "True", "total", "1", "/", "1"], text
+    assert time.perf_counter() - start < 30

@@ -21,6 +21,7 @@ import contextlib
 import copy
 import inspect
 import io
+import math
 import os
 import signal
 import threading
@@ -83,7 +84,7 @@ class CallOutcome:
     """What happened when a function was called once."""
 
     value: Any = None
-    error: Exception | None = None
+    error: BaseException | None = None
     error_text: str = ""
     mutated: tuple[str, ...] = ()
     printed: str = ""
@@ -96,16 +97,21 @@ class CallOutcome:
 class TimeLimit(BaseException):  # noqa: N818 - reported to learners, never raised to them
     """Raised inside a learner's function when the check's time budget is used up.
 
-    A BaseException, so that a learner's own ``except Exception:`` inside a loop cannot swallow
-    it; while the budget is exceeded it is raised again every 50 ms until the call returns.
+    A BaseException, so that a learner's own ``except Exception:`` cannot swallow it. Once the
+    budget is used up it is raised again at every opportunity the interpreter offers (every loop
+    iteration, every call) until the learner's call has returned, so even a bare ``except:``
+    inside ``while True:`` cannot swallow it for good: the first time the learner's code leaves
+    its ``try`` block -- to run the handler or to loop again -- the stop is raised there, outside
+    the ``try``, and unwinds the function.
     """
 
 
 @dataclass
 class _Budget:
     deadline: float
-    seconds: float
+    seconds: float | None
     armed: bool = False
+    interrupted: bool = False  # a KeyboardInterrupt stopped a call: run no further learner calls
 
 
 _BUDGET: list[_Budget] = []  # the running check's budget (a stack: checks do not nest in practice)
@@ -119,25 +125,66 @@ def _can_interrupt() -> bool:
 def time_budget(seconds: float | None):
     """Limit the learner's calls made by :func:`call_guarded` inside this block to ``seconds``
     in total (``None``: no limit). Uses ``SIGALRM``, so it works in the main thread on Unix (the
-    notebook kernel); elsewhere it is a no-op."""
-    if seconds is None:
-        yield
-        return
-    _BUDGET.append(_Budget(time.monotonic() + seconds, seconds))
+    notebook kernel); elsewhere the limit is a no-op. Inside the block, a ``KeyboardInterrupt``
+    raised by (or during) one learner call makes the further calls skip the learner's function.
+    """
+    deadline = math.inf if seconds is None else time.monotonic() + seconds
+    _BUDGET.append(_Budget(deadline, seconds))
     try:
         yield
     finally:
         _BUDGET.pop()
 
 
+def _pending_retrip() -> Callable[[], Any] | None:
+    """A function that makes SIGALRM pending again *after* the current signal handler has
+    returned, or ``None`` where CPython's C API is not available.
+
+    ``signal.raise_signal`` would not do: it runs the handler at once, inside the handler. A
+    CPython *pending call* of ``PyErr_SetInterruptEx(SIGALRM)`` is run at the interpreter's next
+    check point after the signals have been handled, so the signal stays tripped until the
+    learner's code reaches its next check point (a loop iteration, a call).
+    """
+    try:
+        import ctypes
+
+        api = ctypes.pythonapi
+        add = api.Py_AddPendingCall
+        add.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+        add.restype = ctypes.c_int
+        trip = ctypes.cast(api.PyErr_SetInterruptEx, ctypes.c_void_p)
+        signum = ctypes.c_void_p(int(signal.SIGALRM))
+    except (ImportError, AttributeError, OSError):  # pragma: no cover - not CPython
+        return None
+    return lambda: add(trip, signum)
+
+
+_RETRIP = _pending_retrip() if hasattr(signal, "SIGALRM") else None
+
+
 def _on_alarm(signum: int, frame: Any) -> None:
     if _BUDGET and _BUDGET[-1].armed:
-        raise TimeLimit()
+        # Make the signal pending again, then raise (a class, not a call: no check point in
+        # between): the interpreter runs this handler again -- and raises again -- at its next
+        # check point, wherever the learner's `except:` has taken the code. Disarming at the end
+        # of the call ends the chain. Without ctypes the 50 ms interval timer still re-raises.
+        if _RETRIP is not None:
+            _RETRIP()
+        raise TimeLimit
+
+
+def _settle() -> None:
+    """A few interpreter check points, so that a pending SIGALRM reaches the (disarmed) handler
+    before the previous handler is restored."""
+    for _ in range(3):
+        pass
 
 
 def _call_with_budget(fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]) -> Any:
     budget = _BUDGET[-1] if _BUDGET else None
-    if budget is None or not _can_interrupt():
+    if budget is not None and budget.interrupted:
+        raise KeyboardInterrupt("not run: an earlier call of this check was interrupted")
+    if budget is None or budget.seconds is None or not _can_interrupt():
         return fn(*args, **kwargs)
     remaining = budget.deadline - time.monotonic()
     if remaining <= 0:
@@ -150,14 +197,21 @@ def _call_with_budget(fn: Callable[..., Any], args: list[Any], kwargs: dict[str,
     finally:
         budget.armed = False
         signal.setitimer(signal.ITIMER_REAL, 0)
+        _settle()
         signal.signal(signal.SIGALRM, previous)
 
 
-def _exception_text(exc: Exception) -> str:
+def _exception_text(exc: BaseException) -> str:
     """``"ZeroDivisionError: division by zero (at `m / (1 - beta1**t)`)"``, short."""
     text = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
     if len(text) > _MAX_EXC_CHARS:
         text = text[: _MAX_EXC_CHARS - 3] + "..."
+    return text + _exception_line(exc)
+
+
+def _exception_line(exc: BaseException) -> str:
+    """`` (at `the learner's line`)`` or ``""``."""
+    text = ""
     frames = traceback.extract_tb(exc.__traceback__)
     learner = [
         f
@@ -227,10 +281,22 @@ def call_guarded(
             outcome.value = _call_with_budget(fn, given_args, given_kwargs)
     except TimeLimit as exc:
         outcome.error = exc  # type: ignore[assignment]
-        seconds = _BUDGET[-1].seconds if _BUDGET else TIME_LIMIT_S
-        outcome.error_text = f"did not finish within the check's {seconds:g} s"
-    except Exception as exc:  # noqa: BLE001 - any learner error becomes feedback
-        outcome.error = exc
+        seconds = _BUDGET[-1].seconds if _BUDGET else None
+        outcome.error_text = f"did not finish within the check's {seconds or TIME_LIMIT_S:g} s"
+    except KeyboardInterrupt as exc:  # the learner's raise, or the kernel's interrupt button
+        if _BUDGET:
+            _BUDGET[-1].interrupted = True
+        outcome.error = exc  # type: ignore[assignment]
+        outcome.error_text = "was interrupted (KeyboardInterrupt)"
+    except SystemExit as exc:
+        outcome.error = exc  # type: ignore[assignment]
+        outcome.error_text = (
+            f"called sys.exit({'' if exc.code is None else repr(exc.code)}) (SystemExit): a "
+            "function must return its result; sys.exit(), exit() and quit() would stop Python"
+        )
+        outcome.error_text += _exception_line(exc)
+    except BaseException as exc:  # noqa: BLE001 - any learner error becomes feedback
+        outcome.error = exc  # type: ignore[assignment]
         outcome.error_text = _exception_text(exc)
     outcome.printed = buffer.getvalue()
     names = list(arg_names or [])
