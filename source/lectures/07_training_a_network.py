@@ -160,9 +160,15 @@ print("\n".join(report))
 # %% [markdown]
 # ## 3. Six optimizers, one network
 #
-# Every optimizer trains the same network (same initial weights, seed 0) on the same sequence
-# of minibatches of 32 images for 15 epochs (an epoch is one pass over the 1,079 training
-# images: 34 steps). Each gets the learning rate one would try first: PyTorch's default for the
+# Every optimizer trains the same network on the same sequence of minibatches of 32 images for
+# 15 epochs (an epoch is one pass over the 1,079 training images: 34 steps). A single training
+# run is one draw of the initial weights and of the minibatch order, so we train **five**
+# networks per optimizer, seeds 0 to 4 (seed $s$ fixes both; every optimizer sees the same five
+# networks and orders), and report the median and the range over the seeds.
+# `MLP(sizes, seed=[0, 1, 2, 3, 4])` builds the five networks as one stack, trained in the same
+# NumPy calls (section 4 explains how); `adamlib.optim` updates the stack like any parameter.
+#
+# Each optimizer gets the learning rate one would try first: PyTorch's default for the
 # adaptive methods ($10^{-2}$ for Adagrad and RMSprop, $10^{-3}$ for Adam and AdamW, whose
 # weight decay is PyTorch's $10^{-2}$), $0.1$ for SGD, and $0.01$ with $\beta = 0.9$ for
 # momentum — the same long-run step $\eta/(1-\beta) = 0.1$ (lecture 03). Section 4 asks how much
@@ -170,17 +176,35 @@ print("\n".join(report))
 #
 # After every epoch we record the training loss and the validation loss and accuracy (over the
 # whole sets), and the training time so far — the time spent in the training steps only, not
-# in these evaluations. A progress bar (`tqdm.auto`) shows the progress live in Jupyter; the
-# stored notebook keeps only its starting line.
+# in these evaluations. A progress bar (`tqdm`) shows the progress live; the notebook stores
+# it in its final state, without the timings (they change from run to run).
 
-# %%
+# %% tags=["nbval-ignore-output"]
+# (nbval sees the bar as first drawn; the stored copy is its final state)
+import contextlib
 import time
 
-from tqdm.auto import tqdm
+from IPython.display import display
+from tqdm.notebook import tqdm
 
 from adamlib.optim import SGD, Adagrad, Adam, AdamW, RMSprop
 
+
+@contextlib.contextmanager
+def progress(total, desc):
+    """A tqdm bar (unit: epochs) whose stored copy shows the final count, without timings."""
+    bar = tqdm(total=total, desc=desc, unit="epoch", display=False)
+    shown = display(bar.container, display_id=True)
+    try:
+        yield bar
+    finally:
+        bar.close()
+        bar.bar_format = "{l_bar}{bar}| {n_fmt}/{total_fmt} epochs"
+        shown.update(bar.container)  # redraw the same output in its final state
+
+
 SIZES, BATCH, EPOCHS = [64, 32, 10], 32, 15
+SEEDS = [0, 1, 2, 3, 4]
 OPTIMIZERS = {  # name: (class, hyperparameters other than lr, the learning rate tried first)
     "SGD": (SGD, {}, 0.1),
     "SGD + momentum": (SGD, {"momentum": 0.9}, 0.01),
@@ -196,52 +220,58 @@ def evaluate(model):
             model.accuracy(X_val, y_val))
 
 
-def train(optimizer, hyper, lr, seed=0, epochs=EPOCHS, bar=None):
-    """Train a fresh network; return it and its history (one row per epoch, row 0 = start)."""
-    model = MLP(SIZES, seed=seed)
+def train(optimizer, hyper, lr, seeds=SEEDS, epochs=EPOCHS, bar=None):
+    """Train one fresh network per seed, as a stack. Return the stack and its history: for
+    every epoch (row 0 = start) the training loss, validation loss and accuracy of each network,
+    shape (epochs + 1, seeds), and the training time so far, shape (epochs + 1,)."""
+    model = MLP(SIZES, seed=list(seeds))
     opt = optimizer(model.params, lr=lr, **hyper)
-    rng = np.random.default_rng(1000 + seed)  # minibatch order: a stream apart from the weights'
-    seconds, history = 0.0, [(*evaluate(model), 0.0)]
+    rngs = [np.random.default_rng(1000 + s) for s in seeds]  # minibatch orders, apart from weights
+    seconds, history = [0.0], [evaluate(model)]
     for epoch in range(epochs):
         start = time.perf_counter()
-        for idx in minibatches(len(y_train), BATCH, rng):
+        for batches in zip(*(minibatches(len(y_train), BATCH, rng) for rng in rngs)):
+            idx = np.stack(batches)  # (seeds, batch): each network its own minibatch
             model.loss_and_grad(X_train[idx], y_train[idx])
             opt.step(model.grads)
-        seconds += time.perf_counter() - start
-        history.append((*evaluate(model), seconds))
+        seconds.append(seconds[-1] + time.perf_counter() - start)
+        history.append(evaluate(model))
         if bar is not None:
             bar.update()
-    names = ["train_loss", "val_loss", "val_acc", "seconds"]
-    return model, dict(zip(names, np.array(history).T))
+    curves = dict(zip(["train_loss", "val_loss", "val_acc"], np.array(history).transpose(1, 0, 2)))
+    return model, {**curves, "seconds": np.array(seconds)}
 
 
 runs = {}
-with tqdm(total=len(OPTIMIZERS) * EPOCHS, desc="training 6 optimizers", unit="epoch") as bar:
+with progress(len(OPTIMIZERS) * EPOCHS, f"6 optimizers × {len(SEEDS)} seeds") as bar:
     for name, (optimizer, hyper, lr) in OPTIMIZERS.items():
-        bar.set_postfix_str(name)
         runs[name] = train(optimizer, hyper, lr, bar=bar)
 
 # %% [markdown]
 # Wall-clock times change from run to run and from machine to machine, and this notebook is
 # rebuilt byte for byte, so the time axis below uses the seconds per epoch measured by
-# `benchmarks/bench_lecture07.py`: the fastest of 9 epochs of each optimizer on the course's
-# 2-core build machine, one BLAS thread. Set `LIVE_TIMES = True` to plot the times measured
-# while training above, on your machine, instead.
+# `benchmarks/bench_lecture07.py`: the fastest of 9 epochs of each optimizer training one
+# network, on the course's 2-core build machine, one BLAS thread. Set `LIVE_TIMES = True` to
+# plot the times measured while training above (five networks at once), on your machine,
+# instead.
 
 # %%
 LIVE_TIMES = False
 SECONDS_PER_EPOCH = {"SGD": 0.0061, "SGD + momentum": 0.0063, "Adagrad": 0.0066,
                      "RMSprop": 0.0068, "Adam": 0.0074, "AdamW": 0.0074}
-print("cost of an epoch relative to SGD: " + ", ".join(
-    f"{name} {SECONDS_PER_EPOCH[name] / SECONDS_PER_EPOCH['SGD']:.2f}" for name in OPTIMIZERS))
+cost = {name: SECONDS_PER_EPOCH[name] / SECONDS_PER_EPOCH["SGD"] for name in OPTIMIZERS}
+print("cost of an epoch relative to SGD: " + ", ".join(f"{n} {c:.2f}" for n, c in cost.items()))
+assert 1.15 < cost["Adam"] < 1.25  # "about a fifth more" below
 
 fig, axes = plt.subplots(2, 2, figsize=(11, 7.5), sharey="row")
 for i, (name, (model, h)) in enumerate(runs.items()):
     label = f"{name}, η = {OPTIMIZERS[name][2]:g}"
     seconds = h["seconds"] if LIVE_TIMES else np.arange(EPOCHS + 1) * SECONDS_PER_EPOCH[name]
     for row, key in enumerate(["train_loss", "val_acc"]):
-        axes[row, 0].plot(np.arange(EPOCHS + 1), h[key], color=f"C{i}", label=label)
-        axes[row, 1].plot(seconds, h[key], color=f"C{i}", label=label)
+        for ax, x in zip(axes[row], [np.arange(EPOCHS + 1), seconds]):
+            ax.fill_between(x, h[key].min(axis=1), h[key].max(axis=1), color=f"C{i}", alpha=0.2,
+                            lw=0)
+            ax.plot(x, np.median(h[key], axis=1), color=f"C{i}", label=label)
 for ax in axes[0]:
     ax.set_yscale("log")
     ax.set_ylabel("training loss (cross-entropy)")
@@ -251,73 +281,103 @@ for ax in axes[1]:
 for ax in axes[:, 0]:
     ax.set_xlabel("epoch")
 for ax in axes[:, 1]:
-    ax.set_xlabel("training time (s)" + (" measured now" if LIVE_TIMES else
+    ax.set_xlabel("training time (s)" + (", measured now (five networks)" if LIVE_TIMES else
                                          ", from benchmarks/bench_lecture07.py"))
 axes[0, 0].set_title("Training loss against epochs")
 axes[0, 1].set_title("Training loss against wall-clock time")
 axes[1, 0].set_title("Validation accuracy against epochs")
 axes[1, 1].set_title("Validation accuracy against wall-clock time")
-axes[0, 0].legend()
+axes[0, 0].legend(title=f"median and range over {len(SEEDS)} seeds", fontsize="small",
+                  title_fontsize="small")
+fig.suptitle("First-try learning rates (Adam's curves lie under AdamW's; SGD's and momentum's "
+             "nearly coincide)")
 plt.tight_layout()
 plt.show()
 
 # %%
-print(f"after {EPOCHS} epochs     lr   train loss   val loss   val acc   test acc")
 test_acc = {name: model.accuracy(X_test, y_test) for name, (model, _) in runs.items()}
-for name, (model, h) in runs.items():
-    print(f"{name:<16}{OPTIMIZERS[name][2]:>6g}{h['train_loss'][-1]:>13.3f}"
-          f"{h['val_loss'][-1]:>11.3f}{h['val_acc'][-1]:>10.1%}{test_acc[name]:>11.1%}")
+final = {name: {"train loss": h["train_loss"][-1], "val loss": h["val_loss"][-1],
+                "val acc": h["val_acc"][-1], "test acc": test_acc[name]}
+         for name, (_, h) in runs.items()}
+MEASURES = ["train loss", "val loss", "val acc", "test acc"]
 
-final = {name: h["train_loss"][-1] for name, (_, h) in runs.items()}
-print("\nfinal training loss, lowest first: " + " < ".join(sorted(final, key=final.get)))
-print(f"Adam's final training loss is {final['Adam'] / final['SGD']:.1f} times SGD's")
-gap = [runs[name][1]["val_acc"][-1] - test_acc[name] for name in runs]
-print(f"validation minus test accuracy: {100 * min(gap):.1f} to {100 * max(gap):.1f} points")
+
+def spread(x, percent=False):
+    """median [min–max] of an array over seeds, as text."""
+    f = (lambda v: f"{100 * v:.1f}") if percent else (lambda v: f"{v:.3f}")
+    return f"{f(np.median(x))} [{f(x.min())}–{f(x.max())}]"
+
+
+print(f"after {EPOCHS} epochs, median [min–max] over {len(SEEDS)} seeds; accuracies in %")
+print(f"{'':<16}{'lr':>6}" + "".join(f"{m:>22}" for m in MEASURES))
+for name, r in final.items():
+    print(f"{name:<16}{OPTIMIZERS[name][2]:>6g}" + "".join(
+        f"{spread(r[m], m.endswith('acc')):>22}" for m in MEASURES))
+
+median = {m: {n: np.median(final[n][m]) for n in final} for m in MEASURES}
+others = [n for n in final if n != "RMSprop"]
+ratio = median["train loss"]["Adam"] / median["train loss"]["SGD"]
+adam_above_sgd = int((final["Adam"]["train loss"] > final["SGD"]["train loss"]).sum())
+gap = np.concatenate([final[n]["val acc"] - final[n]["test acc"] for n in final])
+decay = 1 - (1 - 1e-3 * 1e-2) ** (EPOCHS * 34)
+print(f"\nRMSprop's highest training loss over the seeds, {final['RMSprop']['train loss'].max():.3f},"
+      f" is below every other run's lowest, "
+      f"{min(final[n]['train loss'].min() for n in others):.3f}")
+print(f"Adam's median training loss is {ratio:.1f} times SGD's; Adam's is higher on "
+      f"{adam_above_sgd} of {len(SEEDS)} seeds (same network, same minibatches)")
+print(f"validation minus test accuracy, every optimizer and seed: {100 * gap.min():.1f} to "
+      f"{100 * gap.max():.1f} points (median {100 * np.median(gap):.1f})")
+print(f"AdamW's decoupled decay shrinks each weight by {decay:.2%} over {EPOCHS * 34} steps")
 # the text below relies on these
-for key in ("train_loss", "val_loss", "val_acc"):
-    pick = min if key.endswith("loss") else max
-    assert pick(runs, key=lambda n: runs[n][1][key][-1]) == "RMSprop"
-assert max(test_acc, key=test_acc.get) == "RMSprop"
-assert 1.5 < final["Adam"] / final["SGD"] < 2.5 and final["AdamW"] > final["SGD"]
-assert np.isclose(final["SGD"], final["SGD + momentum"], rtol=0.05)
-assert np.isclose(final["Adam"], final["AdamW"], rtol=0.05)
-assert 0.015 < min(gap) and max(gap) < 0.04
+for m in MEASURES:
+    pick = min if m.endswith("loss") else max
+    assert pick(median[m], key=median[m].get) == "RMSprop"
+assert final["RMSprop"]["train loss"].max() < min(final[n]["train loss"].min() for n in others)
+assert 1.5 < ratio < 2.5 and adam_above_sgd == len(SEEDS)
+assert median["train loss"]["AdamW"] > median["train loss"]["SGD"]
+assert np.isclose(median["train loss"]["SGD"], median["train loss"]["SGD + momentum"], rtol=0.05)
+assert np.isclose(median["train loss"]["Adam"], median["train loss"]["AdamW"], rtol=0.05)
+assert 0 < gap.min() and gap.max() < 0.06 and 0.005 < decay < 0.0055
 
 # %% [markdown]
-# What the curves and the numbers say:
+# What the curves and the numbers say (medians over the five seeds, ranges in brackets):
 #
-# * At these first-try learning rates **RMSprop is far ahead** on every measure, while **Adam
-#   and AdamW**, at their famous default $10^{-3}$, are **behind plain SGD**: their training
-#   loss after 15 epochs is about twice SGD's (printed above). So this experiment does not show
+# * At these first-try learning rates **RMSprop is ahead** on every measure, and far ahead on
+#   the training loss (its worst seed beats every other run), while **Adam and AdamW**, at
+#   their famous default $10^{-3}$, are **behind plain SGD**: their training loss after 15
+#   epochs is about twice SGD's, on every seed (printed above). So this experiment does not show
 #   "adaptive methods converge faster": one adaptive method is the fastest and others are slow.
 #   Section 4 shows that what differs is mostly the learning rate.
 # * **SGD and momentum** with the same long-run step $\eta/(1-\beta) = 0.1$ trace almost the
 #   same curves: when the gradient changes slowly, momentum with $\eta$ behaves like SGD with
 #   $\eta/(1-\beta)$ (lecture 03).
-# * **Adam and AdamW** are nearly indistinguishable: AdamW's decoupled decay multiplies each
-#   weight by $1 - \eta\lambda = 1 - 10^{-5}$ per step, about $0.5\%$ over these 510 steps.
+# * **Adam and AdamW** are nearly indistinguishable (Adam's curves are hidden under AdamW's):
+#   AdamW's decoupled decay multiplies each weight by $1 - \eta\lambda = 1 - 10^{-5}$ per step,
+#   about $0.5\%$ over these 510 steps (printed above).
 # * **Against wall-clock time** the adaptive methods pay for their state: each step also
 #   updates one or two buffers the size of the parameters, so an Adam epoch costs about a fifth
 #   more than an SGD epoch (printed above the figure). That stretches their curves to the
 #   right.
-# * Every optimizer scores **lower on the test set than on the validation set**, by 2 to 4
-#   points (printed above): the test images of this split are harder. That is a property of
-#   the split, not of an optimizer, and it is why test numbers are compared only with each
-#   other.
+# * Every optimizer, on every seed, scores **lower on the test set than on the validation set**
+#   (the range of the gap is printed above): the test images of this split are harder. That is
+#   a property of the split, not of an optimizer, and it is why test numbers are compared only
+#   with each other.
 #
 # ## 4. How sensitive is each optimizer to its learning rate?
 #
 # The comparison above depends on six learning rates picked in advance. A fair question is how
 # the result depends on them. We follow the protocol of DeepOBS (Schneider et al., 2019): for
 # each optimizer, a grid of **16 learning rates** from $10^{-4}$ to $10$, a third of a decade
-# apart, each trained with **3 seeds** (seed = initial weights and minibatch order) for the
-# same 15 epochs; the score is the **final validation loss**; we plot its median over the seeds
-# and the band between the best and the worst seed. A run that diverges scores $+\infty$.
+# apart, each trained with the **5 seeds** of section 3 (seed = initial weights and minibatch
+# order) for the same 15 epochs; the score is the **validation loss at the end of the budget**;
+# we plot its median over the seeds and the band between the best and the worst seed. A run
+# that diverges scores $+\infty$.
 #
-# That is $6 \times 16 \times 3 = 288$ trainings of a tiny network, where a Python loop spends
+# That is $6 \times 16 \times 5 = 480$ trainings of a tiny network, where a Python loop spends
 # most of its time on overhead rather than arithmetic. Instead, `MLP(sizes, seed=[s1, s2, ...])`
-# builds a **stack of replicas**: every parameter gets a leading axis of length $R$ (here
-# $16 \times 3 = 48$), replica $r$ is initialized exactly like `MLP(sizes, seed=s_r)`, and
+# builds a **stack of replicas** (section 3 used it for five seeds): every parameter gets a
+# leading axis of length $R$ (here $16 \times 5 = 80$), replica $r$ is initialized exactly like
+# `MLP(sizes, seed=s_r)`, and
 # forward and backward passes of all replicas run in the same batched NumPy calls (`@` on
 # arrays of shape $R \times B \times 64$). `benchmarks/bench_lecture07.py` times both ways.
 # What `adamlib.optim` cannot do is give each replica its own learning rate — but every update
@@ -406,7 +466,7 @@ RULES = {
 
 # %% [markdown]
 # `train_stack` trains the grid: replica $(s, k)$ has seed `seeds[s]` and learning rate
-# `lrs[k]`, and sees exactly the minibatches that `train` would show a network with that seed.
+# `lrs[k]`, and sees exactly the minibatches that `train` shows the network with that seed.
 # It works in float32, the default precision of deep-learning frameworks, which halves the
 # memory traffic of float64. Runs whose learning rate is far too large overflow to inf and
 # NaN; NumPy's warnings about that are silenced, and those replicas simply score $+\infty$.
@@ -447,22 +507,22 @@ for name, (optimizer, hyper, lr) in OPTIMIZERS.items():
     lrs = np.array([lr, lr / 10])
     stack, _, _ = train_stack(RULES[name], lrs, seeds=[3], epochs=1, dtype=np.float64)
     for k in range(len(lrs)):
-        single, _ = train(optimizer, hyper, lrs[k], seed=3, epochs=1)
+        single, _ = train(optimizer, hyper, lrs[k], seeds=[3], epochs=1)
         for p_stack, p in zip(stack.params, single.params):
-            np.testing.assert_allclose(p_stack[k], p, rtol=1e-9, atol=1e-12)
+            np.testing.assert_allclose(p_stack[k], p[0], rtol=1e-9, atol=1e-12)
 print("each from-scratch rule, replica by replica, equals adamlib.optim after one epoch")
 
 # %% [markdown]
-# The whole study, one stack of 48 networks per optimizer:
+# The whole study, one stack of 80 networks per optimizer:
 
-# %%
+# %% tags=["nbval-ignore-output"]
+# (nbval sees the bar as first drawn; the stored copy is its final state)
 LRS = np.logspace(-4, 1, 16)  # 1e-4 ... 10, a third of a decade apart
-SEEDS = [0, 1, 2]
+assert len(RULES) * len(LRS) * len(SEEDS) == 480 and len(LRS) * len(SEEDS) == 80  # the text's
 study = {}
-with tqdm(total=len(RULES) * EPOCHS, unit="epoch",
-          desc=f"{len(RULES)} optimizers × {len(LRS)} lrs × {len(SEEDS)} seeds") as bar:
+with progress(len(RULES) * EPOCHS,
+              f"{len(RULES)} optimizers × {len(LRS)} lrs × {len(SEEDS)} seeds") as bar:
     for name, rule in RULES.items():
-        bar.set_postfix_str(name)
         _, val_loss, test_acc = train_stack(rule, LRS, SEEDS, bar=bar)
         study[name] = {"val_loss_by_epoch": val_loss, "val_loss": val_loss[-1],
                        "test_acc": test_acc}
@@ -555,12 +615,13 @@ plt.show()
 # %% [markdown]
 # **The verdict.** The folklore makes three testable predictions about Adagrad, RMSprop, Adam
 # and AdamW against SGD and momentum, each optimizer at its own best learning rate of the grid:
-# they reach a lower validation loss (they "converge faster"), they have a wider good range
-# (they "need less tuning"), and they have a larger margin above their best learning rate. A
-# verdict from one training budget could be luck, so the validation losses recorded after 5 and
-# 10 epochs give two more budgets for free. A prediction counts as supported only if **every**
-# adaptive method beats **both** non-adaptive ones at **every** budget; the cell prints the
-# verdict that the numbers give (it would print a different one if the data said otherwise).
+# they reach a lower validation loss within the budget (they "converge faster"), they have a
+# wider good range (they "need less tuning"), and they have a larger margin above their best
+# learning rate. A verdict from one training budget could be luck, so the validation losses
+# recorded after 5 and 10 epochs give two more budgets for free. A prediction counts as
+# supported only if **every** adaptive method beats **both** non-adaptive ones at **every**
+# budget; the cell prints the verdict that the numbers give (it would print a different one if
+# the data said otherwise).
 
 # %%
 ADAPTIVE = ["Adagrad", "RMSprop", "Adam", "AdamW"]
@@ -585,12 +646,14 @@ def compare(values):
 
 
 outcomes = {measure: [] for measure in CLAIMS}
+by_budget = {}
 print(f"{'':<24}" + "".join(f"{n:>9}" for n in ["SGD", "momentum", *ADAPTIVE]) + "  adaptive")
 for epochs in BUDGETS:
-    by_budget = {n: sensitivity(r["val_loss_by_epoch"][epochs - 1]) for n, r in study.items()}
+    by_budget[epochs] = {n: sensitivity(r["val_loss_by_epoch"][epochs - 1])
+                         for n, r in study.items()}
     for measure in CLAIMS:
         values = {n: (b["median"][b["best"]] if measure == "best loss" else b[measure])
-                  for n, b in by_budget.items()}
+                  for n, b in by_budget[epochs].items()}
         outcomes[measure].append(compare(values))
         print(f"{measure + f', {epochs} epochs':<24}"
               + "".join(f"{values[n]:>9.3g}" for n in study) + f"  {outcomes[measure][-1]}")
@@ -611,33 +674,45 @@ for measure, (predicted, claim) in CLAIMS.items():
 # %%
 best_loss = {n: r["median"][r["best"]] for n, r in study.items()}
 best_lr = {n: LRS[r["best"]] for n, r in study.items()}
-width = {n: r["width"] for n, r in study.items()}
+at_best = {n: r["val_loss"][:, r["best"]] for n, r in study.items()}  # (seeds,) at the best lr
+seed_range = {n: v.max() - v.min() for n, v in at_best.items()}
+widths = [b[n]["width"] for b in by_budget.values() for n in study]
+margins = {n: [by_budget[e][n]["margin"] for e in BUDGETS] for n in study}
 i_default = int(np.argmin(np.abs(np.log10(LRS) + 3)))  # η = 1e-3 on the grid
 adam_default = study["Adam"]["median"][i_default]
-print(f"best median validation loss after {EPOCHS} epochs: {min(best_loss.values()):.3f} to "
-      f"{max(best_loss.values()):.3f}")
-print(f"good ranges: {min(width.values()):.2f} to {max(width.values()):.2f} decades")
+print(f"after {EPOCHS} epochs, validation loss at each optimizer's best learning rate, "
+      f"median [min–max] over {len(SEEDS)} seeds:")
+print("  " + "; ".join(f"{n} {spread(v)}" for n, v in at_best.items()))
+print(f"the six best medians span {min(best_loss.values()):.3f} to "
+      f"{max(best_loss.values()):.3f} (a difference of "
+      f"{max(best_loss.values()) - min(best_loss.values()):.3f}); the seeds of one optimizer "
+      f"span up to {max(seed_range.values()):.3f}")
+print(f"good ranges at the three budgets: {min(widths):.2f} to {max(widths):.2f} decades")
 print(f"best learning rates: {min(best_lr.values()):.1e} to {max(best_lr.values()):.1e}")
 print(f"Adam at its default lr {LRS[i_default]:.0e}: median validation loss {adam_default:.3f}, "
       f"{adam_default / best_loss['Adam']:.1f} times its best")
 # the text below relies on these
-assert outcomes["best loss"][0] == "larger" and "smaller" not in outcomes["best loss"]
-assert "larger" in outcomes["width"] and "overlap" in outcomes["width"]
+assert all(o == "overlap" for o in outcomes["best loss"])
+assert max(best_loss.values()) - min(best_loss.values()) < max(seed_range.values())
+assert "larger" not in outcomes["width"] and max(widths) <= 2 / 3 + 1e-9
 assert all(o == "larger" for o in outcomes["margin"])
-assert max(width.values()) <= 1.0 + 1e-9 and np.isinf(study["Adagrad"]["margin"])
+assert all(1 / 3 - 1e-9 <= m <= 2 / 3 + 1e-9 for m in margins["SGD"])
+assert all(np.isclose(m, 1.0) for m in margins["SGD + momentum"])
+assert all(np.isinf(m) for m in margins["Adagrad"])
 assert max(best_lr.values()) / min(best_lr.values()) > 10 and adam_default > 2 * best_loss["Adam"]
 
 # %% [markdown]
 # What the study says — on this network, this data set and these budgets:
 #
-# * **"Adaptive methods converge faster": not supported.** With every optimizer at its own best
-#   learning rate, all six end within a narrow band of validation losses, and after 5 epochs
-#   SGD and momentum are *ahead* of every adaptive method (the "best loss" rows). RMSprop's
-#   lead in section 3 came from its learning rate, not from adaptivity.
+# * **"Adaptive methods converge faster", read as a lower validation loss within the budget: not
+#   supported.** With every optimizer at its own best learning rate, the best median
+#   validation losses of the six overlap at every budget: some adaptive methods are ahead of
+#   SGD and momentum and some behind, and the six medians differ by less than the seeds of a
+#   single optimizer do (printed above). RMSprop's lead in section 3 came from its learning
+#   rate, not from adaptivity.
 # * **"Adaptive methods need less tuning", read as a wider good range: not supported.** Every
-#   optimizer's good range spans one to three grid points (a third of a decade to one decade),
-#   and whether the adaptive ones come out wider depends on the budget. All six need their
-#   learning rate tuned to within a window of a factor of 2 to 10.
+#   optimizer's good range is one or two grid points (a third to two thirds of a decade, a
+#   factor of 2 to 5 in $\eta$) at every budget, adaptive or not.
 # * **The best learning rates differ by more than a decade between optimizers**, and Adam's
 #   default $10^{-3}$ is far from Adam's best here (its loss there is printed above): a
 #   learning rate does not transfer from one optimizer to another, and a default is a starting
@@ -645,14 +720,113 @@ assert max(best_lr.values()) / min(best_lr.values()) > 10 and adam_default > 2 *
 # * **What is supported is graceful failure above the best learning rate.** SGD trains best
 #   just below a cliff: a third to two thirds of a decade higher, the network ends no better
 #   than chance. Momentum keeps one decade of margin, every adaptive method more, and Adagrad
-#   never reaches chance on the grid. That is lecture 06's bound $|\Delta x| \lesssim \eta$ at
-#   work: a step normalized by the gradient's running size cannot blow up with the gradient,
-#   so a too-large $\eta$ degrades training instead of destroying it.
+#   does not reach chance anywhere on the grid. That is lecture 06's bound
+#   $|\Delta x| \lesssim \eta$ at work: a step normalized by the gradient's running size cannot
+#   blow up with the gradient, so a too-large $\eta$ degrades training instead of destroying it.
 #
-# Caveats: one small network, one small data set, 15 epochs at most, 3 seeds, a grid a third
-# of a decade apart. Large benchmarks (Schmidt, Schneider & Hennig, 2021, fifteen optimizers on
-# many tasks) also found no optimizer that dominates, and that tuning matters as much as the
-# choice of method.
+# ### What exactly this measures, and why lecture 09 answers differently
+#
+# [Lecture 09](09_claims_tested.ipynb) tests the same two claims and finds, on most of its
+# problems, Adam *faster* than SGD and with a *wider* good window. Both lectures are right about
+# what they measure; they measure different things:
+#
+# | | this lecture (07) | lecture 09 |
+# |---|---|---|
+# | problem | a 2,410-parameter network on digits; minibatches of 32, so noisy gradients | 2-D test functions and small regression and classification problems; full gradients |
+# | budget | 5, 10 and 15 epochs (170, 340 and 510 steps) | 1,000 steps |
+# | seeds | 5 (initial weights and minibatch order), median and range shown | deterministic |
+# | "faster" | the lowest median **validation loss reached within the budget** (a level) | the fewest **steps to reach** $f - f^* \le 10^{-6}\,(f(x_0) - f^*)$ (a time to a tight tolerance) |
+# | "good range" | learning rates whose median validation loss is **within 10% of the optimizer's own best** (relative) | learning rates that **reach the tolerance** within the budget (absolute) |
+#
+# The validation loss of this network cannot go to zero: after a few epochs it is limited by
+# how well 1,079 images generalise, not by the optimizer, so a level at a fixed budget asks
+# where training ends up — and every tuned optimizer ends up in about the same place. A
+# tolerance of $10^{-6}$ on a deterministic problem asks how fast an optimizer converges, which
+# is where a per-coordinate scaling pays off on badly scaled problems. Measured lecture 09's
+# way on this network — epochs until the median validation loss first reaches a fixed target,
+# and the learning rates that reach it within the budget — the answers are:
+
+# %%
+TARGET = 0.12  # a validation loss that every optimizer reaches within 15 epochs
+
+
+def epochs_to_target(val_loss_by_epoch):
+    """Epochs until the validation loss is first <= TARGET, shape (seeds, lrs); inf: never."""
+    hit = val_loss_by_epoch <= TARGET
+    return np.where(hit.any(axis=0), hit.argmax(axis=0) + 1.0, np.inf)
+
+
+speed, window = {}, {}
+print(f"epochs to a median validation loss <= {TARGET} (fastest learning rate; range over seeds"
+      f" there), and the learning rates that reach it within {EPOCHS} epochs:")
+for n, r in study.items():
+    reach = epochs_to_target(r["val_loss_by_epoch"])
+    median_reach = np.median(reach, axis=0)
+    k = int(np.argmin(median_reach))
+    speed[n] = median_reach[k]
+    window[n] = (r["median"] <= TARGET).sum() * SPACING
+    print(f"  {n:<16}{speed[n]:>3.0f} epochs [{reach[:, k].min():.0f}–{reach[:, k].max():.0f}]"
+          f" at η = {LRS[k]:.1e};  window {window[n]:.2f} decades")
+
+
+def rule_09(a, b):
+    """Lecture 09's rule: 'faster' with at least 25% fewer steps, 'slower' mirrored."""
+    return "faster" if a <= 0.75 * b else "slower" if b <= 0.75 * a else "similar"
+
+
+print("by lecture 09's rule: " + "; ".join(
+    f"{n} vs SGD {rule_09(speed[n], speed['SGD'])}, vs momentum "
+    f"{rule_09(speed[n], speed['SGD + momentum'])}" for n in ADAPTIVE))
+# the text below relies on these
+assert all(np.isfinite(s) for s in speed.values())
+assert rule_09(speed["Adam"], speed["SGD"]) == "faster"
+assert all(speed[n] <= speed["SGD + momentum"] for n in ("Adam", "AdamW"))
+assert all(rule_09(speed[n], speed["SGD"]) == "slower" for n in ("Adagrad",))
+assert all(speed[n] > speed["SGD + momentum"] for n in ("Adagrad", "RMSprop"))
+assert compare(window) == "overlap"
+
+# %% [markdown]
+# So part of the disagreement is the measure and part is the problem. Timed to a target, as
+# lecture 09 times it, Adam is faster than plain SGD on this network by 09's rule (at least 25%
+# fewer steps), and Adam and AdamW need no more epochs than momentum, while Adagrad and RMSprop
+# need more than both (Adagrad enough to count as slower than SGD): "faster" holds for some
+# adaptive methods and not for the class. The good window, measured 09's way, is wider for
+# some adaptive methods and narrower for others than SGD's and momentum's (printed above): on
+# this problem the folklore's "less tuning" does not hold for the class under either
+# definition. Lecture 09's verdict table (its section 8) puts its
+# bench and this network side by side.
+#
+# **Ten times the budget.** A verdict read after 15 epochs may not survive a longer run. Run
+# the same study for 150 epochs (set `LONG = True` below: a few minutes, not seconds) and two
+# things change: the best validation losses still overlap, but the good ranges of SGD and
+# momentum *widen* past those of every adaptive method, because slow small learning rates catch
+# up given time; and momentum's margin grows until it no longer trails every adaptive method.
+# The conclusion that does not move is the first: tuned, the six end in the same place.
+
+# %%
+LONG = False  # True: the study again with 10 times the budget (150 epochs; minutes, not seconds)
+if LONG:
+    long_budget = 10 * EPOCHS
+    with progress(len(RULES) * long_budget, f"{len(RULES)} optimizers, {long_budget} epochs") as b:
+        long_study = {n: sensitivity(train_stack(rule, LRS, SEEDS, epochs=long_budget,
+                                                 bar=b)[1][-1]) for n, rule in RULES.items()}
+    for measure in CLAIMS:
+        values = {n: (s["median"][s["best"]] if measure == "best loss" else s[measure])
+                  for n, s in long_study.items()}
+        print(f"{measure + f', {long_budget} epochs':<24}"
+              + "".join(f"{values[n]:>9.3g}" for n in study) + f"  {compare(values)}")
+    assert compare({n: s["width"] for n, s in long_study.items()}) == "smaller"
+    assert compare({n: s["median"][s["best"]] for n, s in long_study.items()}) == "overlap"
+    assert compare({n: s["margin"] for n, s in long_study.items()}) == "overlap"
+
+# %% [markdown]
+# Caveats: one small network, one small data set, 15 epochs in the notebook, 5 seeds, a grid a
+# third of a decade apart (so a width or a margin differs by whole grid steps, and a difference
+# of one step is at the resolution of the study). Large benchmarks (Schmidt, Schneider &
+# Hennig, 2021, fifteen optimizers on many tasks) also found no optimizer that dominates, and
+# that tuning matters as much as the choice of method; Choi et al. (2019) showed that the
+# ranking of optimizers follows the tuning protocol — with every hyperparameter (ε and the
+# betas too) tuned, Adam never did worse than momentum.
 #
 # ## Summary
 #
@@ -661,15 +835,21 @@ assert max(best_lr.values()) / min(best_lr.values()) > 10 and adam_default > 2 *
 #   elementwise by their derivative. Compute the loss with log-sum-exp, and check every gradient
 #   against central finite differences.
 # * `adamlib.nn.MLP` exposes `params` and `grads` for `adamlib.optim`; `MLP(sizes, seed=[...])`
-#   stacks replicas so that a whole learning-rate grid trains in the same NumPy calls, with a
-#   from-scratch update rule whose learning rate broadcasts over the replicas.
+#   stacks replicas so that several seeds, or a whole learning-rate grid, train in the same
+#   NumPy calls; a from-scratch update rule gives each replica its own learning rate.
 # * At first-try learning rates the ranking of optimizers is a ranking of learning rates.
-# * In the sensitivity study, adaptive methods neither reached lower losses nor had wider good
-#   ranges than SGD and momentum; they did fail more gracefully when the learning rate was too
-#   large. Every optimizer needed its learning rate tuned.
+# * In the sensitivity study (5 seeds, budgets of 5 to 15 epochs), adaptive methods neither
+#   reached lower validation losses nor had wider good ranges than SGD and momentum; they did
+#   fail more gracefully when the learning rate was too large. Every optimizer needed its
+#   learning rate tuned.
+# * "Faster" and "less tuning" need a definition: the level reached within a budget (here) and
+#   the time to a tight tolerance (lecture 09) give different answers; timed to a target, Adam
+#   beats plain SGD on this network too, Adagrad does not.
 #
-# Lecture 08 goes beyond Adam: decoupled weight decay (AdamW) against L2 regularization, a
-# problem where Adam provably fails (and AMSGrad), and learning-rate warmup and schedules.
+# **Now try [exercises/07_training_a_network.ipynb](../exercises/07_training_a_network.ipynb)**:
+# implement the softmax cross-entropy, its gradient and a linear layer's backward pass, each
+# checked with mistake-specific feedback.
 #
-# **Now try `exercises/07_training_a_network.ipynb`**: implement the softmax cross-entropy, its
-# gradient and a linear layer's backward pass, each checked with mistake-specific feedback.
+# **Next: [lecture 08, beyond Adam](08_beyond_adam.ipynb)** — decoupled weight decay (AdamW)
+# against L2 regularization, a problem where Adam provably fails (and AMSGrad), and
+# learning-rate warmup and schedules.
