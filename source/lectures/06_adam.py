@@ -343,15 +343,32 @@ for s in settings:
 # * **$\beta_2 = 0.999$**: a thousand steps. The scale of the gradient changes slowly and a
 #   noisy denominator would make the step size jitter, so $v$ gets a long memory — which is why
 #   the bias of $v$ lasts so long and the correction of section 3 is not optional.
-# * **$\epsilon = 10^{-8}$**: only there to avoid dividing by zero. It changes a step noticeably
-#   only when $\sqrt{\hat v}$ is not much larger than $10^{-8}$, i.e. for tiny gradients
-#   (lecture 05 measures when the placement of $\epsilon$ matters).
+# * **$\epsilon = 10^{-8}$**: keeps the division safe; at this value it changes a step noticeably
+#   only when $\sqrt{\hat v}$ is not much larger than $10^{-8}$, i.e. for tiny gradients. But
+#   it is also a floor under the denominator: where $\sqrt{\hat v} \ll \epsilon$ the update is
+#   $(\eta/\epsilon)\,\hat m$, momentum with learning rate $\eta/\epsilon$. So in practice ε is
+#   a **tuned hyperparameter**: Choi et al. (2019, "On empirical comparisons of optimizers for
+#   deep learning") tune it with η and find tuned Adam never worse than momentum; TensorFlow's
+#   `tf.keras.optimizers.Adam` docstring calls 1.0 or 0.1 "a current good choice" for an
+#   Inception network on ImageNet; BERT and RoBERTa train with $\epsilon = 10^{-6}$.
+# * **Where ε goes.** PyTorch adds ε to the bias-corrected $\sqrt{\hat v_t}$ (Algorithm 1).
+#   Keras adds it to the *uncorrected* $\sqrt{v_t}$ and folds the corrections into the rate
+#   (Kingma & Ba's "efficient" form; their $\hat\epsilon$). As
+#   $\sqrt{v_t} = \sqrt{1-\beta_2^t}\,\sqrt{\hat v_t}$, Keras's ε acts like PyTorch's
+#   $\epsilon/\sqrt{1-\beta_2^t}$: about 31.6 times larger at $t = 1$, shrinking towards 1 as
+#   $t$ grows (printed below). Lecture 05 measures when the placement matters.
 # * **$\eta = 10^{-3}$**: since a step moves each coordinate by at most about $\eta$, $\eta$ is a
 #   *distance*. $10^{-3}$ suits neural-network weights, which are initialised at a scale of
 #   about 0.1 and need many small adjustments. It does **not** suit our 2-D test problems,
 #   where the minimum is units away: covering a distance $d$ takes at least $d/\eta$ steps.
 
 # %%
+ts_eps = np.array([1, 10, 100, 1000, 10000])
+keras_factor = 1 / np.sqrt(1 - 0.999**ts_eps)  # Keras's ε in PyTorch's units
+print("Keras's ε equals PyTorch's ε times: " + ", ".join(
+    f"{f:.2f} at t = {t}" for t, f in zip(ts_eps, keras_factor)))
+assert abs(keras_factor[0] - 31.6) < 0.05 and np.all(np.diff(keras_factor) < 0)
+assert keras_factor[3] < 1.3 and keras_factor[4] < 1.0001
 print(f"averaging windows: 1/(1-β1) = {1 / (1 - 0.9):.0f} steps, "
       f"1/(1-β2) = {1 / (1 - 0.999):.0f} steps")
 for scale in (1e-2, 1e-6, 1e-8):
@@ -627,7 +644,8 @@ print(f"momentum's limit beta = {0.9:.3f}")
 # * An EMA started at zero has $\mathbb{E}[m_t] = (1-\beta^t)\,\mathbb{E}[g]$ for stationary
 #   gradients; dividing by $1-\beta^t$ removes the bias. Without it the early steps are several
 #   times $\eta$ and can throw the run away — worst for $\beta_2$ close to 1.
-# * Defaults: windows of 10 and 1000 steps, $\epsilon$ only against division by zero,
+# * Defaults: windows of 10 and 1000 steps; $\epsilon$ a floor that is tuned in practice (and
+#   Keras's weighs 31.6 times PyTorch's at $t = 1$);
 #   $\eta = 10^{-3}$ as a distance in parameter space.
 # * Each coordinate moves by about $\eta$ at most; adversarial gradient sequences can reach
 #   $(1-\beta_1)/\sqrt{1-\beta_2}\approx 3.2$ times more (a spike) or about 7.3 times more
@@ -639,5 +657,7 @@ print(f"momentum's limit beta = {0.9:.3f}")
 # Lecture 08 looks beyond Adam: decoupled weight decay (AdamW), a problem where Adam provably
 # fails to converge (and AMSGrad), and warmup.
 #
-# **Now try `exercises/06_adam.ipynb`**: implement `adam_step`, the bias-correction factor and
-# an AdamW step, each checked with mistake-specific feedback.
+# **Now try [exercises/06_adam.ipynb](../exercises/06_adam.ipynb)**: implement `adam_step`, the
+# bias-correction factor and an AdamW step, each checked with mistake-specific feedback.
+#
+# **Next: [lecture 07, training a network](07_training_a_network.ipynb).**
