@@ -355,9 +355,10 @@ def test_playground_notebook_runs_and_responds_in_jupyterlab(lab, page):
     # the playground ends in the state the notebook's last cells set (no echo from the page
     # overrides a value set by a later cell)
     time.sleep(2)
+    # (lecture 10's last playground cell: Rosenbrock, AdamW alone, 2000 steps, then λ = 0.1)
     state = kernel(page, "print(pg.objective.name, pg.selected, pg.steps, "
-                         "pg.hyper('RMSprop')['lr'], pg.hyper('Adam')['lr'])")
-    assert state.split() == ["rastrigin", "['RMSprop']", "300", "1.0", "0.1"], state
+                         "pg.hyper('AdamW')['weight_decay'], pg.hyper('Adam')['lr'])")
+    assert state.split() == ["rosenbrock", "['AdamW']", "2000", "0.1", "0.1"], state
 
     # every widget rendered with an interactive (ipympl) figure that has been drawn
     for css in WIDGETS:
@@ -386,7 +387,7 @@ def test_playground_notebook_runs_and_responds_in_jupyterlab(lab, page):
     after_start = shows_kernel_figure(page, fig, "pg.fig", "start x slider")
     assert readout.inner_text() != before_readout
 
-    # the notebook's last cells left only RMSprop ticked: tick Adam, then move its η
+    # the notebook's last cells left only AdamW ticked: tick Adam, then move its η
     pg.locator(".adamlib-use-adam input[type=checkbox]").first.check()
     wait_for_change(shot, after_start, "ticking Adam")
     after_tick = shows_kernel_figure(page, fig, "pg.fig", "ticking Adam")
@@ -417,15 +418,15 @@ def test_playground_notebook_runs_and_responds_in_jupyterlab(lab, page):
 
     # ▶ plays the iterations (Play jslinked to the iteration slider in the page), ■ stops
     frame = pg.locator(".adamlib-frame .widget-readout").first
-    assert frame.inner_text() == "300"
+    assert frame.inner_text() == "2000"
     before_play = shot()
     play_buttons = pg.locator(".adamlib-play button")
     play_buttons.nth(0).click()
     deadline = time.monotonic() + 10
-    while frame.inner_text() in ("300", "0") and time.monotonic() < deadline:
+    while frame.inner_text() in ("2000", "0") and time.monotonic() < deadline:
         time.sleep(0.1)
     played = frame.inner_text()
-    assert played not in ("300", "0"), "▶ did not move the iteration slider"
+    assert played not in ("2000", "0"), "▶ did not move the iteration slider"
     wait_for_change(shot, before_play, "playing")
     play_buttons.nth(1).click()  # stop
     time.sleep(0.5)
