@@ -179,28 +179,16 @@ print("\n".join(report))
 # in these evaluations. A progress bar (`tqdm`) shows the progress live; the notebook stores
 # it in its final state, without the timings (they change from run to run).
 
-# %% tags=["nbval-ignore-output"]
-# (nbval sees the bar as first drawn; the stored copy is its final state)
-import contextlib
+# %%
 import time
 
-from IPython.display import display
-from tqdm.notebook import tqdm
-
 from adamlib.optim import SGD, Adagrad, Adam, AdamW, RMSprop
+from adamlib.progress import progress_bar
 
 
-@contextlib.contextmanager
 def progress(total, desc):
-    """A tqdm bar (unit: epochs) whose stored copy shows the final count, without timings."""
-    bar = tqdm(total=total, desc=desc, unit="epoch", display=False)
-    shown = display(bar.container, display_id=True)
-    try:
-        yield bar
-    finally:
-        bar.close()
-        bar.bar_format = "{l_bar}{bar}| {n_fmt}/{total_fmt} epochs"
-        shown.update(bar.container)  # redraw the same output in its final state
+    """A tqdm bar (unit: epochs); a saved notebook keeps one line with its final count."""
+    return progress_bar(total=total, desc=desc, unit="epoch")
 
 
 SIZES, BATCH, EPOCHS = [64, 32, 10], 32, 15
@@ -515,8 +503,7 @@ print("each from-scratch rule, replica by replica, equals adamlib.optim after on
 # %% [markdown]
 # The whole study, one stack of 80 networks per optimizer:
 
-# %% tags=["nbval-ignore-output"]
-# (nbval sees the bar as first drawn; the stored copy is its final state)
+# %%
 LRS = np.logspace(-4, 1, 16)  # 1e-4 ... 10, a third of a decade apart
 assert len(RULES) * len(LRS) * len(SEEDS) == 480 and len(LRS) * len(SEEDS) == 80  # the text's
 study = {}
