@@ -77,18 +77,37 @@ implemented yet", garbage never makes ``check`` raise. A learner's function that
 the exercise's ``time_limit`` (``TIME_LIMIT_S`` = 10 s for all its calls in one check) is stopped
 and reported ("did not finish in time: an endless loop?") instead of freezing the notebook.
 
+Cells that demonstrate a learner's function
+-------------------------------------------
+A cell that plots or runs the learner's function wraps its body in ``with demo("adam_step"):``
+(:mod:`adamlib.grading.demo`): an unfinished function ("finish `adam_step` above first"), an
+exception (its type, message and the learner's line), an endless loop (stopped after
+``TIME_LIMIT_S``), ``sys.exit()`` or ``KeyboardInterrupt`` print one short message instead of a
+traceback, so *Run All* on an untouched exercise notebook reaches the score table.
+
+Conceptual questions
+--------------------
+:class:`NumberQuestion` (a number within a tolerance) and :class:`ChoiceQuestion` (one letter)
+are exercises too (:mod:`adamlib.grading.questions`, registered in
+``adamlib/grading/exercises/qNN_topic.py``): ``check("q06_...", q06_...)`` takes the learner's
+answer function (or the answer itself), names a catalogued misconception with a hint for a wrong
+answer (never the answer), and shows in ``report()`` and nbgrader like any check.
+
 Modules
 -------
 - :mod:`adamlib.grading.framework` -- exercise types, running and diagnosing a function
 - :mod:`adamlib.grading.registry` -- registration, discovery, ``list_exercises``, points
 - :mod:`adamlib.grading.session` -- ``check``, ``report`` and the kernel's history
 - :mod:`adamlib.grading.result` -- :class:`CheckResult`, :class:`ScoreReport`, grading mode
+- :mod:`adamlib.grading.demo` -- ``demo``, the guard of cells that run a learner's function
+- :mod:`adamlib.grading.questions` -- conceptual questions (a number, or a choice)
 - :mod:`adamlib.grading.cases` -- seeded input helpers (``normal``, ``positive``, ``label``)
 - :mod:`adamlib.grading.exercises` -- one module per lecture (``l06_adam.py``...)
 """
 
 from __future__ import annotations
 
+from .demo import demo
 from .framework import (
     MUTATION,
     NO_RETURN,
@@ -104,6 +123,7 @@ from .framework import (
     default_judge,
     values_close,
 )
+from .questions import ChoiceQuestion, NumberQuestion, Question, misconception
 from .registry import (
     UnknownExerciseError,
     exercise_points,
@@ -124,21 +144,26 @@ __all__ = [
     "ArrayExercise",
     "Call",
     "CheckFailed",
+    "ChoiceQuestion",
     "CheckResult",
     "Exercise",
     "FunctionExercise",
     "Mistake",
+    "NumberQuestion",
+    "Question",
     "ScoreReport",
     "StepCase",
     "UnknownExerciseError",
     "check",
     "default_judge",
+    "demo",
     "exercise_points",
     "get_exercise",
     "grading_mode",
     "history",
     "import_errors",
     "list_exercises",
+    "misconception",
     "register",
     "report",
     "reset_history",
