@@ -1485,8 +1485,12 @@ class EpsilonExplorer(_Interactive):
     def __init__(self, optimizer: str = "Adam", eps: float = 1e-8, scale: float = 1.0,
                  lr: float = 0.1, steps: int = 100, backend: str = "auto") -> None:
         super().__init__(figsize=(11.0, 3.625), backend=backend)
-        self._add("optimizer", W.ToggleButtons(options=["Adam", "RMSprop"], value="Adam",
-                                               style={"button_width": "7em"}))
+        # the initial value goes in at construction: setting it later would fire update()
+        # before the figure exists (an invalid name is reported by _check below)
+        self._add("optimizer", W.ToggleButtons(
+            options=["Adam", "RMSprop"],
+            value=optimizer if optimizer in ("Adam", "RMSprop") else "Adam",
+            style={"button_width": "7em"}))
         self._slider("eps", Hyper("eps", "ε", 1e-8, 1e-12, 1.0, log=True, step=0.25), eps)
         self._slider("scale", Hyper("scale", "s", 1.0, 1e-8, 1e2, log=True, step=0.25), scale)
         self._slider("lr", Hyper("lr", "η", 0.1, 1e-3, 1.0, log=True, step=0.05), lr)
@@ -1494,7 +1498,6 @@ class EpsilonExplorer(_Interactive):
         for name, v in (("optimizer", optimizer), ("eps", eps), ("scale", scale), ("lr", lr),
                         ("steps", steps)):
             self._check(name, v)
-        self.controls["optimizer"].value = optimizer
         self.base = quadratic(10.0)
         self._build()
         self._box = self._layout([W.HBox(list(self.controls.values())[:3]),
@@ -1527,7 +1530,7 @@ class EpsilonExplorer(_Interactive):
         ax_s.set_yscale("log")
         ax_s.set_xlabel("step $t$")
         ax_s.set_ylabel("step length / η")
-        ax_s.legend(loc="lower left", fontsize="x-small")
+        ax_s.legend(loc="lower left", fontsize="small")
         self.step_title = ax_s.set_title("")
         self.ax_p, self.ax_l, self.ax_s = ax_p, ax_l, ax_s
         self._animate(self.path_line, self.path_title, self.loss_line, self.step_line,

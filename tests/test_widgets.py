@@ -517,3 +517,14 @@ def test_figures_after_a_widget_stay_static_pngs_in_a_kernel(make):
         (out,) = nb.cells[i].outputs
         assert set(out.data) == {"image/png", "text/plain"}, (i, list(out.data))
         assert out.data["text/plain"].startswith("<Figure")
+
+
+def test_epsilon_explorer_opens_on_rmsprop_where_eps_matters(backend):
+    # lecture 05's call: RMSprop (ε outside the root, as torch) with gradients ~ 1e-8 = ε
+    ex = epsilon_explorer(optimizer="RMSprop", scale=1e-8, eps=1e-8, backend=backend)
+    assert ex.controls["optimizer"].value == "RMSprop"
+    ref = run_optimizer(ex.scaled(1e-8), optim.RMSprop, ex.base.start, 100, lr=0.1, eps=1e-8)
+    np.testing.assert_array_equal(ex.path_line.get_xydata(), ref.path)
+    slowed = ex.loss_line.get_ydata()[-1]
+    ex.set(eps=1e-12)  # ε ≪ |g|: the scale no longer matters, the run converges
+    assert ex.loss_line.get_ydata()[-1] < 1e-30 < 1e-9 < slowed

@@ -3,9 +3,21 @@
 #
 # Adagrad (lecture 04) gave every coordinate its own learning rate, $\eta/\sqrt{s_t}$ with
 # $s_t$ the *sum* of all squared gradients so far. Because the sum only grows, the rate only
-# shrinks. RMSprop (Tieleman & Hinton, lecture 6e of their 2012 Coursera course — never
-# published as a paper) keeps the idea and replaces the sum by an **exponential moving average**:
+# shrinks. RMSprop keeps the idea and replaces the sum by an **exponential moving average**:
 # old gradients are forgotten, and the rate tracks the *recent* scale of each coordinate.
+#
+# **Where it comes from.** RMSprop was never published as a paper: it is lecture 6e of Geoffrey
+# Hinton's Coursera course *Neural Networks for Machine Learning* (Tieleman & Hinton, 2012),
+# titled "rmsprop: divide the gradient by a running average of its recent magnitude" and
+# introduced there as *a minibatch version of Rprop*. Rprop (Riedmiller & Braun, 1993) uses
+# only the **sign** of each weight's gradient, with a per-weight step size that grows while
+# the signs agree and shrinks when they flip; it works with full-batch gradients. With
+# minibatches the sign throws away the averaging SGD relies on: Hinton's example is a weight
+# whose gradient is $+0.01$ on nine minibatches and $-0.09$ on the tenth — the gradients
+# cancel, yet sign steps push the weight up nine times and down once. RMSprop divides each
+# gradient by a running root mean square instead, the same divisor for successive minibatches,
+# so that on average a step is about as large as Rprop's sign step while small and large
+# gradients still average out.
 #
 # **Learning goals.** After this lecture you can
 #
@@ -414,13 +426,38 @@ plt.show()
 # thing. (Adam has the same issue, lecture 06.)
 
 # %% [markdown]
-# **Try it.** Slide $\epsilon$ against the size of the gradients and see when it starts to
-# shrink the step. (Interactive in JupyterLab or Binder.)
+# **Try it.** The explorer runs `adamlib.optim.RMSprop` (PyTorch's placement, $\epsilon$
+# outside the root, $\eta = 0.1$, 100 steps) on the quadratic $\tfrac12 x^\top A x$ with
+# $\kappa = 10$ multiplied by a scale $s$, so every gradient is $s$ times smaller. It opens at
+# $s = 10^{-8}$ with PyTorch's $\epsilon = 10^{-8}$: the largest starting gradient is
+# $1.2\cdot 10^{-7}$, comparable to $\epsilon$, and the run is far slower than the same
+# RMSprop with a negligible $\epsilon$ (both losses printed below). Slide $\epsilon$ down to
+# $10^{-12}$, or $s$ up to 1, and the path becomes the one RMSprop takes at every scale.
+# (Interactive in JupyterLab or Binder; the middle panel plots $(f - f^*)/s$.)
+
+# %%
+from dataclasses import replace
+
+from adamlib.functions import quadratic
+
+base = quadratic(10.0)  # the explorer's objective, times s = 1e-8 (as EpsilonExplorer.scaled)
+scaled_quadratic = replace(base, value=lambda x, y: 1e-8 * base.value(x, y),
+                           gradient=lambda x, y: tuple(1e-8 * g for g in base.gradient(x, y)))
+g0 = np.abs(scaled_quadratic.grad(base.start)).max()
+final_loss = {}
+for eps in (1e-8, 1e-12):
+    traj = run_optimizer(scaled_quadratic, RMSprop, base.start, 100, lr=0.1, eps=eps)
+    final_loss[eps] = traj.losses[-1] / traj.losses[0]  # f* = 0; the scale s cancels
+print(f"largest starting gradient at s = 1e-8: {g0:.1e}")
+print(f"(f - f*) / (f0 - f*) after 100 steps: ε = 1e-8 -> {final_loss[1e-8]:.0e}, "
+      f"ε = 1e-12 -> below 1e-80")
+assert abs(g0 - 1.2e-7) < 1e-12 and base.min_value == 0
+assert 1e-9 < final_loss[1e-8] < 1e-7 and final_loss[1e-12] < 1e-80
 
 # %% tags=["nbval-ignore-output"]
 from adamlib.widgets import epsilon_explorer
 
-epsilon_explorer()
+epsilon_explorer(optimizer="RMSprop", scale=1e-8, eps=1e-8)
 
 # %% [markdown]
 # ## 7. Centered RMSprop
@@ -524,5 +561,7 @@ plt.show()
 #   gradients.
 # * Still missing: momentum, and a correction for $v_0 = 0$ — both in Adam, lecture 06.
 #
-# **Now try `exercises/05_rmsprop.ipynb`**: implement `rmsprop_step` and centered RMSprop,
-# each checked with mistake-specific feedback.
+# **Now try [the exercises](../exercises/05_rmsprop.ipynb)** (`exercises/05_rmsprop.ipynb`):
+# implement `rmsprop_step` and centered RMSprop, each checked with mistake-specific feedback.
+#
+# **Next:** [lecture 06 — Adam](06_adam.ipynb) adds momentum and the bias correction.
