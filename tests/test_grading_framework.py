@@ -177,6 +177,30 @@ def test_mutated_arguments_are_detected_in_function_exercises():
     assert "inputs modified in place" in result.message and "`values`" in result.message
 
 
+def test_mutation_is_reported_before_any_value_guess():
+    """Issue 14, class 1: right values + a changed input: no "Probably: ..." value guess."""
+
+    def normalize(values: np.ndarray) -> np.ndarray:
+        return values / values.sum()
+
+    def in_place_but_right(values):
+        out = values / values.sum()
+        values[...] = 0.0
+        return out
+
+    ex = FunctionExercise(
+        id="test_normalize_guess",
+        points=1,
+        reference=normalize,
+        cases=lambda: [Call("3 values", (np.array([1.0, 2.0, 3.0]),))],
+        mistakes=[Mistake("divided by the max", "use the sum", lambda v: v / v.max())],
+    )
+    result = ex.grade(in_place_but_right)
+    assert not result.passed
+    assert "inputs modified in place" in result.message
+    assert "Probably" not in result.message and "divided by the max" not in result.message
+
+
 # ----------------------------------------------------------------------------------------------
 # Registration and discovery
 # ----------------------------------------------------------------------------------------------

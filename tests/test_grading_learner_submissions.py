@@ -373,7 +373,6 @@ def test_wrong_submission_does_not_pass(name):
     assert not check(_id(name), globals()[name]).passed
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: misdiagnosis (a value guess before the mutation)")
 def test_mutation_with_right_values_names_no_value_mistake():
     result = check("softmax_cross_entropy", sce_inplace)
     assert MUTATION in result.mistakes and "Probably" not in result.message

@@ -582,6 +582,11 @@ class Exercise:
         # Catalogued mistakes that reproduce the learner's wrong answers.
         full, partial = self._match_mistakes(cases, ref_runs, runs, verdicts)
         generic = self._generic_problems(cases, verdicts, failing)
+        # Problems found without the catalogue (a changed input, a wrong dtype or shape, None,
+        # non-finite values) come first; a value-based guess only when values are what's wrong.
+        lines.extend(generic)
+        if not any(verdicts[i].kinds <= {"value"} for i in failing):
+            partial = []
         if full:
             mistake = full[0]
             also = [m.name for m in full[1:]]
@@ -598,7 +603,6 @@ class Exercise:
                 f"Hint: {mistake.hint}"
             )
             names.append(mistake.name)
-        lines.extend(generic)
         if not full and not partial and not generic and self.rule:
             lines.append(
                 f"No common mistake recognised. Compare your code with the rule: {self.rule}"
