@@ -396,6 +396,13 @@ for name, (step_fn, eps) in variants.items():
     print(f"{name:<28} distance to the minimum after 300 steps: {runs[name][-1]:.2e} "
           f"(start {runs[name][0]:.3f})")
 
+at = {G: int(np.argmin(np.abs(grad_scales - G))) for G in (1e-2, 1e-3, 1e-6, 1e-8)}
+torch_s, keras_s = relative_step["PyTorch: outside, ε = 1e-8"], relative_step["Keras: inside, ε = 1e-7"]
+assert min(relative_step[n][at[1e-2]] for n in variants) > 0.99  # all agree at 1e-2
+assert keras_s[at[1e-3]] > 0.95 and torch_s[at[1e-6]] > 0.98 and abs(torch_s[at[1e-8]] - 0.5) < 0.01
+assert keras_s[at[1e-8]] < 1e-4
+assert runs["PyTorch: outside, ε = 1e-8"][-1] < 1e-6 and runs["Keras: inside, ε = 1e-7"][-1] > 1.3
+
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(11.5, 4.2))
 for name in variants:
