@@ -159,6 +159,15 @@ def _logits_cases(seed: int) -> list[Call]:
         Call("3 examples, 4 classes, logits near 1000 (exp overflows)", (big, labels(3, 4))),
         Call("2 examples, 3 classes, the true class of the first 800 below the best "
              "(its probability underflows to 0)", (hopeless, np.array([2, 0]))),
+        # Classic softmax traps (issue 14): the shift must be each row's own maximum.
+        Call("2 examples, 3 classes, one row near 1000 and one near 0 (subtract each row's "
+             "max, not the global max)",
+             (np.array([[1000.0, 999.0, 998.5], [0.3, -0.2, 0.1]]), np.array([1, 2]))),
+        Call("3 examples, 4 classes, all logits of a row equal",
+             (np.array([[2.0] * 4, [-7.5] * 4, [0.0] * 4]), np.array([0, 3, 2]))),
+        Call("2 examples, 3 classes, logits near -1000 (exp underflows)",
+             (np.array([[-1000.0, -1001.0, -999.5], [-1003.0, -1000.0, -1000.2]]),
+              np.array([0, 1]))),
     ]
 
 
