@@ -201,6 +201,48 @@ def test_mutation_is_reported_before_any_value_guess():
     assert "Probably" not in result.message and "divided by the max" not in result.message
 
 
+def _sample(n: int, rng: np.random.Generator) -> np.ndarray:
+    return rng.normal(size=n)
+
+
+SAMPLE = FunctionExercise(
+    id="test_sample",
+    points=1,
+    reference=_sample,
+    cases=lambda: [Call("n=3", (3, np.random.default_rng(0)))],
+    judge=lambda call, got, expected: None if np.shape(got) == (call.args[0],) else "wrong shape",
+)
+
+
+def test_every_rng_taking_exercise_gets_a_reproducibility_case():
+    """Issue 14, class 2: a function of ``rng`` must use it (found from the signature)."""
+    assert SAMPLE.grade(_sample).passed
+    assert SAMPLE.grade(lambda n, rng: rng.standard_normal(n) * 1.0).passed  # different but right
+    glob = SAMPLE.grade(lambda n, rng: np.random.normal(size=n))  # noqa: NPY002
+    fixed = SAMPLE.grade(lambda n, rng: np.random.default_rng(0).normal(size=n))
+    for result in (glob, fixed):
+        assert not result.passed and "not reproducible" in result.message, result.message
+    assert "np.random.*" in glob.message and "ignores the rng" in fixed.message
+    state = np.random.get_state()[1][:5].copy()  # noqa: NPY002
+    SAMPLE.grade(_sample)
+    assert np.array_equal(np.random.get_state()[1][:5], state)  # global state restored  # noqa: NPY002
+
+
+def test_registered_rng_exercises_all_have_the_reproducibility_case():
+    import inspect
+
+    from adamlib.grading.framework import ReproducibilityCall
+
+    registry.load_all()
+    found = 0
+    for ex in registry._REGISTRY.values():
+        ref = getattr(ex, "reference", None)
+        if isinstance(ex, FunctionExercise) and "rng" in inspect.signature(ref).parameters:
+            found += 1
+            assert any(isinstance(c, ReproducibilityCall) for c in ex.all_cases()), ex.id
+    assert found >= 1
+
+
 # ----------------------------------------------------------------------------------------------
 # Registration and discovery
 # ----------------------------------------------------------------------------------------------

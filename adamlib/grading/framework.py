@@ -458,6 +458,10 @@ class Exercise:
     def output_names(self) -> tuple[str, ...]:
         return ("result",)
 
+    def all_cases(self) -> list[Any]:
+        """The cases plus the generic ones the framework adds (e.g. reproducibility)."""
+        return self.cases()
+
     # -- the grading loop -------------------------------------------------------------------------
     def grade(self, fn: Any) -> CheckResult:
         """Run ``fn`` on every case and build the feedback; never raises because of ``fn``."""
@@ -475,7 +479,7 @@ class Exercise:
                 (),
                 (),
             )
-        cases = self.cases()
+        cases = self.all_cases()
         ref_runs = [self.run(self.reference, case) for case in cases]
         for case, ref in zip(cases, ref_runs, strict=True):
             bad = [s for s in ref if s.outputs is None or s.outcome.mutated]
@@ -663,7 +667,8 @@ class Exercise:
         self, cases: list[Any], verdicts: list[CaseVerdict], failing: list[int]
     ) -> list[str]:
         """Lines about problems found without the catalogue (exceptions, None, shapes...)."""
-        order = ["exception", "none", "structure", "mutation", "type", "shape", "dtype", "nan"]
+        order = ["exception", "none", "structure", "mutation", "type", "shape", "dtype", "nan",
+                 "reproducibility"]
         lines = []
         for kind in order:
             hit = [i for i in failing if kind in verdicts[i].kinds]
@@ -1202,6 +1207,19 @@ class Call:
 
 Judge = Callable[[Call, Any, Any], "str | None"]
 
+REPRO_SEEDS = ((1234, 0), (1234, 1), (4321, 0))  # (seed of the rng passed, np.random.seed)
+
+
+@dataclass
+class ReproducibilityCall(Call):
+    """A generic case for functions taking an ``rng``: the call is made with
+    ``np.random.default_rng(seed)`` for each ``(seed, global_seed)`` of :data:`REPRO_SEEDS`,
+    with ``np.random.seed(global_seed)`` set before it. Equal seeds must give equal results
+    whatever the global state; different seeds must give different ones (when the reference's
+    do): the function uses the generator it is given."""
+
+    rng_index: int | str = 0  # position of the rng argument, or its keyword
+
 
 def values_close(got: Any, expected: Any, rtol: float = 1e-7, atol: float = 1e-12) -> bool:
     """Tolerant equality for numbers, arrays and (nested) tuples/lists; NaN equals NaN."""
@@ -1270,6 +1288,52 @@ class FunctionExercise(Exercise):
     def output_names(self) -> tuple[str, ...]:
         return (self.output,)
 
+    def all_cases(self) -> list[Any]:
+        base = list(self.cases())
+        try:
+            params = list(inspect.signature(self.reference).parameters)
+        except (TypeError, ValueError):
+            return base
+        if "rng" not in params:
+            return base
+        pos = params.index("rng")
+        for call in base:
+            where: int | str | None = None
+            if "rng" in call.kwargs and isinstance(call.kwargs["rng"], np.random.Generator):
+                where = "rng"
+            elif len(call.args) > pos and isinstance(call.args[pos], np.random.Generator):
+                where = pos
+            if where is not None:
+                base.append(ReproducibilityCall(
+                    f"reproducibility ({call.label}): equal seeds give equal results, different "
+                    "seeds different ones, whatever np.random.seed was",
+                    call.args, call.kwargs, rng_index=where))
+                break
+        return base
+
+    def _run_reproducibility(self, fn: Callable[..., Any], case: ReproducibilityCall) -> Step:
+        state = np.random.get_state()  # noqa: NPY002 - the global state is the test
+        values = []
+        try:
+            for seed, global_seed in REPRO_SEEDS:
+                np.random.seed(global_seed)  # noqa: NPY002
+                args, kwargs = list(case.args), dict(case.kwargs)
+                if isinstance(case.rng_index, str):
+                    kwargs[case.rng_index] = np.random.default_rng(seed)
+                else:
+                    args[case.rng_index] = np.random.default_rng(seed)
+                outcome = call_guarded(fn, args, kwargs, self._arg_names(case))
+                step = Step(inputs={"args": case.args, "kwargs": case.kwargs}, outcome=outcome)
+                if outcome.error is not None:
+                    step.kind = "stub" if outcome.stub else "exception"
+                    step.problem = outcome.error_text
+                    return step
+                values.append(outcome.value)
+        finally:
+            np.random.set_state(state)  # noqa: NPY002
+        step.outputs = (tuple(values),)
+        return step
+
     def _arg_names(self, call: Call) -> list[str]:
         try:
             params = list(inspect.signature(self.reference).parameters)
@@ -1278,6 +1342,8 @@ class FunctionExercise(Exercise):
         return params[: len(call.args)]
 
     def run(self, fn: Callable[..., Any], case: Call) -> list[Step]:
+        if isinstance(case, ReproducibilityCall):
+            return [self._run_reproducibility(fn, case)]
         outcome = call_guarded(fn, case.args, case.kwargs, self._arg_names(case))
         step = Step(inputs={"args": case.args, "kwargs": case.kwargs}, outcome=outcome)
         if outcome.error is not None:
@@ -1309,6 +1375,8 @@ class FunctionExercise(Exercise):
         assert expected[0].outputs is not None
         exp_value = expected[0].outputs[0]
         value = g.outputs[0]
+        if isinstance(case, ReproducibilityCall):
+            return self._compare_reproducibility(case, exp_value, value)
         kinds: set[str] = set()
         summaries: list[str] = []
         if g.outcome.mutated:
@@ -1346,10 +1414,53 @@ class FunctionExercise(Exercise):
             )
         return CaseVerdict(ok=True)
 
+    def _compare_reproducibility(
+        self, case: ReproducibilityCall, expected: tuple[Any, ...], got: tuple[Any, ...]
+    ) -> CaseVerdict:
+        (s1, g1), (s2, g2), (s3, _) = REPRO_SEEDS
+
+        def same(a: Any, b: Any) -> bool:
+            try:
+                return bool(self.same_value(a, b))
+            except Exception:  # noqa: BLE001
+                return False
+
+        problem = ""
+        if not same(got[0], got[1]):
+            problem = (
+                f"two calls with rng=np.random.default_rng({s1}) gave different results (with "
+                f"np.random.seed({g1}), then np.random.seed({g2}) before them): draw every random "
+                "number from the rng argument, not from np.random.* (the global generator)"
+            )
+        elif not same(expected[0], expected[2]) and same(got[0], got[2]):
+            problem = (
+                f"rng=np.random.default_rng({s1}) and np.random.default_rng({s3}) gave the same "
+                "result: your function ignores the rng it is given (a fixed seed or a generator "
+                "of its own?); draw from the rng argument"
+            )
+        if not problem:
+            return CaseVerdict(ok=True)
+        summary = f"not reproducible: {problem}"
+        return CaseVerdict(
+            ok=False,
+            kinds={"reproducibility"},
+            summary=summary,
+            detail=f"Call:\n{self._describe_call(case)}\n  {problem}",
+            valid=False,
+        )
+
     def same(self, case: Call, a: list[Step], b: list[Step]) -> bool:
         sa, sb = a[0], b[0]
         if sa.outputs is None or sb.outputs is None:
             return (sa.outputs is None) == (sb.outputs is None) and sa.kind == sb.kind
+        if isinstance(case, ReproducibilityCall):
+            try:
+                return all(
+                    bool(self.same_value(x, y))
+                    for x, y in zip(sa.outputs[0], sb.outputs[0], strict=True)
+                )
+            except Exception:  # noqa: BLE001
+                return False
         try:
             return bool(self.same_value(sa.outputs[0], sb.outputs[0]))
         except Exception:  # noqa: BLE001
@@ -1367,6 +1478,7 @@ __all__ = [
     "Exercise",
     "FunctionExercise",
     "Mistake",
+    "ReproducibilityCall",
     "Step",
     "StepCase",
     "call_guarded",
