@@ -314,7 +314,7 @@ EX = {"adam_": "adam_step", "mb_": "minibatch_indices", "sce_": "softmax_cross_e
 CORRECT = ["adam_plain", "mb_slices", "mb_choice", "mb_shuffle_split", "sce_lse", "sce_logaddexp",
            "sce_log_softmax", "wilson_slices", "wilson_paper_formula", "mom_plain", "mom_ufuncs",
            "rms_plain", "rms_lerp", "rms_where"]
-KNOWN_FALSE_FAIL = ["wilson_literal"]  # the block of a last negative example runs past 6n for n <= 2
+KNOWN_FALSE_FAIL = ["wilson_literal"]  # was a false fail (n <= 2, last label -1): cases fixed
 NAMED = {  # wrong: must fail and name this
     "adam_eps_inside": "eps inside the square root", "adam_no_bias_correction": "bias correction missing",
     "adam_returns_corrected": "returned m_hat and v_hat", "adam_t_plus_one": "t starting at 0",
@@ -349,7 +349,6 @@ def test_correct_submission_gets_full_marks(name):
 
 
 @pytest.mark.parametrize("name", KNOWN_FALSE_FAIL)
-@pytest.mark.xfail(strict=True, reason="issue 14: false fail, not fixed yet")
 def test_literal_correct_submission_gets_full_marks(name):
     assert check(_id(name), globals()[name]).passed
 

@@ -157,16 +157,32 @@ def _wilson(y: Array, spacing: int = 5, first: int = 3, positive: int = 1, negat
 
 
 def wilson_dataset(y: Array) -> Array:
-    """Reference: Wilson et al.'s design matrix, shape (n, 6n), for labels y in {-1, +1}."""
-    return _wilson(np.asarray(y))
+    """Reference: Wilson et al.'s design matrix, shape (n, 6n), for labels y in {-1, +1}.
+
+    Written literally (each index set explicitly, no slicing that silently truncates): a case
+    whose last block does not fit in 6n columns (n <= 2 with the last label -1) raises, so it
+    is an authoring error instead of a false fail of a literal implementation.
+    """
+    y = np.asarray(y)
+    n = len(y)
+    X = np.zeros((n, 6 * n))
+    for i in range(n):
+        X[i, 0] = y[i]
+        X[i, 1] = X[i, 2] = 1.0
+        for k in range(1 if y[i] == 1 else 5):
+            X[i, 3 + 5 * i + k] = 1.0
+    return X
 
 
 def _wilson_cases() -> list[Call]:
     rng = np.random.default_rng(919)
     return [
-        Call("y = (1, -1)", (np.array([1.0, -1.0]),)),
+        # n <= 2 with the last label -1 is not a case: its block would run past column 6n.
+        Call("y = (-1, 1)", (np.array([-1.0, 1.0]),)),
         Call("y = (1, 1, -1, 1)", (np.array([1.0, 1.0, -1.0, 1.0]),)),
-        Call("one negative example", (np.array([-1.0]),)),
+        Call("one positive example", (np.array([1.0]),)),
+        Call("y = (1, 1, -1): the last block ends at the last column",
+             (np.array([1.0, 1.0, -1.0]),)),
         Call("12 random labels", (np.where(rng.random(12) < 0.6, 1.0, -1.0),)),
         Call("integer labels (1, -1, -1)", (np.array([1, -1, -1]),)),
     ]
