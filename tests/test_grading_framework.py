@@ -359,3 +359,11 @@ def test_new_modules_are_discovered_and_broken_ones_reported(
     finally:
         for name in ("l98_demo", "l99_broken", "_helpers"):
             sys.modules.pop(f"adamlib.grading.exercises.{name}", None)
+
+
+def test_call_line_never_cuts_an_array_mid_number():
+    """Issue 14, class 4: a Call line summarises big arrays with whole numbers."""
+    from adamlib.grading.framework import _call_arg
+
+    text = _call_arg(np.linspace(0.123456789, 1000.5, 50))
+    assert text == "<float64 array of shape (50,): 0.1235, 20.53, 40.94, ...>"

@@ -1248,6 +1248,16 @@ def values_close(got: Any, expected: Any, rtol: float = 1e-7, atol: float = 1e-1
         return False
 
 
+def _call_arg(value: Any) -> str:
+    """An argument in a Call line: whole numbers only (never an array cut mid-number)."""
+    if isinstance(value, np.ndarray) and value.size > 4:
+        flat = value.ravel()[:3]
+        nums = ", ".join(f"{x:.4g}" if np.issubdtype(value.dtype, np.floating) else str(x)
+                         for x in flat.tolist())
+        return f"<{value.dtype} array of shape {value.shape}: {nums}, ...>"
+    return short_repr(value, 60)
+
+
 def default_judge(call: Call, got: Any, expected: Any) -> str | None:
     """Right when ``got`` is close to ``expected`` (see :func:`values_close`)."""
     if values_close(got, expected):
@@ -1354,8 +1364,8 @@ class FunctionExercise(Exercise):
         return [step]
 
     def _describe_call(self, call: Call) -> str:
-        parts = [short_repr(a, 60) for a in call.args]
-        parts += [f"{k}={short_repr(v, 60)}" for k, v in call.kwargs.items()]
+        parts = [_call_arg(a) for a in call.args]
+        parts += [f"{k}={_call_arg(v)}" for k, v in call.kwargs.items()]
         return f"  {self.id}({', '.join(parts)})"
 
     def compare(self, case: Call, expected: list[Step], got: list[Step]) -> CaseVerdict:
