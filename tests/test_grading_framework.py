@@ -366,4 +366,4 @@ def test_call_line_never_cuts_an_array_mid_number():
     from adamlib.grading.framework import _call_arg
 
     text = _call_arg(np.linspace(0.123456789, 1000.5, 50))
-    assert text == "<float64 array of shape (50,): 0.1235, 20.53, 40.94, ...>"
+    assert text == "<float64 array of shape (50,): 0.1235, 20.54, 40.96, ...>"
