@@ -349,7 +349,7 @@ for name in NAMES:
 print("final gap of the best learning rate where no method reaches the tolerance:")
 for name in NAMES:
     if all(speed[name, m] == np.inf for m in METHODS):
-        print(f"  {name}: " + ", ".join(f"{m} {best_final[name, m]:.2e}" for m in METHODS))
+        print(f"  {name}: " + ", ".join(f"{m} {best_final[name, m]:.1e}" for m in METHODS))
 
 vs_sgd = [compare(n, "Adam", "SGD") for n in NAMES]
 vs_mom = [compare(n, "Adam", "Momentum") for n in NAMES]
@@ -431,14 +431,31 @@ assert count(vs_mom, "slower") >= 1
 #
 # ## 3. Claim 2 — adaptive methods are less sensitive to the learning rate
 #
-# **Measure.** The *good window* of a method: the set of grid learning rates that reach the
-# relative tolerance $10^{-6}$ within 1000 steps; its width in decades (number of good grid
-# points × 0.25). A wider window means the learning rate needs less tuning.
+# **Measure.** The *good window* of a method: the set of grid learning rates whose gap is below
+# the relative tolerance $10^{-6}$ over **all of the last 100 steps** of the 1000; its width in
+# decades (number of good grid points × 0.25). A wider window means the learning rate needs less
+# tuning. Why "the last 100 steps" and not just the last one: at some large learning rates a run
+# hovers near the minimum in bursts (Adam at η = 1.8 on the diabetes problem dips below the
+# tolerance and rises more than $10^3$ times above it within the last 100 steps; claim 5 explains such
+# bursts). Whether the very last step falls below the tolerance is then luck — a different
+# rounding (another NumPy release) changes it — and such a run has not converged anyway.
 
 # %%
+LAST = 100
+
+
 def window_decades(gaps, tol):
-    good = (gaps[-1] <= tol) & np.isfinite(gaps[-1])
+    good = (gaps[-LAST:] <= tol).all(axis=0)  # inf (diverged) is never <= tol
     return 0.25 * int(good.sum())
+
+
+diabetes_adam = results["diabetes least squares", "Adam"]
+k18 = int(np.argmin(np.abs(LRS - 10**0.25)))  # η = 1.78
+tail_ratio = diabetes_adam[-LAST:, k18] / (REL_TOL * diabetes_adam[0, 0])
+print(f"Adam, η = {LRS[k18]:.2f}, diabetes, last {LAST} steps: gap / tolerance "
+      f"{'< 1' if tail_ratio.min() < 1 else '>= 1'} at its lowest, "
+      f"{'> 1e3' if tail_ratio.max() > 1e3 else f'{tail_ratio.max():.1f}'} at its highest")
+assert tail_ratio.min() < 1 and tail_ratio.max() > 1e3  # the text above relies on this
 
 
 window = {(n, m): window_decades(results[n, m], REL_TOL * results[n, m][0, 0])
@@ -451,8 +468,8 @@ for n in NAMES:
 fig, axes = plt.subplots(1, 3, figsize=(15, 4))
 for ax, n in zip(axes, ["quadratic κ=100, rotated 45°", "Beale", "breast cancer, raw features"]):
     for m in METHODS:
-        final = results[n, m][-1]
-        ax.plot(LRS, np.where(np.isfinite(final), np.maximum(final, 1e-300), np.nan), ".-",
+        worst = results[n, m][-LAST:].max(axis=0)  # diverged runs (inf) are left out
+        ax.plot(LRS, np.where(np.isfinite(worst), np.maximum(worst, 1e-20), np.nan), ".-",
                 label=m)
     ax.axhline(REL_TOL * results[n, "SGD"][0, 0], color="k", ls=":", lw=1,
                label="tolerance")
@@ -460,7 +477,7 @@ for ax, n in zip(axes, ["quadratic κ=100, rotated 45°", "Beale", "breast cance
     ax.set_yscale("log")
     ax.set_ylim(1e-20, 1e4)
     ax.set_xlabel("learning rate η")
-    ax.set_ylabel(f"$f - f^*$ after {STEPS} steps")
+    ax.set_ylabel(f"largest $f - f^*$ over steps {STEPS - LAST}–{STEPS}")
     ax.set_title(n)
 axes[0].legend(fontsize="x-small")
 plt.tight_layout()
@@ -488,10 +505,14 @@ verdicts.append(("2. less sensitive to η", claim2, short2))
 print(claim2)
 print("Verdict:", short2)
 for m in ("SGD", "Adam"):
-    best_lrs = [LRS[int(np.argmin(results[n, m][-1]))] for n in NAMES]
+    # the fastest learning rate to the tolerance (the smallest one on ties), where one gets there
+    best_lrs = [LRS[int(np.argmin(steps_to_tolerance(results[n, m],
+                                                     REL_TOL * results[n, m][0, 0])))]
+                for n in NAMES if speed[n, m] < np.inf]
     diverged = sum(int(np.isinf(results[n, m][-1]).sum()) for n in NAMES)
-    print(f"{m}: best learning rate per problem from {min(best_lrs):.2g} to {max(best_lrs):.2g}; "
-          f"{diverged} of {len(NAMES) * len(LRS)} runs diverged")
+    print(f"{m}: fastest learning rate per problem from {min(best_lrs):.2g} to "
+          f"{max(best_lrs):.2g} (on the {len(best_lrs)} problems it solves); {diverged} of "
+          f"{len(NAMES) * len(LRS)} runs diverged")
     if m == "Adam":  # the text below relies on this
         assert diverged == 0 and max(best_lrs) / min(best_lrs) > 10
 
@@ -502,7 +523,176 @@ for m in ("SGD", "Adam"):
 # (divergence, $\eta\lambda_{\max} < 2$), while Adam's large-η failures are soft: its steps are
 # bounded by about $\eta$ (lecture 06), so a too-large η leaves it hovering at a distance of
 # order η instead of diverging.
+
+# %% [markdown]
+# ### 3b. Claims 1 and 2 on a network
 #
+# The bench asks for a high-precision target (the gap down to $10^{-6}$ of its start) on
+# deterministic problems. A network is trained to a useful loss, not to the last digit, and
+# under minibatch noise. So we test the same two claims on the MLP of lecture 07 (64–32–10 on
+# the digits data, minibatches of 32, 15 epochs, 5 initialisations), with every method over a
+# grid of 8 learning rates half a decade apart, and lecture 07's target:
+#
+# * **speed**: the number of epochs until the *median* validation loss over the 5 seeds is at
+#   most 0.12, at the fastest learning rate of the grid (with the range over the seeds there);
+# * **window**: the grid learning rates whose median validation loss reaches 0.12 within 15
+#   epochs, as a width in decades (0.5 per grid point).
+#
+# The verdict rules are the bench's: *faster* with at least 25% fewer epochs, *wider* with a
+# larger window. All learning rates and seeds of a method train at once: the `replicas` of
+# `adamlib.nn.MLP` stack the networks along a leading axis, and our vectorised rules take one
+# learning rate per replica. All networks see the same minibatches.
+
+# %%
+from adamlib.data import minibatches
+from adamlib.nn import MLP
+
+digits = load("digits", seed=0)
+NET_LRS = 10.0 ** np.arange(-3.5, 0.01, 0.5)
+NET_SEEDS = 5
+NET_EPOCHS, NET_TARGET = 15, 0.12
+
+
+def train_networks(rule, lrs, epochs, batch=32, after_epoch=None):
+    """Train len(lrs) × NET_SEEDS networks at once and return the stack: replica r has learning
+    rate lrs[r // NET_SEEDS] and initial weights of seed r % NET_SEEDS; all see the same
+    minibatches. ``after_epoch(epoch, model)`` is called after every epoch."""
+    R = len(lrs) * NET_SEEDS
+    replica_lr = np.repeat(lrs, NET_SEEDS)
+    model = MLP([64, 32, 10], seed=[r % NET_SEEDS for r in range(R)])
+    states = [{} for _ in model.params]
+    rng = np.random.default_rng(0)
+    t = 0
+    for epoch in range(1, epochs + 1):
+        for idx in minibatches(len(digits.X_train), batch, rng):
+            t += 1
+            model.loss_and_grad(digits.X_train[idx], digits.y_train[idx])
+            for p, g, s in zip(model.params, model.grads, states):
+                rule(p, g, s, replica_lr.reshape((R,) + (1,) * (p.ndim - 1)), t)
+        if after_epoch is not None:
+            after_epoch(epoch, model)
+    return model
+
+
+def accuracy(model, X, y):
+    """Accuracy of every network of a stack: shape (n_lr, NET_SEEDS)."""
+    return (model.forward(X).argmax(axis=-1) == y).mean(axis=-1).reshape(-1, NET_SEEDS)
+
+
+net_val_loss, net_acc10 = {}, {}  # (epochs, n_lr, seeds) and (n_lr, seeds)
+for m, rule in RULES.items():
+    history = []
+
+    def after_epoch(epoch, model, m=m, history=history):
+        history.append(model.loss(digits.X_val, digits.y_val).reshape(-1, NET_SEEDS))
+        if epoch == 10:  # claim 3 reads the accuracy after 10 epochs
+            net_acc10[m] = accuracy(model, digits.X_val, digits.y_val)
+
+    train_networks(rule, NET_LRS, NET_EPOCHS, after_epoch=after_epoch)
+    net_val_loss[m] = np.array(history)
+
+
+def epochs_to_target(loss):
+    """First epoch (1-based) at which loss <= NET_TARGET, along axis 0; inf if never."""
+    reached = loss <= NET_TARGET  # NaN (a diverged network) never reaches it
+    return np.where(reached.any(axis=0), reached.argmax(axis=0) + 1.0, np.inf)
+
+
+NET = "digits MLP"
+net_reach, net_k, net_window = {}, {}, {}
+print(f"digits MLP: epochs until the validation loss is <= {NET_TARGET}, median over "
+      f"{NET_SEEDS} seeds at the fastest learning rate [range over the seeds there], and the "
+      f"window of learning rates whose median loss reaches it within {NET_EPOCHS} epochs")
+for m in METHODS:
+    reach = epochs_to_target(net_val_loss[m])  # (n_lr, seeds)
+    median_reach = np.median(reach, axis=1)
+    k = int(np.argmin(median_reach))
+    net_reach[m], net_k[m] = reach[k], k
+    good = np.isfinite(epochs_to_target(np.median(net_val_loss[m], axis=2)))
+    net_window[m] = 0.5 * int(good.sum())
+    # the network joins the bench's table, so that compare() applies the same rule
+    speed[NET, m] = median_reach[k]
+    best_final[NET, m] = np.median(net_val_loss[m][-1], axis=1).min()
+    print(f"  {m:9s} {fmt_steps(median_reach[k]):>2s} epochs [{fmt_steps(reach[k].min())}–"
+          f"{fmt_steps(reach[k].max())}] at η = {NET_LRS[k]:.2g};  window "
+          f"{net_window[m]:.1f} decades (η = {', '.join(f'{lr:.2g}' for lr in NET_LRS[good])})")
+
+# paired by seed: the same initial weights and minibatches, each method at its chosen η
+net_vs, paired = {}, {}
+for b in ("SGD", "Momentum"):
+    a_, b_ = net_reach["Adam"], net_reach[b]
+    net_vs[b] = compare(NET, "Adam", b)
+    paired[b] = (int(np.sum(a_ <= 0.75 * b_)), int(np.sum(b_ <= 0.75 * a_)))
+    print(f"Adam vs {b}: {net_vs[b]} by the medians; seed by seed Adam is faster on "
+          f"{paired[b][0]}, slower on {paired[b][1]} of {NET_SEEDS}")
+
+
+def fmt_net(m):
+    r = net_reach[m]
+    return f"{m} {fmt_steps(speed[NET, m])} [{fmt_steps(r.min())}–{fmt_steps(r.max())}]"
+
+
+claim1n = (
+    f"Epochs to validation loss {NET_TARGET} (median of {NET_SEEDS} seeds at the fastest η "
+    f"[range]): {fmt_net('Adam')}, {fmt_net('SGD')}, {fmt_net('Momentum')}. Seed by seed "
+    f"(paired), Adam needs at least 25% fewer epochs on {paired['SGD'][0]}/{NET_SEEDS} seeds "
+    f"against SGD and {paired['Momentum'][0]}/{NET_SEEDS} against momentum, more on "
+    f"{paired['SGD'][1]} and {paired['Momentum'][1]}."
+)
+n_faster = min(paired["SGD"][0], paired["Momentum"][0])
+n_slower = max(paired["SGD"][1], paired["Momentum"][1])
+if net_vs["SGD"] == net_vs["Momentum"] == "faster" and n_faster >= 4 and n_slower == 0:
+    short1n = "supported on the network (faster on at least 4 of 5 seeds)"
+elif net_vs["SGD"] == net_vs["Momentum"] == "faster" and n_slower == 0:
+    short1n = (f"weakly supported on the network: faster by the medians, but seed by seed on "
+               f"only {paired['SGD'][0]}/{NET_SEEDS} (SGD) and {paired['Momentum'][0]}/"
+               f"{NET_SEEDS} (momentum), never slower — an advantage within the seed spread")
+else:
+    short1n = "not supported on the network"
+verdicts.append(("1. faster than SGD (digits MLP)", claim1n, short1n))
+
+margin = net_window["Adam"] - max(net_window["SGD"], net_window["Momentum"])
+claim2n = (
+    f"Learning rates whose median validation loss reaches {NET_TARGET} within {NET_EPOCHS} "
+    f"epochs (grid step 0.5 decades): Adam {net_window['Adam']:.1f}, SGD "
+    f"{net_window['SGD']:.1f}, momentum {net_window['Momentum']:.1f} decades."
+)
+if margin >= 1.0:
+    short2n = "supported on the network"
+elif margin > 0:
+    short2n = ("not resolved on the network: Adam's window is one grid point (half a decade, "
+               "the grid's resolution) wider than SGD's and momentum's")
+else:
+    short2n = "not supported on the network"
+verdicts.append(("2. less sensitive to η (digits MLP)", claim2n, short2n))
+print(claim1n)
+print("Verdict:", short1n)
+print(claim2n)
+print("Verdict:", short2n)
+# the text below relies on these
+assert net_vs["SGD"] == net_vs["Momentum"] == "faster" and 0 < n_faster < 4 and n_slower == 0
+assert margin == 0.5
+
+# %% [markdown]
+# **Why lecture 07 answers "not supported" to both claims.** Lecture 07 trains a similar network
+# and asks different questions (its section "What exactly this measures"): "faster" there is the
+# lowest validation loss *reached within a budget* — a level, where every tuned optimizer ends
+# up in about the same place — and its good range is the learning rates within 10% of the
+# optimizer's *own* best loss, one or two grid points for every optimizer. Here, as on the
+# bench, "faster" is the time to a fixed target and the window is the set of learning rates
+# that reach the target. Timed to a target, Adam gets there in fewer epochs by the medians —
+# lecture 07, measuring this way on its own finer grid, also finds it faster than SGD by this
+# rule and no slower than momentum — but seed by seed the advantage shows on only some of the
+# 5 initialisations: it is no larger than the spread between seeds. Adam's window is one grid
+# point wider, which is the grid's resolution; and a window is a statement about a budget:
+# lecture 07's ten-times-longer run widens the windows of SGD and momentum past the adaptive
+# ones, because slow small learning rates catch up given time.
+#
+# So the two lectures do not contradict each other once the measure is fixed: Adam reaches a
+# *tight* target much faster on badly scaled deterministic problems (the bench), reaches a
+# *loose* target on the network a few epochs sooner at best, and does not end up *better*.
+
+# %% [markdown]
 # ## 4. Claim 3 — Adam works out of the box with its defaults
 #
 # **Measure, part 1.** On the same bench, each method at PyTorch's *default* learning rate
@@ -523,8 +713,10 @@ for n in NAMES:
 
 
 def fmt_left(v):
-    """Values below 1e-12 are rounding noise for the data problems: show them as a bound."""
-    return "<1e-12" if v < 1e-12 else f"{v:.1e}"
+    """Values below 1e-12 are rounding noise for the data problems: show them as a bound. Runs
+    that end above their start oscillate chaotically (their digits change with the rounding):
+    show them as a bound too; the rest to one significant digit."""
+    return "<1e-12" if v < 1e-12 else ">1" if v > 1 else f"{v:.0e}"
 
 
 print("fraction of the initial gap left after 1000 steps: default lr | best lr on the grid")
@@ -537,66 +729,46 @@ adam_default_ok = [n for n in NAMES if default_left[n, "Adam"] <= REL_TOL]
 adam_default_1pct = [n for n in NAMES if default_left[n, "Adam"] <= 1e-2]
 sgd_default_1pct = [n for n in NAMES if default_left[n, "SGD"] <= 1e-2]
 
+def fmt_acc(a):
+    """Accuracies of failed runs (below 0.5) differ with the rounding: show them as a bound."""
+    return "<0.5" if a < 0.5 else f"{a:.3f}"
+
+
 # %% [markdown]
 # **Measure, part 2.** The default was designed for neural networks, not for 2-D functions whose
 # minimum is a distance of about 2 away (Adam moves each coordinate by at most about η per step,
-# so $10^{-3} \times 1000$ steps cannot cover that distance). So we also train the MLP of
-# lecture 07 (64–32–10 on the digits data, minibatches of 32, 10 epochs, 2 initialisations) with
-# every method over a grid of 8 learning rates, and compare validation accuracy at the default
-# with the best on the grid. The networks of all learning rates and seeds train at once: the
-# `replicas` of `adamlib.nn.MLP` stack them along a leading axis, and our vectorised rules take
-# one learning rate per replica.
+# so $10^{-3} \times 1000$ steps cannot cover that distance). So we also compare, on the
+# networks of section 3b, validation accuracy after 10 epochs at the default learning rate with
+# the best on the grid.
 
 # %%
-from adamlib.data import minibatches
-from adamlib.nn import MLP
-
-digits = load("digits", seed=0)
-NET_LRS = 10.0 ** np.arange(-3.5, 0.01, 0.5)
-NET_SEEDS = 2
-R = len(NET_LRS) * NET_SEEDS
-replica_lr = np.repeat(NET_LRS, NET_SEEDS)  # replica r: learning rate r // 2, seed r % 2
-
-
-def train_networks(rule, epochs=10, batch=32):
-    model = MLP([64, 32, 10], seed=[r % NET_SEEDS for r in range(R)])
-    states = [{} for _ in model.params]
-    rng = np.random.default_rng(0)
-    t = 0
-    for _ in range(epochs):
-        for idx in minibatches(len(digits.X_train), batch, rng):
-            t += 1
-            model.loss_and_grad(digits.X_train[idx], digits.y_train[idx])
-            for p, g, s in zip(model.params, model.grads, states):
-                rule(p, g, s, replica_lr.reshape((R,) + (1,) * (p.ndim - 1)), t)
-
-    def accuracy(X, y):
-        return (model.forward(X).argmax(axis=-1) == y).mean(axis=-1).reshape(-1, NET_SEEDS)
-
-    return accuracy(digits.X_val, digits.y_val), accuracy(digits.X_test, digits.y_test)
-
-
-nets = {m: train_networks(rule) for m, rule in RULES.items()}
-print("digits MLP, validation accuracy (mean of 2 seeds) per learning rate")
+print(f"digits MLP, validation accuracy after 10 epochs (mean of {NET_SEEDS} seeds) per "
+      "learning rate")
 print(f"{'lr':>9s}" + "".join(f"{m:>10s}" for m in METHODS))
 for k, lr in enumerate(NET_LRS):
-    print(f"{lr:9.2g}" + "".join(f"{nets[m][0][k].mean():10.3f}" for m in METHODS))
+    print(f"{lr:9.2g}" + "".join(f"{fmt_acc(net_acc10[m][k].mean()):>10s}" for m in METHODS))
 net_default, net_best = {}, {}
 for m in METHODS:
-    val = nets[m][0].mean(axis=1)
+    val = net_acc10[m].mean(axis=1)
     k = int(np.argmin(np.abs(np.log10(NET_LRS) - math.log10(DEFAULT_LR[m]))))
     net_default[m], net_best[m] = val[k], val.max()
-    print(f"{m:9s} default lr {DEFAULT_LR[m]:g}: {val[k]:.3f}   best on grid: {val.max():.3f}")
+    seeds_k, seeds_best = net_acc10[m][k], net_acc10[m][int(np.argmax(val))]
+    print(f"{m:9s} default lr {DEFAULT_LR[m]:g}: {fmt_acc(val[k])} (seeds {fmt_acc(seeds_k.min())}"
+          f" to {fmt_acc(seeds_k.max())})   best on grid: {val.max():.3f} (seeds "
+          f"{seeds_best.min():.3f} to {seeds_best.max():.3f})")
 
 # %%
 fig, ax = plt.subplots(figsize=(7.5, 4.2))
 for m in METHODS:
-    line, = ax.plot(NET_LRS, nets[m][0].mean(axis=1), "o-", label=m)
+    line, = ax.plot(NET_LRS, net_acc10[m].mean(axis=1), "o-", label=m)
+    ax.fill_between(NET_LRS, net_acc10[m].min(axis=1), net_acc10[m].max(axis=1),
+                    color=line.get_color(), alpha=0.15)
     ax.plot(DEFAULT_LR[m], net_default[m], "*", ms=16, color=line.get_color(), mec="k")
 ax.set_xscale("log")
 ax.set_xlabel("learning rate η")
 ax.set_ylabel("validation accuracy")
-ax.set_title("Digits MLP after 10 epochs (stars: PyTorch's default η)")
+ax.set_title(f"Digits MLP after 10 epochs: mean and range of {NET_SEEDS} seeds "
+             "(stars: PyTorch's default η)")
 ax.legend()
 plt.show()
 
@@ -608,7 +780,7 @@ claim3 = (
     f"{len(adam_default_ok)}/{n_prob} problems and gets within 1% of the initial gap on "
     f"{len(adam_default_1pct)}/{n_prob} (SGD at its default: {len(sgd_default_1pct)}/{n_prob}). "
     f"Digits MLP: default Adam reaches validation accuracy {net_default['Adam']:.3f} vs "
-    f"{net_best['Adam']:.3f} tuned; default SGD {net_default['SGD']:.3f} vs "
+    f"{net_best['Adam']:.3f} tuned; default SGD {fmt_acc(net_default['SGD'])} vs "
     f"{net_best['SGD']:.3f} tuned."
 )
 if len(adam_default_1pct) > n_prob / 2:
@@ -616,11 +788,14 @@ if len(adam_default_1pct) > n_prob / 2:
 else:
     short3 = (f"not supported on the bench (default Adam gets within 1% of the initial gap on "
               f"{len(adam_default_1pct)}/{n_prob} problems in 1000 steps)")
+# a failed run's accuracy (below 0.5) is rounding-sensitive: SGD's gap is then a bound
+gap_sgd_text = f"{gap_sgd:.3f}" if net_default["SGD"] >= 0.5 else \
+    f"more than {net_best['SGD'] - 0.5:.2f}"
 if gap_adam <= 0.01:
     short3 += "; supported on the network (within 1 point of tuned)"
 elif gap_adam < gap_sgd / 2:
     short3 += (f"; partly on the network: default Adam is {gap_adam:.3f} below its tuned "
-               f"validation accuracy after 10 epochs, against {gap_sgd:.3f} for SGD's default")
+               f"validation accuracy after 10 epochs, against {gap_sgd_text} for SGD's default")
 else:
     short3 += f"; not on the network either ({gap_adam:.3f} below tuned accuracy)"
 verdicts.append(("3. works with defaults", claim3, short3))
@@ -644,20 +819,33 @@ print("Verdict:", short3)
 # $y = Xw^\star + 0.1\,\text{noise}$. Minibatch gradients (batch 10), 5 epochs, every method at
 # its best learning rate on a grid from $10^{-3}$ to $10$ (by final loss). We measure the
 # excess training loss $f(w) - f^*$. Minibatch noise makes one run a noisy measurement, so the
-# whole experiment is repeated on 3 random datasets.
+# whole experiment is repeated on 5 random datasets (5 draws of $X$, $w^\star$ and the noise).
 #
-# **Control.** Is it *sparsity* that matters, or just the unequal feature *scales* that come
-# with it (a feature present 0.5% of the time has second moment $p_j = 0.005$)? The control
-# problem uses dense Gaussian features with the *same* second moments $p_j$, and a third problem
-# uses dense features all with the mean second moment (equal scales).
+# **Controls.** Is it *sparsity* that matters, or the unequal feature *scales* that come with
+# it? A binary feature present with probability $p_j$ has mean $p_j$ and variance
+# $p_j(1-p_j)$: a rare feature is small in both. The controls change one thing at a time:
 #
-# All $3 \times 3$ datasets and all learning rates train at once: the weights have shape
+# | design | values | mean | variance | sparse gradient? |
+# |---|---|---|---|---|
+# | sparse binary | 0 or 1 | $p_j$ | $p_j(1-p_j)$ | yes |
+# | binary, centred | $x - p_j$ | 0 | $p_j(1-p_j)$ | no |
+# | dense, same mean and variance | Gaussian | $p_j$ | $p_j(1-p_j)$ | no |
+# | dense, centred | Gaussian | 0 | $p_j(1-p_j)$ | no |
+# | dense, equal scales | Gaussian | 0 | the mean of $p_j(1-p_j)$ | no |
+#
+# The third row is the matched control of the first: same first two moments per feature, but
+# every example has every feature. The second and fourth rows remove the means (a large common
+# mean is itself a source of ill-conditioning). The last row removes the unequal scales.
+#
+# All $5 \times 5$ datasets and all learning rates train at once: the weights have shape
 # `(datasets, learning rates, 50)` and every minibatch gradient is one batched matrix product.
 
 # %%
-N_SP, D_SP, SP_SEEDS = 2000, 50, (0, 1, 2)
-DESIGNS = ("sparse binary", "dense, same scales", "dense, equal scales")
+N_SP, D_SP, SP_SEEDS = 2000, 50, (0, 1, 2, 3, 4)
+DESIGNS = ("sparse binary", "binary, centred", "dense, same mean and variance",
+           "dense, centred", "dense, equal scales")
 freq = np.geomspace(0.5, 0.005, D_SP)
+var_sp = freq * (1 - freq)
 SP_LRS = 10.0 ** np.arange(-3, 1.01, 0.25)
 X_sp, y_sp = [], []
 for seed in SP_SEEDS:
@@ -666,25 +854,29 @@ for seed in SP_SEEDS:
     for design in DESIGNS:
         if design == "sparse binary":
             X = (rng.random((N_SP, D_SP)) < freq).astype(float)
-        elif design == "dense, same scales":
-            X = rng.standard_normal((N_SP, D_SP)) * np.sqrt(freq)
+        elif design == "binary, centred":
+            X = (rng.random((N_SP, D_SP)) < freq).astype(float) - freq
+        elif design == "dense, same mean and variance":
+            X = freq + rng.standard_normal((N_SP, D_SP)) * np.sqrt(var_sp)
+        elif design == "dense, centred":
+            X = rng.standard_normal((N_SP, D_SP)) * np.sqrt(var_sp)
         else:
-            X = rng.standard_normal((N_SP, D_SP)) * np.sqrt(freq.mean())
+            X = rng.standard_normal((N_SP, D_SP)) * np.sqrt(var_sp.mean())
         X_sp.append(X)
         y_sp.append(X @ w_true + 0.1 * rng.standard_normal(N_SP))
-X_sp, y_sp = np.stack(X_sp), np.stack(y_sp)  # (9, N, D) and (9, N)
+X_sp, y_sp = np.stack(X_sp), np.stack(y_sp)  # (25, N, D) and (25, N); dataset i: design i % 5
 w_sp_star = np.stack([np.linalg.lstsq(X, y, rcond=None)[0] for X, y in zip(X_sp, y_sp)])
 f_sp_star = 0.5 * np.mean((np.einsum("bnd,bd->bn", X_sp, w_sp_star) - y_sp) ** 2, axis=1)
 
 
 def sparse_losses(w):
-    """Excess loss of every (dataset, learning rate): shape (9, n_lr)."""
+    """Excess loss of every (dataset, learning rate): shape (25, n_lr)."""
     residual = w @ X_sp.transpose(0, 2, 1) - y_sp[:, None, :]
     return 0.5 * np.mean(residual**2, axis=-1) - f_sp_star[:, None]
 
 
 def sparse_experiment(rule, epochs=5, batch=10):
-    """Excess loss after each epoch, best learning rate per dataset: shape (epochs, 9)."""
+    """Excess loss after each epoch, best learning rate per dataset: shape (epochs, 25)."""
     w = np.zeros((len(X_sp), len(SP_LRS), D_SP))
     state, t, per_epoch = {}, 0, []
     order = np.random.default_rng(100)
@@ -698,29 +890,35 @@ def sparse_experiment(rule, epochs=5, batch=10):
                 rule(w, g, state, SP_LRS[None, :, None], t)
             ex = sparse_losses(w)
             per_epoch.append(np.where(np.isfinite(ex), ex, np.inf))
-    per_epoch = np.array(per_epoch)            # (epochs, 9, n_lr)
+    per_epoch = np.array(per_epoch)            # (epochs, 25, n_lr)
     best = np.argmin(per_epoch[-1], axis=1)    # best learning rate of each dataset
     return per_epoch[:, np.arange(len(X_sp)), best]
 
 
 sparse = {m: sparse_experiment(RULES[m]) for m in METHODS}
+print("excess loss after 5 epochs at the best η: median over the 5 datasets [min, max]")
+print(f"{'design':30s}" + "".join(f"{m:>24s}" for m in METHODS))
 for j, design in enumerate(DESIGNS):
-    print(f"{design}: excess loss after 5 epochs, best η, datasets 1-3")
+    cells = []
     for m in METHODS:
         final = sparse[m][-1, j::len(DESIGNS)]
-        print(f"  {m:9s} " + "  ".join(f"{e:.2e}" for e in final))
+        cells.append(f"{np.median(final):.1e} [{final.min():.0e}, {final.max():.0e}]")
+    print(f"{design:30s}" + "".join(f"{c:>24s}" for c in cells))
 
-fig, axes = plt.subplots(1, 3, figsize=(15, 4), sharey=True)
+fig, axes = plt.subplots(1, len(DESIGNS), figsize=(17, 4), sharey=True)
 for j, (ax, design) in enumerate(zip(axes, DESIGNS)):
     for m in METHODS:
-        median = np.median(sparse[m][:, j::len(DESIGNS)], axis=1)
-        ax.plot(np.arange(1, 6), median, "o-", label=m)
+        runs = sparse[m][:, j::len(DESIGNS)]
+        line, = ax.plot(np.arange(1, 6), np.median(runs, axis=1), "o-", label=m)
+        ax.fill_between(np.arange(1, 6), runs.min(axis=1), runs.max(axis=1),
+                        color=line.get_color(), alpha=0.15)
     ax.set_xticks(np.arange(1, 6))
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
-    ax.set_title(f"{design} features")
-axes[0].set_ylabel("excess loss $f - f^*$ (best η, median of 3 datasets)")
-axes[0].legend()
+    ax.set_title(design, fontsize="medium")
+axes[0].set_ylabel("excess loss $f - f^*$ (best η)")
+axes[0].legend(fontsize="small", title="median; band: 5 datasets", title_fontsize="small")
+fig.suptitle("Claim 4: sparse features and their controls")
 plt.tight_layout()
 plt.show()
 
@@ -733,17 +931,36 @@ def adaptive_advantage(j):
 
 
 adv = {design: adaptive_advantage(j) for j, design in enumerate(DESIGNS)}
-claim4 = "Excess loss of the best of SGD/momentum divided by that of the best adaptive method " \
-         "(>1: adaptive better), 3 datasets each: " + "; ".join(
-             f"{d} {' '.join(f'{r:.1f}' for r in adv[d])}" for d in DESIGNS) + "."
 med = {d: float(np.median(adv[d])) for d in DESIGNS}
-if med["sparse binary"] > 1.5:
-    if med["dense, same scales"] > 1.5 and med["dense, equal scales"] < 1.5:
-        short4 = ("supported on sparse features; the controls show the advantage comes from the "
-                  "unequal feature scales (dense features with the same scales: same advantage; "
-                  "equal scales: none)")
+print("advantage = excess loss of the best of SGD/momentum / that of the best adaptive method "
+      "(> 1: adaptive better), 5 datasets")
+for d in DESIGNS:
+    print(f"  {d:31s} median {med[d]:.1f}  [{adv[d].min():.1f}, {adv[d].max():.1f}]")
+# the same w*, noise seed and minibatch order per dataset index: a paired comparison
+matched = adv["dense, same mean and variance"] / adv["sparse binary"]
+print(f"dense (same mean and variance) / sparse binary, dataset by dataset: "
+      f"{matched.min():.1f} to {matched.max():.1f} times the advantage")
+# the text below relies on these
+assert matched.min() > 1 and med["dense, equal scales"] < 1
+assert med["dense, centred"] > 1.5 * med["binary, centred"]
+claim4 = (
+    "Advantage of the best adaptive method over the best of SGD/momentum (ratio of excess "
+    "losses after 5 epochs, median over 5 datasets [range]): " + "; ".join(
+        f"{d} {med[d]:.1f} [{adv[d].min():.1f}, {adv[d].max():.1f}]" for d in DESIGNS) + "."
+)
+if med["sparse binary"] > 1.5 and med["dense, equal scales"] < 1:
+    if matched.min() > 1:
+        short4 = (f"supported on sparse features, but sparsity is not the cause: dense features "
+                  f"with the same means and variances give a larger advantage "
+                  f"({matched.min():.1f}–{matched.max():.1f}× on every dataset), and with "
+                  f"equal scales SGD/momentum are better; the advantage comes from the unequal "
+                  f"feature scales")
     else:
-        short4 = "supported on sparse features"
+        short4 = ("supported on sparse features; unequal scales matter (with equal scales "
+                  "SGD/momentum are better), sparsity compared with matched dense features "
+                  "is mixed")
+elif med["sparse binary"] > 1.5:
+    short4 = "supported on sparse features"
 else:
     short4 = "not supported in this experiment"
 verdicts.append(("4. handle sparse gradients", claim4, short4))
@@ -751,31 +968,56 @@ print(claim4)
 print("Verdict:", short4)
 
 # %% [markdown]
+# The control rows answer the question the story skips. If sparsity itself were the reason, the
+# sparse binary features would show the largest advantage; instead their matched dense control
+# (same mean and variance per feature, no zeros) shows a larger one, on every dataset (the
+# ratio printed above), and with equal scales the advantage turns into a disadvantage. What
+# Adagrad fixes here is the unequal *scale* of the features, i.e. diagonal ill-conditioning
+# (lecture 04), and rare binary features are one way to get unequal scales. The centred pair
+# says the same: the median advantage of centred dense features is more than 1.5 times that
+# of centred binary ones. A check ten times longer (50 epochs, 5 datasets, run offline) keeps
+# these orderings — the matched dense control above sparse binary on every dataset, the
+# centred dense median above the centred binary one, and a disadvantage with equal scales —
+# but not the effect of centring itself, whose sign changes with the budget, so we draw no
+# conclusion from it.
+
+# %% [markdown]
 # ## 6. Claim 5 — adaptive methods can overshoot or fail to converge
 #
 # Three small experiments, each a known mechanism:
 #
-# 1. **Overshoot.** $f(x) = x^2/2$ from $x_0 = 1$ with η = 0.07, 3000 steps. Gradient descent
-#    with $\eta\lambda = 0.07 < 1$ never crosses the minimum; momentum and Adam do.
+# 1. **Overshoot.** $f(x) = x^2/2$ from $x_0 = 1$ with η = 0.07. Gradient descent with
+#    $\eta\lambda = 0.07 < 1$ never crosses the minimum; momentum and Adam do.
 # 2. **No convergence with a constant learning rate.** On the same problem RMSprop's step is
 #    $\eta\, g/\sqrt{v}$. While $v$ still remembers the large early gradients the steps are
 #    tiny; once $v$ has decayed to the size of $g^2$ the step is about $\pm\eta$ whatever $x$ is,
-#    and the only balance left is a 2-cycle $x = \pm\eta/2$ (lecture 05).
+#    and the only balance left is a 2-cycle $x = \pm\eta/2$ (lecture 05). Adam looks different:
+#    after 3,000 steps it sits at $|x| < 10^{-50}$. We run **30,000 steps**, ten times
+#    longer, from five starting points $x_0 \in \{0.25, 0.5, 1, 2, 4\}$.
 # 3. **Convergence to the wrong point.** Reddi et al.'s online problem (lecture 08) with
 #    $C = 3$, $\beta_1 = 0$, $\beta_2 = 0.1$, step $0.5/\sqrt t$, projected on $[-1, 1]$.
 
 # %%
-ETA_1D = 0.07
-one_d = {}
+ETA_1D, LONG, SHORT = 0.07, 30_000, 3_000
+X0_1D = np.array([0.25, 0.5, 1.0, 2.0, 4.0])
+I1 = 2  # the run from x0 = 1
+one_d, eff_1d = {}, {}  # |x_t| and the effective learning rate eta / sqrt(v_t), shape (LONG+1, 5)
 for m in ("SGD", "Momentum", "RMSprop", "Adam"):
-    x, state, xs = np.ones((1, 1)), {}, [1.0]
-    for t in range(1, 3001):
+    x, state = X0_1D[:, None].copy(), {}
+    xs, eff = np.empty((LONG + 1, len(X0_1D))), np.full((LONG + 1, len(X0_1D)), np.nan)
+    xs[0] = X0_1D
+    for t in range(1, LONG + 1):
         RULES[m](x, x.copy(), state, ETA_1D, t)  # the gradient of x^2/2 is x
-        xs.append(float(x[0, 0]))
-    one_d[m] = np.array(xs)
-    print(f"{m:9s} lowest x = {one_d[m].min():+.3f}; smallest |x| in the first 300 steps "
-          f"{np.abs(one_d[m][:300]).min():.1e}; largest |x| over the last 500 steps "
-          f"{np.abs(one_d[m][-500:]).max():.2e}")
+        xs[t] = x[:, 0]
+        if m == "RMSprop":
+            eff[t] = ETA_1D / np.sqrt(state["sq"][:, 0])
+        elif m == "Adam":
+            eff[t] = ETA_1D / np.sqrt(state["v"][:, 0] / (1 - 0.999**t))
+    one_d[m], eff_1d[m] = xs, eff
+    print(f"{m:9s} (x0 = 1) lowest x = {xs[:SHORT + 1, I1].min():+.3f}; |x| at step {SHORT:,}: "
+          f"{'< 1e-50' if abs(xs[SHORT, I1]) < 1e-50 else f'{abs(xs[SHORT, I1]):.3f}'}; "
+          f"largest |x| over steps 20,000-30,000, all 5 starts: "
+          f"{'< 1e-300' if np.abs(xs[20_000:]).max() < 1e-300 else f'{np.abs(xs[20_000:]).max():.3f}'}")
 
 
 def reddi_adam(amsgrad, C=3.0, steps=3000, alpha=0.5):
@@ -795,47 +1037,128 @@ reddi_final = {"Adam": reddi_adam(False), "AMSGrad": reddi_adam(True)}
 print(f"Reddi et al.'s problem (optimum x* = -1): final x: Adam {reddi_final['Adam']:+.3f}, "
       f"AMSGrad {reddi_final['AMSGrad']:+.3f}")
 
-fig, axes = plt.subplots(1, 2, figsize=(12, 4))
+# %% [markdown]
+# Adam's "convergence" after 3,000 steps is a stage, not the end: in the longer run its $|x|$
+# jumps back from below $10^{-150}$ to above $10^{-2}$ and keeps bursting (the figure below).
+# **Why.** Near the minimum, with $v$ frozen, Adam is the heavy ball of lecture 03 with
+# momentum $\beta_1$ and step $a_t(1-\beta_1)$, where $a_t = \eta/(\sqrt{\hat v_t} + \epsilon)$ is
+# the *effective learning rate*. On a curvature of 1 this is stable only while
+# $a_t(1-\beta_1) < 2(1+\beta_1)$, that is
+#
+# $$a_t < a_{\max} = \frac{2(1+\beta_1)}{1-\beta_1} = 38 .$$
+#
+# Once $x$ is tiny, $g^2 = x^2$ adds nothing to $v$, which only decays: $\hat v_t \propto
+# \beta_2^{\,t}$, a factor $e$ every 1000 steps, so $a_t$ grows like $\beta_2^{-t/2}$. From the
+# value of $\hat v$ at step 3,000 we can predict when $a_t$ crosses 38; after the crossing $|x|$
+# grows geometrically until $x^2$ refills $v$ and pulls $a_t$ back below the limit. In the long
+# run $v$ settles where $a_t$ hovers at the limit — **the edge of stability** — and $|x|$ keeps
+# bursting. RMSprop's 2-cycle is the same balance without momentum: its limit is $a_t < 2$,
+# i.e. $\sqrt v = \eta/2$, and $|x| = \sqrt v$ in the cycle.
+
+# %%
+A_MAX = 2 * (1 + 0.9) / (1 - 0.9)
+adam_abs = np.abs(one_d["Adam"])
+first_burst, predicted = [], []
+for j in range(len(X0_1D)):
+    first_burst.append(SHORT + int(np.argmax(adam_abs[SHORT:, j] > 1e-6)))
+    # a_t = a_3000 * beta2^(-(t - 3000)/2) reaches A_MAX at:
+    predicted.append(SHORT + 2 * math.log(A_MAX / eff_1d["Adam"][SHORT, j]) / -math.log(0.999))
+late = slice(20_000, LONG + 1)
+late_eff = eff_1d["Adam"][late] / A_MAX
+print("Adam on x^2/2, eta = 0.07, starts x0 = " + ", ".join(f"{v:g}" for v in X0_1D))
+print("  a_t = eta/sqrt(v_hat) crosses 38, predicted from step 3,000 (nearest 100): "
+      + ", ".join(f"{round(p, -2):,.0f}" for p in predicted))
+print("  first step after 3,000 with |x| > 1e-6 (nearest 100):                        "
+      + ", ".join(f"{round(b, -2):,.0f}" for b in first_burst))
+print(f"  smallest |x| before that burst, x0 = 1: "
+      f"{'< 1e-150' if adam_abs[SHORT:first_burst[I1], I1].min() < 1e-150 else 'larger'}; "
+      f"largest |x| in the 100 steps after it: "
+      f"{'> 0.01' if adam_abs[first_burst[I1]:first_burst[I1] + 100, I1].max() > 0.01 else 'smaller'}")
+print(f"  steps 20,000-30,000, all starts: a_t / 38 between {late_eff.min():.1f} and "
+      f"{late_eff.max():.1f}; |x| bursts reach {adam_abs[late].max():.2f} "
+      f"(eta/4 = {ETA_1D / 4:.4f}) and the smallest start's run stays above 1e-3 in every "
+      "1,000-step window")
+window_max = adam_abs[late][:-1].reshape(10, 1000, -1).max(axis=1)  # (10 windows, 5 starts)
+# the text relies on these
+assert all(abs(one_d["Adam"][SHORT, j]) < 1e-50 for j in range(1, len(X0_1D)))
+assert all(p < b < p + 1500 for p, b in zip(predicted, first_burst))
+assert np.all(np.diff(first_burst) > 0)  # the larger x0, the later the burst
+assert adam_abs[SHORT:first_burst[I1], I1].min() < 1e-150
+assert adam_abs[first_burst[I1]:first_burst[I1] + 100, I1].max() > 0.01
+assert 0.75 < late_eff.min() and late_eff.max() < 1.15 and window_max.min() > 1e-3
+assert 0.01 < adam_abs[late].max() < ETA_1D / 2
+assert np.all(np.abs(np.abs(one_d["RMSprop"][late]) - ETA_1D / 2) < 1e-3)
+
+# %%
+COLORS_1D = {"SGD": "C0", "Momentum": "C1", "RMSprop": "C3", "Adam": "C4"}
+fig, axes = plt.subplots(1, 3, figsize=(16, 4.3))
 for m, xs in one_d.items():
-    axes[0].plot(np.arange(61), xs[:61], ".-", label=m)
-    axes[1].plot(np.arange(1, len(xs)), np.maximum(np.abs(xs[1:]), 1e-300), label=m)
+    axes[0].plot(np.arange(61), xs[:61, I1], ".-", color=COLORS_1D[m], label=m)
+    axes[1].plot(np.arange(LONG + 1), np.maximum(np.abs(xs[:, I1]), 1e-200), lw=0.8,
+                 color=COLORS_1D[m], label=m)
 axes[0].axhline(0, color="k", lw=0.8)
+axes[0].set_xlabel("step $t$")
 axes[0].set_ylabel("$x_t$")
-axes[0].set_title(f"$f(x) = x^2/2$, η = {ETA_1D}: the first 60 steps")
+axes[0].set_title(f"$f(x) = x^2/2$, η = {ETA_1D}, $x_0 = 1$: the first 60 steps")
+axes[0].legend()
 axes[1].axhline(ETA_1D / 2, color="k", ls=":", lw=1, label="η/2")
-axes[1].set_xscale("log")
+axes[1].axvline(SHORT, color="0.5", ls="--", lw=1, label=f"step {SHORT:,}")
 axes[1].set_yscale("log")
-axes[1].set_ylim(1e-160, 10)
-axes[1].set_ylabel("$|x_t|$")
-axes[1].set_title("All 3000 steps: RMSprop first converges, then cycles")
-for ax in axes:
-    ax.set_xlabel("step $t$")
-    ax.legend()
+axes[1].set_ylim(1e-200, 10)
+axes[1].set_xlabel("step $t$")
+axes[1].set_ylabel("$|x_t|$ (drawn at 1e-200 when smaller)")
+axes[1].set_title("30,000 steps: Adam's convergence is undone")
+axes[1].legend(fontsize="small", loc="lower right")
+for m in ("RMSprop", "Adam"):
+    axes[2].plot(np.arange(1, LONG + 1), eff_1d[m][1:, I1], lw=0.8, color=COLORS_1D[m], label=m)
+axes[2].axhline(A_MAX, color=COLORS_1D["Adam"], ls=":", label="Adam's limit 2(1+β₁)/(1−β₁) = 38")
+axes[2].axhline(2, color=COLORS_1D["RMSprop"], ls=":", label="RMSprop's limit 2")
+axes[2].axvline(SHORT, color="0.5", ls="--", lw=1, label=f"step {SHORT:,}")
+axes[2].set_yscale("log")
+axes[2].set_xlabel("step $t$")
+axes[2].set_ylabel(r"effective learning rate $\eta/\sqrt{\hat v_t}$")
+axes[2].set_title("The effective step grows to the edge of stability")
+axes[2].legend(fontsize="small", loc="lower right")
 plt.tight_layout()
 plt.show()
 
 # %%
-overshoot = {m: -xs.min() for m, xs in one_d.items()}
-tail = {m: np.abs(xs[-500:]).max() for m, xs in one_d.items()}
+overshoot = {m: -xs[:SHORT + 1, I1].min() for m, xs in one_d.items()}
 claim5 = (
-    f"x^2/2 with η = {ETA_1D}: overshoot below 0 of SGD {max(overshoot['SGD'], 0):.3f}, "
-    f"momentum {overshoot['Momentum']:.3f}, Adam {overshoot['Adam']:.3f}; RMSprop still at "
-    f"|x| = {tail['RMSprop']:.3f} after 3000 steps (η/2 = {ETA_1D / 2:g}) while Adam reaches "
-    f"{tail['Adam']:.1e}. Reddi's problem: Adam ends at {reddi_final['Adam']:+.2f}, the worst "
-    f"point (AMSGrad {reddi_final['AMSGrad']:+.2f})."
+    f"x^2/2 with η = {ETA_1D}, x0 = 1: overshoot below 0 of SGD {max(overshoot['SGD'], 0):.3f}, "
+    f"momentum {overshoot['Momentum']:.3f}, Adam {overshoot['Adam']:.3f}. Over {LONG:,} steps "
+    f"from 5 starts RMSprop cycles at |x| = η/2 = {ETA_1D / 2:g}; Adam is below 1e-50 at step "
+    f"{SHORT:,} but bursts back to |x| > 1e-6 near step {round(first_burst[I1], -2):,.0f} "
+    f"(x0 = 1; {round(min(first_burst), -2):,.0f} to {round(max(first_burst), -2):,.0f} over the "
+    f"starts) and hovers at the edge of stability (bursts up to {adam_abs[late].max():.2f}). "
+    f"Reddi's problem: Adam ends at {reddi_final['Adam']:+.2f}, the worst point (AMSGrad "
+    f"{reddi_final['AMSGrad']:+.2f})."
 )
 can_overshoot = overshoot["Adam"] > 0.01 and overshoot["SGD"] <= 0
-fails = tail["RMSprop"] > 0.1 * ETA_1D and reddi_final["Adam"] > 0.9
-if can_overshoot and fails:
-    short5 = "supported: Adam overshoots where GD does not, RMSprop cycles, Adam converges to " \
-             "the worst point of Reddi's problem"
-    if tail["Adam"] < 1e-8:
-        short5 += "; but Adam with a constant η does converge on the 1-D quadratic"
+rms_cycles = np.abs(one_d["RMSprop"][late]).min() > 0.1 * ETA_1D
+adam_bursts = window_max.min() > 1e-3
+if can_overshoot and rms_cycles and adam_bursts and reddi_final["Adam"] > 0.9:
+    short5 = ("supported: Adam overshoots where GD does not; with a constant η neither RMSprop "
+              "(a 2-cycle) nor Adam (convergence undone after ~8,000 steps, then bursts at the "
+              "edge of stability) converges; Adam converges to the worst point of Reddi's "
+              "problem")
 else:
     short5 = "only partly supported in these experiments"
 verdicts.append(("5. can overshoot / fail", claim5, short5))
 print(claim5)
 print("Verdict:", short5)
+
+# %% [markdown]
+# The lesson is about the *length* of an experiment: a run of 3,000 steps would have certified
+# Adam's convergence, with $|x|$ below $10^{-50}$. A constant-η adaptive method does not converge
+# on this problem; it only takes a while to find out, and the delay grows with the size of the
+# early gradients (the larger $x_0$, the larger $v$ and the later the burst). Convergence
+# guarantees for Adam assume a decaying step, $\eta_t = \eta/\sqrt t$ (Kingma & Ba, 2015;
+# Reddi et al., 2018). In practice the bursts are small — below η/2 here, the amplitude of
+# RMSprop's 2-cycle — which is why a constant-η Adam *looks* converged on most loss curves.
+# The bursting is the end state, not another stage: in a check ten times longer still (300,000
+# steps, all 5 starts, run offline), the largest $|x|$ in every window of 10,000 steps stays
+# between 0.016 and 0.021.
 
 # %% [markdown]
 # ## 7. Claim 6 — adaptive methods generalise worse
@@ -947,18 +1270,128 @@ plt.tight_layout()
 plt.show()
 
 # %% [markdown]
-# On real data the question is empirical. Our digits MLP from claim 3 gives a small test: pick
-# each method's learning rate by **validation** accuracy and report its **test** accuracy,
-# with the spread over the two initialisations.
+# The construction shows that the claim *can* be true, and why: when many solutions fit the
+# data, the solution an optimizer finds depends on its geometry, and here gradient descent's
+# minimum-norm solution is the good one. It does not show that the claim *is* true on a given
+# real problem. That is an empirical question, and the literature answers it both ways.
+#
+# **What Wilson et al. measured.** Besides the construction, the same paper trained four deep
+# networks — a VGG-style network on CIFAR-10, a character-level language model on *War and
+# Peace*, and two constituency parsers on the Penn Treebank — with SGD, heavy ball, Adagrad,
+# RMSprop and Adam, tuning each method's initial learning rate and decay schedule on a grid.
+# They report that (i) the adaptive methods' solutions generalised worse, often markedly, even
+# where their training loss was as low or lower; (ii) the adaptive methods made faster initial
+# progress on the training set but their development-set performance levelled off earlier; and
+# (iii) Adam with its default settings was clearly improved by tuning its learning rate and
+# decay, in every task.
+#
+# **The other side.**
+#
+# * Choi, Shallue, Nado, Lee, Maddison & Dahl (2019, *On empirical comparisons of optimizers
+#   for deep learning*): rankings of optimizers follow the hyperparameter search space. Adam
+#   contains momentum as a limit (a very large $\epsilon$ makes its denominator constant), so
+#   with *all* its hyperparameters tuned, $\epsilon$ and the $\beta$'s included, it should never
+#   lose to momentum — and in their experiments, image classification and language models
+#   included, the adaptive methods never underperformed momentum or SGD.
+# * Loshchilov & Hutter (2019, *Decoupled weight decay regularization*, AdamW; lecture 08): in
+#   the image-classification settings where Adam trailed SGD with momentum, part of the gap
+#   came from L2 regularisation, which Adam's per-coordinate scaling weakens; decoupling the
+#   weight decay let Adam compete with SGD with momentum there.
+# * Transformers reverse the folklore: there SGD is the method that does badly. Zhang,
+#   Karimireddy, Veit, Kim, Reddi, Kumar & Sra (2020, *Why are adaptive methods good for
+#   attention models?*) attribute it to heavy-tailed gradient noise in attention models, which
+#   clipping and adaptive scaling tame; Kunstner, Chen, Lavington & Schmidt (2023, *Noise is
+#   not the main factor behind the gap between SGD and Adam on transformers, but sign descent
+#   might be*) find that the gap persists, and grows, as the batch grows to the full data set,
+#   and that Adam then behaves like sign descent with momentum.
+#
+# So "adaptive methods generalise worse" is a statement about particular models, budgets and
+# tuning protocols, not a law. What can *our* network say?
+#
+# **A paired test on the digits MLP.** We train SGD and Adam for 40 epochs — long enough to
+# classify every training image correctly, the regime Wilson et al. discuss — each at the
+# learning rate of a small grid around its best that has the highest mean validation accuracy,
+# with 5 initialisations (the same 5 for both methods). Both are scored on the *same* 359 test
+# images, so the comparison is paired: for a pair (SGD seed $s$, Adam seed $s$) count the test
+# images that only SGD classifies correctly, $b$, and those that only Adam does, $c$. If both
+# have the same error rate, each of the $b + c$ discordant images is equally likely to fall
+# either way, so $b \sim \text{Binomial}(b + c, 1/2)$: **McNemar's test** (McNemar, 1947), here
+# in its exact form, with the two-sided p-value
+#
+# $$p = \min\Bigl(1,\; 2 \sum_{i \le \min(b, c)} \tbinom{b+c}{i}\, 2^{-(b+c)}\Bigr).$$
+#
+# Images both classify correctly (or both get wrong) say nothing about the difference, which is
+# why a paired test is far more sensitive than comparing two accuracies with their separate
+# sampling errors.
 
 # %%
-net_test = {}
-for m in METHODS:
-    val, test = nets[m]
+from math import comb
+
+GEN_EPOCHS = 40
+GEN_LRS = {"SGD": 10.0 ** np.array([-1.0, -0.5, 0.0, 0.5]),      # 0.1 ... 3.2
+           "Adam": 10.0 ** np.array([-2.5, -2.0, -1.5, -1.0])}   # 0.0032 ... 0.1
+
+
+def mcnemar_p(b, c):
+    """Exact two-sided McNemar test: b and c are the two counts of discordant pairs."""
+    n, k = b + c, min(b, c)
+    return 1.0 if n == 0 else min(1.0, 2 * sum(comb(n, i) for i in range(k + 1)) / 2**n)
+
+
+gen = {}
+for m in ("SGD", "Adam"):
+    model = train_networks(RULES[m], GEN_LRS[m], GEN_EPOCHS)
+    val = accuracy(model, digits.X_val, digits.y_val)
     k = int(np.argmax(val.mean(axis=1)))
-    net_test[m] = (test[k].mean(), np.ptp(test[k]), NET_LRS[k])
-    print(f"{m:9s} chosen η = {NET_LRS[k]:.3g}: test accuracy {test[k].mean():.3f} "
-          f"(seeds differ by {np.ptp(test[k]):.3f})")
+    n_lr = len(GEN_LRS[m])
+    pred = model.forward(digits.X_test).argmax(axis=-1).reshape(n_lr, NET_SEEDS, -1)[k]
+    gen[m] = dict(lr=GEN_LRS[m][k], k=k, val=val[k],
+                  train_acc=accuracy(model, digits.X_train, digits.y_train)[k],
+                  train_loss=model.loss(digits.X_train, digits.y_train).reshape(n_lr, -1)[k],
+                  correct=pred == digits.y_test)  # (seeds, test images)
+    print(f"{m:5s} η = {gen[m]['lr']:.3g} (chosen from " + ", ".join(f"{v:.3g}" for v in GEN_LRS[m])
+          + f" by validation accuracy {val[k].mean():.3f}); after {GEN_EPOCHS} epochs the lowest "
+          f"training accuracy over the seeds is {gen[m]['train_acc'].min():.3f}, training loss "
+          f"{'< 0.01' if gen[m]['train_loss'].max() < 0.01 else 'above 0.01'} on every seed")
+# the text relies on these: both fit the training set, and no chosen η is at an edge of its grid
+assert all(gen[m]["train_acc"].min() == 1.0 for m in gen)
+assert all(0 < gen[m]["k"] < len(GEN_LRS[m]) - 1 for m in gen)
+
+n_test = len(digits.y_test)
+sgd_c, adam_c = gen["SGD"]["correct"], gen["Adam"]["correct"]
+b = (sgd_c & ~adam_c).sum(axis=1)  # per seed: only SGD right
+c = (~sgd_c & adam_c).sum(axis=1)  # per seed: only Adam right
+p_values = np.array([mcnemar_p(int(bi), int(ci)) for bi, ci in zip(b, c)])
+acc_sgd, acc_adam = sgd_c.mean(axis=1), adam_c.mean(axis=1)
+print(f"\n{'seed':>4s} {'SGD test acc':>13s} {'Adam test acc':>14s} {'only SGD right':>15s} "
+      f"{'only Adam right':>16s} {'McNemar p':>10s}")
+for s_ in range(NET_SEEDS):
+    print(f"{s_:4d} {acc_sgd[s_]:13.3f} {acc_adam[s_]:14.3f} {b[s_]:15d} {c[s_]:16d} "
+          f"{p_values[s_]:10.2f}")
+diff = acc_sgd - acc_adam
+# the smallest |b - c| that would reach p < 0.05 with this many discordant images
+D = int(np.median(b + c))
+detect = min(d for d in range(D % 2, D + 1, 2) if mcnemar_p((D - d) // 2, (D + d) // 2) < 0.05)
+print(f"SGD minus Adam test accuracy: {diff.mean():+.3f} on average, from {diff.min():+.3f} to "
+      f"{diff.max():+.3f} over the seeds; with the median {D} discordant images a difference "
+      f"needs |b - c| >= {detect}, i.e. {detect / n_test:.1%} of the test set, to reach p < 0.05")
+assert 0.015 < detect / n_test < 0.03  # the summary says 'about 2 points'
+
+# %%
+fig, ax = plt.subplots(figsize=(8, 4))
+seeds_axis = np.arange(NET_SEEDS)
+ax.bar(seeds_axis - 0.2, b, 0.4, color="C0", label="only SGD right ($b$)")
+ax.bar(seeds_axis + 0.2, c, 0.4, color="C4", label="only Adam right ($c$)")
+for s_ in range(NET_SEEDS):
+    ax.annotate(f"p = {p_values[s_]:.2f}", (s_, max(b[s_], c[s_]) + 0.5), ha="center",
+                fontsize="small")
+ax.set_xticks(seeds_axis)
+ax.set_xlabel("seed (the same initial weights for both methods)")
+ax.set_ylabel("test images (of 359)")
+ax.set_ylim(0, max(b.max(), c.max()) + 3)
+ax.set_title(f"Digits MLP after {GEN_EPOCHS} epochs: discordant test images, McNemar per seed")
+ax.legend(fontsize="small", loc="upper left")
+plt.show()
 
 # %%
 fit_sgd = wilson["SGD"]["train_loss"] < 1e-6
@@ -966,39 +1399,43 @@ fit_adaptive = {m: wilson[m]["train_loss"] < 1e-6 for m in ("Adagrad", "RMSprop"
 sgd_err = float(np.max(wilson["SGD"]["test"][fit_sgd]))
 adaptive_errs = np.concatenate([wilson[m]["test"][f] for m, f in fit_adaptive.items()])
 bad_share = float(np.mean(adaptive_errs > 0.25))
-diff = net_test["SGD"][0] - net_test["Adam"][0]
-spread = max(net_test["SGD"][1], net_test["Adam"][1])
-n_test = len(digits.y_test)
-acc = net_test["SGD"][0]
-se_diff = math.sqrt(2 * acc * (1 - acc) / n_test)  # sampling error of a difference of accuracies
+sig_sgd = int(np.sum((p_values < 0.05) & (b > c)))
+sig_adam = int(np.sum((p_values < 0.05) & (c > b)))
 claim6 = (
     f"Wilson's construction: SGD's fitted solutions have test error at most {sgd_err:.3f}; "
     f"{bad_share:.0%} of the adaptive runs that fit the training data have test error above "
-    f"0.25 (median {np.median(adaptive_errs):.3f}). Digits MLP: test accuracy SGD "
-    f"{net_test['SGD'][0]:.3f}, Adam {net_test['Adam'][0]:.3f} (difference {diff:+.3f}; seed "
-    f"spread up to {spread:.3f}; sampling error of the difference on {n_test} test images "
-    f"about {se_diff:.3f})."
+    f"0.25 (median {np.median(adaptive_errs):.3f}). Digits MLP trained to 100% training "
+    f"accuracy, 5 seeds, same {n_test} test images: SGD minus Adam test accuracy "
+    f"{diff.min():+.3f} to {diff.max():+.3f}; McNemar p from {p_values.min():.2f} to "
+    f"{p_values.max():.2f}; significant (p < 0.05) for SGD on {sig_sgd}, for Adam on "
+    f"{sig_adam} of 5 seeds."
 )
 if sgd_err < 0.05 and bad_share > 0.5:
     short6 = "supported on Wilson's construction"
 else:
     short6 = "not reproduced on Wilson's construction"
-if abs(diff) <= max(spread, 2 * se_diff):
-    short6 += "; no measurable difference on the digits MLP"
-elif diff > 0:
-    short6 += "; SGD ahead on the digits MLP"
+if sig_sgd == sig_adam == 0:
+    short6 += (f"; no significant difference on the digits MLP (McNemar p ≥ 0.05 on every seed; "
+               f"differences below about {detect / n_test:.0%} are not detectable with 359 test "
+               "images); the literature is split (Wilson et al. 2017 vs Choi et al. 2019, AdamW, "
+               "transformers)")
+elif sig_sgd > NET_SEEDS / 2 and sig_adam == 0:
+    short6 += f"; SGD significantly better on the digits MLP ({sig_sgd} of 5 seeds)"
+elif sig_adam > NET_SEEDS / 2 and sig_sgd == 0:
+    short6 += f"; Adam significantly better on the digits MLP ({sig_adam} of 5 seeds)"
 else:
-    short6 += "; Adam ahead on the digits MLP"
+    short6 += (f"; mixed on the digits MLP (significant for SGD on {sig_sgd}, for Adam on "
+               f"{sig_adam} of 5 seeds)")
 verdicts.append(("6. generalise worse", claim6, short6))
 print(claim6)
 print("Verdict:", short6)
 
 # %% [markdown]
-# The construction shows that the claim *can* be true, and why: the solution an optimizer finds
-# depends on its geometry when many solutions fit the data, and the minimum-norm solution of
-# gradient descent is a good one here. It does not show that it *is* true on a given real
-# problem: that is an empirical question, and the verdict line above says what our small
-# network shows, with the noise it has to be judged against (two seeds, 359 test images).
+# A null result from a paired test is informative only together with its power: with a few
+# dozen discordant images a difference of a couple of percentage points is invisible (the
+# last line of the cell above the figure says how large it must be). Our network neither
+# confirms nor refutes Wilson et al.'s empirical claim; it says that on this small, easy task,
+# trained to fit, the two optimizers do not differ by more than that.
 #
 # ## 8. The verdicts
 #
@@ -1008,28 +1445,37 @@ print("Verdict:", short6)
 from IPython.display import Markdown, display
 
 table = ["| claim | measured | verdict |", "|---|---|---|"]
+verdicts.sort(key=lambda v: v[0])  # by claim number (the network's rows after the bench's)
 table += [f"| {claim} | {measured} | **{short}** |" for claim, measured, short in verdicts]
 display(Markdown("\n".join(table)))
 for claim, _, short in verdicts:
-    print(f"{claim:28s} {short}")
+    print(f"{claim:36s} {short}")
 
 # %% [markdown]
 # ## Summary
 #
-# * A fair comparison tunes every method's learning rate; "faster" then depends on the problem.
-#   Adaptive methods win big where the difficulty is aligned with the coordinates (diagonal
-#   curvature, badly scaled features); a tuned heavy ball is a strong baseline elsewhere.
-# * Adam's good learning-rate window is typically wider, but its location still moves with the
-#   problem; its default $\eta = 10^{-3}$ was a reasonable start for our network on
-#   standardised data (a few points below tuned) and a poor one for problems on other scales.
-# * The sparse-feature advantage is real, and a control experiment attributes it to unequal
-#   feature scales, of which sparsity is one instance.
-# * Adaptive methods can overshoot, cycle (RMSprop with constant η) or converge to the wrong
-#   point (Reddi et al.'s problem).
+# * A fair comparison tunes every method's learning rate; "faster" then depends on the problem
+#   and on the measure. Adaptive methods win big where the difficulty is aligned with the
+#   coordinates (diagonal curvature, badly scaled features); a tuned heavy ball is a strong
+#   baseline elsewhere. On the network, timed to a loose target, Adam's lead is within the
+#   spread of the seeds.
+# * Adam's good learning-rate window is typically wider on the bench and one grid point wider on
+#   the network, but its location still moves with the problem; its default $\eta = 10^{-3}$
+#   was a reasonable start for our network on standardised data (a few points below tuned)
+#   and a poor one for problems on other scales.
+# * The sparse-feature advantage is real, but the controls attribute it to unequal feature
+#   scales, not to sparsity: matched dense features show a larger advantage.
+# * Adaptive methods can overshoot, cycle (RMSprop with constant η), undo an apparent
+#   convergence and keep bursting at the edge of stability (Adam with constant η, visible only
+#   in a run ten times longer than one that looks converged), or converge to the wrong point
+#   (Reddi et al.'s problem).
 # * Wilson et al.'s construction proves that adaptive methods *can* generalise worse, because
-#   they find a different zero-loss solution than SGD's minimum-norm one; on our small network
-#   we measured no such effect. Report such claims with the conditions under which they were
-#   measured.
+#   they find a different zero-loss solution than SGD's minimum-norm one; the empirical
+#   literature is split, and on our small network a paired test finds no significant
+#   difference (with the power to see about 2 points). Report such claims with the conditions
+#   under which they were measured.
 #
 # **Now try** [exercises/09_claims_tested.ipynb](../exercises/09_claims_tested.ipynb): the
 # minimum-norm solution, Wilson's dataset, steps-to-tolerance and the learning-rate window.
+# Next: [10 — the playground](10_playground.ipynb), where every optimizer meets every objective
+# under your hands.
