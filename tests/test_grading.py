@@ -19,12 +19,15 @@ from adamlib.grading import (
     report,
     reset_history,
 )
-from adamlib.grading.framework import ArrayExercise, partial_points
+from adamlib.grading.framework import ArrayExercise, FunctionExercise, partial_points
 
 CORE = ["gd_step", "momentum_step", "adagrad_step", "rmsprop_step", "adam_step"]
 ALL = list_exercises()
 MISTAKES = [(ex_id, m) for ex_id in ALL for m in get_exercise(ex_id).mistakes]
 ARRAY = [ex_id for ex_id in ALL if isinstance(get_exercise(ex_id), ArrayExercise)]
+CODED = [
+    ex_id for ex_id in ALL if isinstance(get_exercise(ex_id), ArrayExercise | FunctionExercise)
+]
 
 
 @pytest.fixture(autouse=True)
@@ -401,3 +404,59 @@ def test_array_step_cases_cover_shapes_dtypes_and_consecutive_steps(ex_id):
     if ex.carry:
         assert any(c.later for c in cases), "add a case with several consecutive steps"
     assert len({c.label for c in cases}) == len(cases), "case labels must be distinct"
+
+
+def _nudged(value, rel):
+    """``value`` with every float moved by ``rel`` (relative, plus ``rel / 1000`` absolute)."""
+    if isinstance(value, tuple | list):
+        return type(value)(_nudged(v, rel) for v in value)
+    if isinstance(value, np.ndarray) and np.issubdtype(value.dtype, np.floating):
+        return (value * (1 + rel) + rel / 1000).astype(value.dtype)
+    if isinstance(value, float | np.floating):
+        return type(value)(value * (1 + rel) + rel / 1000)
+    return value
+
+
+def _shown_expected_and_got(message):
+    """The expected/got pairs a learner reads: ``expected X, got Y`` and the aligned
+    ``name: expected X`` / ``got Y`` lines of array outputs."""
+    import re
+
+    pairs = re.findall(r"expected (.+?), got (.+?)(?:;|$| \()", message, flags=re.M)
+    pairs += re.findall(r": expected (.+)\n\s+got +(.+?)(?:   \(|$)", message, flags=re.M)
+    return pairs
+
+
+@pytest.mark.parametrize("ex_id", CODED)
+def test_a_near_miss_never_shows_an_expected_and_a_got_that_print_the_same(ex_id):
+    """Issue 14, class 1: answers off in the 9th, 7th... digit fail with visible evidence."""
+    reference = get_exercise(ex_id).reference
+    for rel in (1e-9, 1e-7, 1e-5, 1e-3):
+        result = check(ex_id, lambda *a, rel=rel, **k: _nudged(reference(*a, **k), rel))
+        if not result.passed:
+            break
+    else:
+        pytest.skip("no near miss fails: the answers are integers or properties")
+    pairs = _shown_expected_and_got(result.message)
+    assert pairs or "expected" not in result.message, result.message  # e.g. "row 0 must be x0"
+    for expected, got in pairs:
+        assert expected != got, result.message
+
+
+@pytest.mark.parametrize("ex_id", CODED)
+def test_none_in_place_of_the_numbers_is_reported_as_expected_and_got(ex_id):
+    """Issue 14, class 2: (None, None) for a pair is plain feedback, never a TypeError text."""
+    reference = get_exercise(ex_id).reference
+
+    def nones(*args, **kwargs):
+        value = reference(*args, **kwargs)
+        if isinstance(value, tuple):
+            return (None,) * len(value)
+        return None if isinstance(value, float | np.floating) else value
+
+    result = check(ex_id, nones)
+    if result.passed:
+        pytest.skip("the answer has no number to replace")
+    assert "None" in result.message
+    assert "TypeError" not in result.message, result.message
+    assert "could not be checked" not in result.message, result.message

@@ -367,3 +367,123 @@ def test_call_line_never_cuts_an_array_mid_number():
 
     text = _call_arg(np.linspace(0.123456789, 1000.5, 50))
     assert text == "<float64 array of shape (50,): 0.1235, 20.54, 40.96, ...>"
+
+
+# ----------------------------------------------------------------------------------------------
+# Evidence: a failing check shows an expected and a got that differ in print (issue 14, class 1)
+# ----------------------------------------------------------------------------------------------
+
+
+def _expected_and_got(message: str) -> list[tuple[str, str]]:
+    """Every ``expected X, got Y`` and every ``expected X`` / ``got Y`` line pair in a message."""
+    import re
+
+    pairs = re.findall(r"expected (.+?), got (.+?)(?:;|$| \()", message, flags=re.M)
+    pairs += re.findall(r": expected (.+)\n\s+got +(.+?)(?:   \(|$)", message, flags=re.M)
+    return pairs
+
+
+def test_expected_and_got_print_with_as_many_digits_as_it_takes_to_differ():
+    from adamlib.grading.framework import expected_got
+
+    assert expected_got(0.5, 0.25) == "expected 0.5, got 0.25"  # the usual 6 digits suffice
+    assert expected_got(0.1, 0.1 + 1e-9) == "expected 0.1, got 0.100000001"
+    assert expected_got(1.23456789, 1.23456780) == "expected 1.2345679, got 1.2345678"
+    close = expected_got(np.array([0.25, 1 / 3]), np.array([0.25, 1 / 3 + 2e-8]))
+    assert close == "expected [0.25     , 0.3333333], got [0.25     , 0.3333334]"
+    assert expected_got((0.1, 0.2), [0.1, 0.2]) == "expected (0.1, 0.2), got [0.1, 0.2]"
+
+
+def test_long_arrays_that_print_alike_show_the_element_that_differs_most():
+    from adamlib.grading.framework import expected_got
+
+    expected = np.linspace(0.0, 1.0, 40)
+    got = expected.copy()
+    got[17] += 3e-9  # hidden in the middle of the summarised array
+    got[30] += 1e-9
+    text = expected_got(expected, got)
+    assert text == "at index [17] (the largest difference): expected 0.435897436, got 0.435897439"
+
+
+def _window(lrs: np.ndarray, losses: np.ndarray, tol: float) -> tuple[float, float]:
+    good = losses <= tol
+    if not good.any():
+        return (float("nan"), float("nan"))
+    return (float(lrs[good].min()), float(lrs[good].max()))
+
+
+def _judge_pair(call: Call, got, expected) -> str | None:  # trips over None: float(None)
+    if (float(got[0]), float(got[1])) == expected or np.isnan(got).all() & np.isnan(expected).all():
+        return None
+    return "not the window"
+
+
+WINDOW = FunctionExercise(
+    id="test_window",
+    points=1,
+    reference=_window,
+    output="(lr_min, lr_max)",
+    cases=lambda: [
+        Call("one good lr", (np.array([0.1, 1.0]), np.array([1e-9, 2.0]), 1e-6)),
+        Call("no good lr", (np.array([0.1, 1.0]), np.array([1.0, 2.0]), 1e-6)),
+    ],
+    judge=_judge_pair,
+)
+
+
+def test_a_judge_tripping_over_a_none_reports_expected_and_got_not_a_type_error():
+    def learner(lrs, losses, tol):
+        good = losses <= tol
+        if not good.any():
+            return (None, None)
+        return (float(lrs[good].min()), float(lrs[good].max()))
+
+    result = WINDOW.grade(learner)
+    assert not result.passed and result.cases_passed == 1
+    assert "(lr_min, lr_max): expected (nan, nan), got (None, None)" in result.message
+    assert "TypeError" not in result.message and "could not be checked" not in result.message
+    assert "expected (nan, nan), got (None, None)" in result.details[1]
+
+
+def _halve(x: np.ndarray, lr: float) -> np.ndarray:
+    return x - lr * x
+
+
+HALVE = ArrayExercise(
+    id="test_halve",
+    points=1,
+    reference=_halve,
+    outputs=("x_new",),
+    carry={"x_new": "x"},
+    cases=lambda: [
+        StepCase("vector of 3", {"x": np.array([1.0, 2.0, 3.0]), "lr": 0.5}),
+        StepCase("vector of 30", {"x": np.linspace(1.0, 3.0, 30), "lr": 0.25}),
+        StepCase("vector of 2, lr=1", {"x": np.array([4.0, 5.0]), "lr": 1.0}),
+    ],
+)
+
+
+def test_array_exercise_shows_the_most_wrong_case_when_the_first_is_only_slightly_off():
+    def learner(x, lr):
+        return x - lr * x + (3e-7 if lr < 1 else 0.5)  # slightly off, then very wrong
+
+    result = HALVE.grade(learner)
+    assert "3 cases of 3 failed. Most wrong case: vector of 2, lr=1" in result.message
+    assert "expected [0., 0.]\n         got      [0.5, 0.5]" in result.message
+    for expected, got in _expected_and_got(result.message):
+        assert expected != got, result.message
+
+
+def test_array_exercise_prints_the_element_that_differs_when_arrays_look_alike():
+    def learner(x, lr):  # wrong in the 8th digit of one element only
+        x_new = x - lr * x
+        if x.size == 30:
+            x_new[13] += 2e-7
+        return x_new
+
+    result = HALVE.grade(learner)
+    assert "First failing case: vector of 30" in result.message
+    assert "x_new[13]: expected 1.4224138\n" in result.message
+    assert "got      1.422414   (the element with the largest error)" in result.message
+    for expected, got in _expected_and_got(result.message):
+        assert expected != got, result.message

@@ -304,13 +304,45 @@ def rms_float64(x, grad, sq_avg, lr, alpha, eps):  # wrong dtype on float32
     s = np.float64(alpha) * sq_avg + (1 - np.float64(alpha)) * grad**2
     return x - lr * grad / (np.sqrt(s) + eps), s
 
+# ---------------- slightly wrong somewhere, very wrong elsewhere (issue 14, class 1) ----------------
+def adam_eps_hardcoded(x, grad, m, v, t, lr, beta1, beta2, eps):  # wrong: eps=1e-8 typed in (8th digit off when eps=1e-6)
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad**2
+    m_hat = m_new / (1 - beta1**t)
+    v_hat = v_new / (1 - beta2**t)
+    return x - lr * m_hat / (np.sqrt(v_hat) + 1e-8), m_new, v_new
+
+def warmup_pi_from_memory(step, peak_lr, warmup_steps, total_steps, final_lr=0.0):  # wrong in the 9th digit only
+    pi = 3.14159265
+    if step < warmup_steps:
+        return peak_lr * step / warmup_steps
+    if step >= total_steps:
+        return final_lr
+    progress = (step - warmup_steps) / (total_steps - warmup_steps)
+    return final_lr + (peak_lr - final_lr) * 0.5 * (1 + np.cos(pi * progress))
+
+def warmup_pi_from_memory_no_clamp(step, peak_lr, warmup_steps, total_steps, final_lr=0.0):  # wrong: also no clamp
+    pi = 3.14159265
+    if step < warmup_steps:
+        return peak_lr * step / warmup_steps
+    progress = (step - warmup_steps) / (total_steps - warmup_steps)
+    return final_lr + (peak_lr - final_lr) * 0.5 * (1 + np.cos(pi * progress))
+
+# ---------------- good_lr_window: None for "no learning rate" (issue 14, class 2) ----------------
+def glw_none_when_empty(lrs, final_losses, tol):  # wrong: (None, None) instead of (nan, nan)
+    good = [lr for lr, loss in zip(lrs, final_losses, strict=True) if loss <= tol]
+    if not good:
+        return None, None
+    return min(good), max(good)
+
 
 import pytest  # noqa: E402
 
 from adamlib.grading import MUTATION, check  # noqa: E402
 
 EX = {"adam_": "adam_step", "mb_": "minibatch_indices", "sce_": "softmax_cross_entropy",
-      "wilson_": "wilson_dataset", "mom_": "momentum_step", "rms_": "rmsprop_step"}
+      "wilson_": "wilson_dataset", "mom_": "momentum_step", "rms_": "rmsprop_step",
+      "warmup_": "warmup_cosine", "glw_": "good_lr_window"}
 CORRECT = ["adam_plain", "mb_slices", "mb_choice", "mb_shuffle_split", "sce_lse", "sce_logaddexp",
            "sce_log_softmax", "wilson_slices", "wilson_paper_formula", "mom_plain", "mom_ufuncs",
            "rms_plain", "rms_lerp", "rms_where"]
@@ -334,8 +366,10 @@ NAMED = {  # wrong: must fail and name this
     "mom_float64": "dtype float64 but the inputs are float32",
     "rms_float64": "dtype float64 but the inputs are float32",
     "wilson_int": "dtype int",
+    "warmup_pi_from_memory_no_clamp": "no clamp after total_steps",
 }
 FAIL_ONLY = ["mb_global_random", "mb_fixed_seed", "mb_array_split", "sce_naive", "sce_column_max", "sce_global_max", "wilson_no_label"]
+FAIL_ONLY += ["adam_eps_hardcoded", "warmup_pi_from_memory", "glw_none_when_empty"]  # issue 14
 
 
 def _id(name):
@@ -368,3 +402,65 @@ def test_wrong_submission_fails(name):
 def test_mutation_with_right_values_names_no_value_mistake():
     result = check("softmax_cross_entropy", sce_inplace)
     assert MUTATION in result.mistakes and "Probably" not in result.message
+
+
+def _shown_expected_and_got(message):
+    """The expected/got pairs a learner reads: ``expected X, got Y`` and the aligned
+    ``name: expected X`` / ``got Y`` lines of array outputs."""
+    import re
+
+    pairs = re.findall(r"expected (.+?), got (.+?)(?:;|$| \()", message, flags=re.M)
+    pairs += re.findall(r": expected (.+)\n\s+got +(.+?)(?:   \(|$)", message, flags=re.M)
+    return pairs
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        # eps inside the root: 1e-9 off on the first failing case, 100 % off with tiny gradients
+        ("adam_eps_inside", "Most wrong case: vector of 4 float64 with tiny gradients"),
+        # eps typed in: off in the 8th digit where eps=1e-6, by 0.3 % where eps=0.1
+        ("adam_eps_hardcoded", "Most wrong case: 0-d float64 array, non-zero m and v, t=2"),
+        # pi to 9 digits: off in the 9th digit on every decay case, and nowhere a lot
+        ("warmup_pi_from_memory", "First failing case: half way through the decay"),
+        # pi to 9 digits and no clamp: the clamp is what the learner must see
+        ("warmup_pi_from_memory_no_clamp", "Most wrong case: after total_steps: stays at final_lr"),
+    ],
+)
+def test_failing_check_shows_a_case_whose_expected_and_got_differ_in_print(name, shown):
+    result = check(_id(name), globals()[name])
+    assert not result.passed
+    assert shown in result.message, result.message
+    pairs = _shown_expected_and_got(result.message)
+    assert pairs, result.message
+    for expected, got in pairs:
+        assert expected != got, result.message
+
+
+def test_a_value_off_in_the_ninth_digit_is_printed_with_enough_digits():
+    result = check("warmup_cosine", warmup_pi_from_memory)
+    assert "lr: expected 0.05, got 0.0500000001" in result.message
+
+
+def test_the_most_wrong_case_shows_what_the_diagnosis_is_about():
+    result = check("warmup_cosine", warmup_pi_from_memory_no_clamp)
+    assert "warmup_cosine(150, peak_lr=0.1, " in result.message
+    assert "lr: expected 0.001, got 0.0590956" in result.message
+
+
+def test_none_instead_of_nan_is_reported_as_expected_nan_got_none():
+    result = check("good_lr_window", glw_none_when_empty)
+    assert result.cases_passed == result.cases_total - 1  # only "nothing reaches tol" fails
+    assert "First failing case: nothing reaches tol" in result.message
+    assert "expected (nan, nan), got (None, None)" in result.message, result.message
+    assert "TypeError" not in result.message and "could not be checked" not in result.message
+
+
+@pytest.mark.parametrize("name", ["adam_eps_hardcoded", "warmup_pi_from_memory"])
+def test_a_mistake_is_not_guessed_from_cases_where_it_gives_the_right_answer(name):
+    """Neither submission makes a catalogued mistake: no 'Probably: ...' may name one (the
+    warmup mistake gives the reference's answer in the decay cases; one near case of two is
+    no evidence)."""
+    result = check(_id(name), globals()[name])
+    assert not result.passed
+    assert "Probably" not in result.message, result.message

@@ -342,6 +342,95 @@ def _short_repr(value: Any) -> str:
     return text
 
 
+def _render(value: Any, digits: int) -> str:
+    """``value`` with ``digits`` significant digits (numbers, arrays, tuples and lists of them)."""
+    if value is None or isinstance(value, bool | np.bool_ | str | bytes | complex):
+        return repr(value)
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating):
+        return f"{float(value):.{digits}g}"
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return _render(value[()], digits)
+        if not np.issubdtype(value.dtype, np.floating):
+            return short_repr(value, 10_000)
+        with np.printoptions(precision=digits, threshold=12, edgeitems=3, linewidth=10_000):
+            return np.array2string(value, separator=", ").replace("\n", "")
+    if isinstance(value, tuple | list):
+        items = [_render(v, digits) for v in value]
+        if isinstance(value, list):
+            return f"[{', '.join(items)}]"
+        return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
+    return short_repr(value, 10_000)
+
+
+def _largest_difference(expected: Any, got: Any) -> tuple[int, ...] | None:
+    """Index of the element where two arrays of the same shape differ most (NaN vs a number
+    counts as the largest difference), or ``None``."""
+    try:
+        if np.iscomplexobj(expected) or np.iscomplexobj(got):
+            return None
+        e = np.asarray(expected, dtype=np.float64)
+        g = np.asarray(got, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    if e.shape != g.shape or e.ndim == 0 or e.size == 0:
+        return None
+    with np.errstate(all="ignore"):
+        err = np.abs(g - e)
+        same = (np.isnan(e) & np.isnan(g)) | (np.isinf(e) & (e == g))
+        err = np.where(same, 0.0, np.where(np.isnan(err), np.inf, err))
+    if not np.any(err > 0):
+        return None
+    return tuple(int(i) for i in np.unravel_index(int(np.argmax(err)), e.shape))
+
+
+def shown_pair(
+    expected: Any, got: Any, digits: int | None = None, max_chars: int = 180
+) -> tuple[str, str, str]:
+    """How to show ``expected`` and ``got`` so that a difference is visible.
+
+    Returns ``(expected_text, got_text, index)``. The texts are the usual renderings
+    (:func:`short_repr`, or ``digits`` significant digits) when these differ; otherwise they are
+    printed with more digits, as many as needed; when even that shows no difference (a long
+    array), ``index`` (e.g. ``"1, 2"``) names the element that differs most and the texts are
+    that element's values. A learner never sees ``expected X, got X`` for different values.
+    """
+    if digits is None:
+        e_text, g_text = short_repr(expected, max_chars), short_repr(got, max_chars)
+    else:
+        e_text, g_text = _render(expected, digits), _render(got, digits)
+    if e_text != g_text:
+        return e_text, g_text, ""
+    try:
+        for more in range((digits or 6) + 1, 18):
+            e_more, g_more = _render(expected, more), _render(got, more)
+            if e_more != g_more and max(len(e_more), len(g_more)) <= max_chars:
+                return e_more, g_more, ""
+        where = _largest_difference(expected, got)
+        if where is not None:
+            e_item = np.asarray(expected)[where]
+            g_item = np.asarray(got)[where]
+            e_text, g_text, _ = shown_pair(e_item, g_item, digits, max_chars)
+            return e_text, g_text, ", ".join(str(i) for i in where)
+    except Exception:  # noqa: BLE001 - a learner's odd object: fall back to its type below
+        pass
+    if type(expected) is not type(got):
+        e_text += f" ({describe_value(expected)})"
+        g_text += f" ({describe_value(got)})"
+    return e_text, g_text, ""
+
+
+def expected_got(expected: Any, got: Any, digits: int | None = None) -> str:
+    """``"expected 0.1234567, got 0.1234568"``: as many digits as it takes to see the difference
+    (see :func:`shown_pair`); for long arrays that look alike, the element that differs most."""
+    e_text, g_text, where = shown_pair(expected, got, digits)
+    if where:
+        return f"at index [{where}] (the largest difference): expected {e_text}, got {g_text}"
+    return f"expected {e_text}, got {g_text}"
+
+
 def describe_value(value: Any) -> str:
     """``"float64 array of shape (2, 3)"``, ``"list"``, ``"None"``..."""
     if value is None:
@@ -394,6 +483,7 @@ class CaseVerdict:
     right_outputs: tuple[str, ...] = ()
     valid: bool = True  # every step produced outputs that can be compared with a mistake's
     step: int = 0  # index of the first failing step
+    look_alike: bool = False  # wrong values only, and they print like the expected ones
 
 
 @dataclass(kw_only=True)
@@ -636,13 +726,47 @@ class Exercise:
             pattern = self._pattern_hint(cases, failing, verdicts)
             if pattern:
                 lines.append(pattern)
+        shown = self._case_to_show(cases, ref_runs, runs, verdicts, failing)
+        which = "First failing case" if shown == first else "Most wrong case"
         lines.append(
-            f"{_plural(n_fail, 'case')} of {len(cases)} failed. First failing case: "
-            f"{cases[first].label}"
+            f"{_plural(n_fail, 'case')} of {len(cases)} failed. {which}: {cases[shown].label}"
         )
-        if verdicts[first].detail:
-            lines.append(verdicts[first].detail)
+        if verdicts[shown].detail:
+            lines.append(verdicts[shown].detail)
         return lines, names
+
+    def _case_to_show(
+        self,
+        cases: list[Any],
+        ref_runs: list[list[Step]],
+        runs: list[list[Step]],
+        verdicts: list[CaseVerdict],
+        failing: list[int],
+    ) -> int:
+        """The failing case whose detail is shown: the first one, unless it is only slightly
+        wrong (its values print like the expected ones) while other cases are visibly wrong;
+        then the case with the largest error."""
+        first = failing[0]
+        if not verdicts[first].look_alike:
+            return first
+        sizes = {}
+        for i in failing:
+            v = verdicts[i]
+            if v.kinds and v.kinds <= {"value"} and not v.look_alike:
+                try:
+                    size = float(self.error_size(cases[i], runs[i], ref_runs[i]))
+                except Exception:  # noqa: BLE001 - odd learner output types
+                    size = math.nan
+                if not math.isnan(size):
+                    sizes[i] = size
+        if not sizes:
+            return first
+        return max(sizes, key=lambda i: (sizes[i], -i))
+
+    def error_size(self, case: Any, got: list[Step], expected: list[Step]) -> float:
+        """How wrong the run ``got`` is (relative error), to pick the case shown; NaN when it
+        cannot be measured."""
+        return math.nan
 
     def traits(self, case: Any) -> set[str]:
         """Kinds of case (``"0-d"``, ``"multi-step"``, ``"float32"``) for pattern hints."""
@@ -720,11 +844,13 @@ class Exercise:
             # reference in most failing cases? (e.g. this mistake plus a smaller second one)
             near = 0
             for i in failing_valid:
+                if not differs[i]:
+                    continue  # this mistake gives the right answer here: no evidence for it
                 to_ref = self.distance(cases[i], runs[i], ref_runs[i])
                 to_mistake = self.distance(cases[i], runs[i], m_runs[i])
                 if np.isfinite(to_mistake) and to_mistake <= 0.2 * to_ref:
                     near += 1
-            if near * 2 >= len(failing_valid):
+            if near * 2 > len(failing_valid):  # most failing cases: one of two is a coin toss
                 partial.append((mistake, near, len(failing_valid)))
         partial.sort(key=lambda item: -item[1])
         return full, partial
@@ -798,6 +924,21 @@ class StepCase:
     label: str
     inputs: dict[str, Any]
     later: Sequence[dict[str, Any]] = ()
+
+
+def _expected_got_lines(name: str, expected: Any, got: Any, note: str = "") -> str:
+    """The ``expected``/``got`` lines of one output in a case's detail, aligned; the values are
+    printed with enough digits to differ, or only the element that differs most (``x_new[1, 2]``)
+    when two long arrays would look alike."""
+    e_text, g_text, where = shown_pair(expected, got)
+    label = f"{name}[{where}]" if where else name
+    pad = " " * len(label)
+    lines = [f"  {label}: expected {e_text}", f"  {pad}  got      {g_text}"]
+    if where:
+        lines[-1] += "   (the element with the largest error)"
+    if note:
+        lines.append(f"  {pad}  {note}")
+    return "\n".join(lines)
 
 
 def _is_array(value: Any) -> bool:
@@ -1019,8 +1160,7 @@ class ArrayExercise(Exercise):
                 "nan",
                 f"{name} contains {kind_word} (a division by zero, or the square root or log of "
                 "a negative number?)",
-                f"  {name}: expected {short_repr(exp)}\n  {' ' * len(name)}  got      "
-                f"{short_repr(got_arr)}",
+                _expected_got_lines(name, exp, got_arr),
             )
         if not ok:
             if before is not None and np.shape(before) == exp.shape:
@@ -1030,8 +1170,7 @@ class ArrayExercise(Exercise):
             return (
                 "value",
                 f"{name} is wrong (max abs error {max_err:.2g}, {size})",
-                f"  {name}: expected {short_repr(exp)}\n  {' ' * len(name)}  got      "
-                f"{short_repr(got_arr)}\n  {' ' * len(name)}  max abs error {max_err:.2g}, {size}",
+                _expected_got_lines(name, exp, got_arr, f"max abs error {max_err:.2g}, {size}"),
             )
         if got_arr.dtype != exp.dtype:
             return (
@@ -1092,6 +1231,7 @@ class ArrayExercise(Exercise):
                     "`out=`); compute new arrays instead, e.g. `x_new = x - ...`"
                 )
             assert e_step.outputs is not None
+            look_alike = True
             for i, name in enumerate(self.outputs):
                 before_name = self.carry.get(name)
                 before = e_step.inputs.get(before_name) if before_name else None
@@ -1103,6 +1243,12 @@ class ArrayExercise(Exercise):
                     summaries.append(summary)
                     details.append(detail)
                     wrong.append(name)
+                    look_alike = (
+                        look_alike
+                        and kind == "value"
+                        and short_repr(np.asarray(e_step.outputs[i]))
+                        == short_repr(np.asarray(g_step.outputs[i]))
+                    )
                 else:
                     right.append(name)
             if kinds:
@@ -1119,10 +1265,14 @@ class ArrayExercise(Exercise):
                     right_outputs=tuple(right),
                     valid=len(got) == n_steps and all(s.outputs is not None for s in got),
                     step=k,
+                    look_alike=look_alike and kinds == {"value"},
                 )
         if len(got) < n_steps:  # stopped early: an output could not be fed back in
             return CaseVerdict(ok=False, kinds={"type"}, summary="could not continue", valid=False)
         return CaseVerdict(ok=True)
+
+    def error_size(self, case: StepCase, got: list[Step], expected: list[Step]) -> float:
+        return self.distance(case, got, expected)
 
     def distance(self, case: StepCase, a: list[Step], b: list[Step]) -> float:
         with warnings.catch_warnings():
@@ -1262,7 +1412,35 @@ def default_judge(call: Call, got: Any, expected: Any) -> str | None:
     """Right when ``got`` is close to ``expected`` (see :func:`values_close`)."""
     if values_close(got, expected):
         return None
-    return f"expected {short_repr(expected)}, got {short_repr(got)}"
+    return expected_got(expected, got)
+
+
+def _relative_error(got: Any, expected: Any) -> float:
+    """Largest error of numbers, arrays or tuples of numbers, relative to the largest expected
+    magnitude; ``inf`` for NaN or inf where a finite value is expected; NaN when the values
+    cannot be compared as numbers (None, strings, ragged lists...)."""
+    if got is None or isinstance(got, str | bytes | dict | set):
+        return math.nan
+    try:
+        if np.iscomplexobj(got) or np.iscomplexobj(expected):
+            return math.nan
+        g = np.asarray(got, dtype=np.float64)
+        e = np.asarray(expected, dtype=np.float64)
+    except Exception:  # noqa: BLE001 - a learner's odd object
+        return math.nan
+    if g.shape != e.shape:
+        return math.nan
+    if g.size == 0:
+        return 0.0
+    with np.errstate(all="ignore"):
+        same = (np.isnan(e) & np.isnan(g)) | (np.isinf(e) & (e == g))
+        err = np.where(same, 0.0, np.abs(g - e))
+        if np.isnan(err).any() or np.isinf(err).any():
+            return math.inf
+        finite = np.abs(e[np.isfinite(e)])
+        scale = float(finite.max()) if finite.size else 0.0
+        worst = float(err.max())
+    return worst / scale if scale > 0 else worst
 
 
 @dataclass(kw_only=True)
@@ -1407,8 +1585,13 @@ class FunctionExercise(Exercise):
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
                 problem = self.judge(case, value, exp_value)
-        except Exception as exc:  # noqa: BLE001 - a judge tripping over a weird value
-            problem = f"returned a value that could not be checked ({_exception_text(exc)})"
+        except Exception as exc:  # noqa: BLE001 - a judge tripping over a value, e.g. (None, None)
+            e_text, g_text, _ = shown_pair(exp_value, value)
+            problem = (
+                expected_got(exp_value, value)
+                if e_text != g_text
+                else f"returned a value that could not be checked ({_exception_text(exc)})"
+            )
         if problem:
             kinds.add("value")
             summaries.append(f"{self.output}: {problem}")
@@ -1421,8 +1604,19 @@ class FunctionExercise(Exercise):
                 detail=detail,
                 wrong_outputs=(self.output,) if problem else (),
                 right_outputs=() if problem else (self.output,),
+                look_alike=kinds == {"value"}
+                and math.isfinite(_relative_error(value, exp_value))
+                and short_repr(value) == short_repr(exp_value),
             )
         return CaseVerdict(ok=True)
+
+    def error_size(self, case: Call, got: list[Step], expected: list[Step]) -> float:
+        if isinstance(case, ReproducibilityCall):
+            return math.nan
+        g, e = got[0].outputs, expected[0].outputs
+        if g is None or e is None:
+            return math.nan
+        return _relative_error(g[0], e[0])
 
     def _compare_reproducibility(
         self, case: ReproducibilityCall, expected: tuple[Any, ...], got: tuple[Any, ...]
@@ -1493,8 +1687,10 @@ __all__ = [
     "StepCase",
     "call_guarded",
     "default_judge",
+    "expected_got",
     "format_points",
     "partial_points",
     "short_repr",
+    "shown_pair",
     "values_close",
 ]

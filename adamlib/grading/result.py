@@ -49,7 +49,9 @@ class CheckResult:
         Points earned (partial credit: proportional to the correct cases) and possible.
     message : str
         The diagnosis: the named mistake and a hint when one is recognised, which outputs are
-        wrong, the first failing case with expected vs got.
+        wrong, and one failing case with expected vs got: the first failing case, or the most
+        wrong one when the first is only slightly off. Expected and got are printed with as many
+        digits as it takes to see them differ.
     details : tuple of str
         One line per test case (✓/✗ and the problem).
     mistakes : tuple of str

@@ -16,6 +16,7 @@ from adamlib.grading.framework import (
     FunctionExercise,
     Mistake,
     StepCase,
+    expected_got,
     values_close,
 )
 from adamlib.grading.registry import register
@@ -194,7 +195,7 @@ def _judge_path(call: Call, got, expected) -> str | None:
         return "row 0 must be the start point x0"
     if not values_close(got, expected):
         bad = int(np.argmax([not values_close(g, e) for g, e in zip(got, expected, strict=True)]))
-        return f"row {bad} is wrong: expected {expected[bad]}, got {got[bad]}"
+        return f"row {bad} is wrong: {expected_got(expected[bad], got[bad])}"
     return None
 
 
@@ -283,7 +284,7 @@ def _judge_optimal(call: Call, got, expected) -> str | None:
         return "return a pair (lr, rate)"
     names = ("lr", "rate")
     wrong = [
-        f"{n}: expected {e:.6g}, got {g!r}"
+        f"{n}: {expected_got(e, g)}"
         for n, g, e in zip(names, got, expected, strict=True)
         if not values_close(g, e)
     ]

@@ -19,7 +19,9 @@ from adamlib.grading.framework import (
     Call,
     FunctionExercise,
     Mistake,
+    expected_got,
     short_repr,
+    shown_pair,
     values_close,
 )
 from adamlib.grading.registry import register
@@ -215,7 +217,7 @@ def _judge_gradient(call: Call, got: Any, expected: np.ndarray) -> str | None:
         return f"expected a float array, got dtype {got.dtype}"
     rtol = 1e-4 if expected.dtype == np.float32 else 1e-7
     if not values_close(got, expected, rtol=rtol, atol=1e-6 if rtol > 1e-6 else 1e-12):
-        return f"expected {short_repr(expected)}, got {short_repr(got)}"
+        return expected_got(expected, got)
     return None
 
 
@@ -327,8 +329,9 @@ def _judge_decay(call: Call, got: Any, expected: float) -> str | None:
         return f"return a number, got {type(got).__name__}"
     if not values_close(got, expected):
         t, lr0, drop, every = call.args
-        return (f"expected {expected:.6g} = {lr0} * {drop}**{t // every} "
-                f"({t} // {every} = {t // every} drops so far), got {short_repr(got)}")
+        want, have, _ = shown_pair(expected, got)
+        return (f"expected {want} = {lr0} * {drop}**{t // every} "
+                f"({t} // {every} = {t // every} drops so far), got {have}")
     return None
 
 

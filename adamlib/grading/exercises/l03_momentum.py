@@ -24,7 +24,9 @@ from adamlib.grading.framework import (
     FunctionExercise,
     Mistake,
     StepCase,
+    expected_got,
     short_repr,
+    shown_pair,
     values_close,
 )
 from adamlib.grading.registry import register
@@ -389,8 +391,9 @@ def _judge_rate(call: Call, got: Any, expected: float) -> str | None:
                 "(np.sqrt(complex(...)) or np.emath.sqrt)")
     if not values_close(got, expected):
         lr, beta, lam = call.args
-        return (f"expected {expected:.6g} (the larger |σ| of σ² - {1 + beta - lr * lam:.4g} σ + "
-                f"{beta:g} = 0), got {got:.6g}")
+        want, have, _ = shown_pair(expected, got)
+        return (f"expected {want} (the larger |σ| of σ² - {1 + beta - lr * lam:.4g} σ + "
+                f"{beta:g} = 0), got {have}")
     return None
 
 
@@ -491,7 +494,7 @@ def _judge_optimal_momentum(call: Call, got: Any, expected: tuple[float, float])
     if not isinstance(got, tuple | list) or len(got) != 2:
         return f"return a pair (lr, momentum), got {short_repr(got, 60)}"
     wrong = [
-        f"{name}: expected {e:.6g}, got {short_repr(g, 40)}"
+        f"{name}: {expected_got(e, g)}"
         for name, g, e in zip(("lr", "momentum"), got, expected, strict=True)
         if not values_close(g, e)
     ]

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from adamlib import nn
-from adamlib.grading.framework import Call, FunctionExercise, Mistake, short_repr
+from adamlib.grading.framework import Call, FunctionExercise, Mistake, expected_got, short_repr
 from adamlib.grading.registry import register
 
 Array = np.ndarray
@@ -100,7 +100,7 @@ def _output_problem(name: str, got: Any, expected: Any, like: str | None) -> str
         )
     if not _close(g, exp):
         err = float(np.max(np.abs(g.astype(np.float64) - exp.astype(np.float64))))
-        return (f"{name} is wrong: expected {short_repr(exp)}, got {short_repr(g)} "
+        return (f"{name} is wrong: {expected_got(exp, g)} "
                 f"(max abs error {err:.2g})")
     if exp.ndim > 0 and g.dtype != exp.dtype:
         return (

@@ -29,7 +29,7 @@ from adamlib.grading.framework import (
     FunctionExercise,
     Mistake,
     StepCase,
-    short_repr,
+    expected_got,
     values_close,
 )
 from adamlib.grading.registry import register
@@ -671,9 +671,9 @@ def _judge_number(call: Call, got: Any, expected: float) -> str | None:
     if isinstance(got, bool) or not isinstance(got, float | int | np.floating | np.integer):
         return f"return a number, got {type(got).__name__}"
     if not math.isfinite(float(got)):
-        return f"expected {expected:.6g}, got {short_repr(got)}"
+        return expected_got(expected, got)
     if not values_close(float(got), float(expected), rtol=1e-9, atol=1e-12):
-        return f"expected {expected:.6g}, got {short_repr(got)}"
+        return expected_got(expected, got)
     return None
 
 

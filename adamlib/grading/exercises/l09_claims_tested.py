@@ -24,6 +24,7 @@ from adamlib.grading.framework import (
     Call,
     FunctionExercise,
     Mistake,
+    expected_got,
     short_repr,
     values_close,
 )
@@ -83,7 +84,7 @@ def _judge_min_norm(call: Call, got: Any, expected: Array) -> str | None:
         return (f"your w fits the data as well as the answer but has norm "
                 f"{np.linalg.norm(got):.4g} > {np.linalg.norm(expected):.4g}: it is a "
                 f"least-squares solution, not the one of minimum norm")
-    return f"expected {short_repr(expected)}, got {short_repr(got)}"
+    return expected_got(expected, got)
 
 
 def _mn_from_ones(X, y):
@@ -423,9 +424,14 @@ def _judge_window(call: Call, got: Any, expected: tuple[float, float]) -> str | 
         got = tuple(got.tolist())
     if not isinstance(got, tuple | list) or len(got) != 2:
         return f"return a pair (lr_min, lr_max), got {short_repr(got)}"
-    if values_close(tuple(float(g) for g in got), expected, rtol=1e-12, atol=0):
+    got = tuple(got)
+    numbers = all(
+        isinstance(g, int | float | np.integer | np.floating) and not isinstance(g, bool)
+        for g in got
+    )
+    if numbers and values_close(tuple(float(g) for g in got), expected, rtol=1e-12, atol=0):
         return None
-    return f"expected ({expected[0]:.4g}, {expected[1]:.4g}), got {short_repr(tuple(got))}"
+    return expected_got(expected, got, digits=4)
 
 
 def _gw_assume_sorted(lrs, final_losses, tol):
