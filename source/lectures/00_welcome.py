@@ -10,19 +10,19 @@
 #
 # ## How the course is organised
 #
-# | # | lecture | you will learn |
-# |---|---|---|
-# | 00 | welcome (this notebook) | how to use the course; a tour |
-# | 01 | [gradient descent](01_gradient_descent.ipynb) | the update, learning rates, the quadratic analysis, ill-conditioning |
-# | 02 | [stochastic & minibatch GD](02_stochastic_gradient_descent.ipynb) | gradient noise, batch size, decaying step sizes |
-# | 03 | [momentum](03_momentum.ipynb) | the heavy ball, its rates, Nesterov, PyTorch's convention |
-# | 04 | [Adagrad](04_adagrad.ipynb) | per-coordinate learning rates, sparse features |
-# | 05 | [RMSprop](05_rmsprop.ipynb) | moving averages of squared gradients, ε |
-# | 06 | [Adam](06_adam.ipynb) | moments, bias correction, the defaults |
-# | 07 | [training a network](07_training_a_network.ipynb) | every optimizer on real digits; sensitivity to η |
-# | 08 | [beyond Adam](08_beyond_adam.ipynb) | AdamW, AMSGrad, NAdam, Adamax, Adadelta, RAdam, schedules |
-# | 09 | [claims tested](09_claims_tested.ipynb) | the folklore about adaptive methods, tested |
-# | 10 | [playground](10_playground.ipynb) | every objective × every optimizer, with sliders |
+# | # | lecture | you will learn | practice |
+# |---|---|---|---|
+# | 00 | welcome (this notebook) | how to use the course; a tour | |
+# | 01 | [gradient descent](01_gradient_descent.ipynb) | the update, learning rates, the quadratic analysis, ill-conditioning | [exercises](../exercises/01_gradient_descent.ipynb) · [solutions](../solutions/01_gradient_descent.ipynb) |
+# | 02 | [stochastic & minibatch GD](02_stochastic_gradient_descent.ipynb) | gradient noise, batch size, decaying step sizes | [exercises](../exercises/02_stochastic_gradient_descent.ipynb) · [solutions](../solutions/02_stochastic_gradient_descent.ipynb) |
+# | 03 | [momentum](03_momentum.ipynb) | the heavy ball, its rates, Nesterov, PyTorch's convention | [exercises](../exercises/03_momentum.ipynb) · [solutions](../solutions/03_momentum.ipynb) |
+# | 04 | [Adagrad](04_adagrad.ipynb) | per-coordinate learning rates, sparse features | [exercises](../exercises/04_adagrad.ipynb) · [solutions](../solutions/04_adagrad.ipynb) |
+# | 05 | [RMSprop](05_rmsprop.ipynb) | moving averages of squared gradients, ε | [exercises](../exercises/05_rmsprop.ipynb) · [solutions](../solutions/05_rmsprop.ipynb) |
+# | 06 | [Adam](06_adam.ipynb) | moments, bias correction, the defaults | [exercises](../exercises/06_adam.ipynb) · [solutions](../solutions/06_adam.ipynb) |
+# | 07 | [training a network](07_training_a_network.ipynb) | every optimizer on real digits; sensitivity to η | [exercises](../exercises/07_training_a_network.ipynb) · [solutions](../solutions/07_training_a_network.ipynb) |
+# | 08 | [beyond Adam](08_beyond_adam.ipynb) | AdamW, AMSGrad, NAdam, Adamax, Adadelta, RAdam, schedules | [exercises](../exercises/08_beyond_adam.ipynb) · [solutions](../solutions/08_beyond_adam.ipynb) |
+# | 09 | [claims tested](09_claims_tested.ipynb) | the folklore about adaptive methods, tested | [exercises](../exercises/09_claims_tested.ipynb) · [solutions](../solutions/09_claims_tested.ipynb) |
+# | 10 | [playground](10_playground.ipynb) | every objective × every optimizer, with sliders | the sliders |
 #
 # Each lecture follows the same rhythm: the previous method's failure on a plot, the derivation,
 # a from-scratch implementation, a check that it equals the companion package `adamlib`,
@@ -34,11 +34,15 @@
 #   install; the first start can take a few minutes; your changes are lost when the session ends
 #   (download what you want to keep).
 # * **Locally:** with Python ≥ 3.10, in a clone of the repository run `make lab`. It creates a
-#   virtual environment `.venv`, installs the course and opens JupyterLab here. `make test`
-#   runs every test and every notebook.
+#   virtual environment `.venv-lab` (the course's package, its dependencies and JupyterLab,
+#   nothing else), installs the course and opens JupyterLab here. Developers use `make test`,
+#   which builds a separate environment `.venv` with the test tools and runs every test and
+#   every notebook.
 #
-# Run the cells in order (Shift-Enter). Every random number is seeded, so you get exactly the
-# numbers shown.
+# Run the cells in order (Shift-Enter). Every random number is seeded, so you get the same
+# numbers as shown, up to the last digits of values that are at the level of rounding error
+# (those depend on your CPU and libraries, so the notebooks print them as bounds such as
+# "< 1e-12").
 
 # %%
 import numpy as np
@@ -60,14 +64,21 @@ for name, obj in OBJECTIVES.items():
     print(f"{name:>10}: {obj.description}")
 
 # %% [markdown]
-# **Optimizers.** `adamlib.optim` has the same classes, argument names and defaults as PyTorch's
-# `torch.optim`, and reproduces its numbers step for step, so what you learn here transfers.
-# Parameters are NumPy arrays; `step(grads)` updates them in place:
+# **Optimizers.** `adamlib.optim` holds the optimizers the course derives (PyTorch's
+# `torch.optim` has a few more). The classes it has use PyTorch's names, argument names and
+# defaults, and reproduce PyTorch's numbers step for step (the course's test suite checks this
+# against PyTorch itself), so what you learn here transfers. Parameters are NumPy arrays;
+# `step(grads)` updates them in place:
 
 # %%
 from adamlib.functions import rosenbrock
 from adamlib.optim import SGD, Adam
 
+# torch.optim.Adam's defaults: lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0
+defaults = Adam([np.zeros(2)]).defaults
+print({k: defaults[k] for k in ("lr", "betas", "eps", "weight_decay")})
+assert (defaults["lr"], defaults["betas"], defaults["eps"], defaults["weight_decay"]) == (
+    1e-3, (0.9, 0.999), 1e-8, 0)  # the text above relies on this
 x = rosenbrock.start.copy()
 opt = Adam([x], lr=0.1)
 for _ in range(3):
@@ -88,15 +99,25 @@ runs = [
     run_optimizer(rosenbrock, Adam, steps=500, lr=0.05, label="Adam, η = 0.05"),
 ]
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.4))
-plot_trajectories(rosenbrock, runs, ax=ax1, markers=False,
-                  title="Rosenbrock: 500 steps from the same start")
+# gradient descent drawn last (on top): its short path lies on the first part of Adam's
+plot_trajectories(rosenbrock, runs[::-1], ax=ax1, markers=False, colors=["C1", "C0"],
+                  title="Rosenbrock: 500 steps from the same start (■ = end)")
+ax1.plot(*runs[0].path.T, color="C0", lw=3)  # thicker, to stand out on the dark valley floor
+for r, colour in zip(runs, ["C0", "C1"], strict=True):
+    ax1.plot(*r.final, "s", color=colour, mec="k", ms=7)
 plot_losses(runs, objective=rosenbrock, ax=ax2, title="Rosenbrock: loss against step")
 fig.tight_layout()
 plt.show()
 for r in runs:
-    print(f"{r.label}: f after 500 steps = {r.losses[-1]:.2e}")
+    print(f"{r.label}: f after 500 steps = {r.losses[-1]:.2e}, ends at {np.round(r.final, 2)}")
+assert runs[1].losses[-1] < runs[0].losses[-1] / 10  # the text below relies on this
+assert runs[0].final[0] < 0 < runs[1].final[0]  # GD is still left of the origin, Adam past it
 
 # %% [markdown]
+# On the map, gradient descent (thick blue, drawn on top) covers only the first stretch of the
+# valley floor, and Adam's orange path runs underneath it there; gradient descent stops (■) left
+# of the origin, while Adam ends past it and more than ten times lower in $f$ (printed and asserted).
+#
 # Why does Adam get so much further here, and when does it *not*? That is what lectures 01–06
 # work out, and lecture 09 tests.
 #

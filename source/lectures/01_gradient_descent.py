@@ -136,7 +136,12 @@ rho = {name: np.max(np.abs(1 - lr * lam_bowl)) for name, lr in rates.items()}
 for name in runs:
     print(f"{name:>10}: f(x_40) = {f40[name]:.3e}   rate max|1 - ηλ| = {rho[name]:.3f}")
 flat_left = (1 - rates["too small"]) ** 40  # what is left of the flat (λ = 1) component
-print(f"too small: the flat component keeps (1 - 0.01)^40 = {flat_left:.2f} of its start")
+steep_left = abs(1 - rates["too small"] * 10) ** 40  # ... and of the steep (λ = 10) one
+print(f"too small: the flat component keeps (1 - 0.01)^40 = {flat_left:.2f} of its start, "
+      f"the steep one (1 - 0.1)^40 = {steep_left:.3f}")
+# the text below relies on these
+assert steep_left < 0.02 and abs(rho["too large"] - 0.95) < 5e-4
+assert abs(rho["divergent"] - 1.05) < 5e-4
 assert f40["good"] < 1e-5 * min(f40["too small"], f40["too large"])  # > 5 decades ahead
 assert 11 < f_start / f40["too small"] < 13 and 0.6 < flat_left < 0.7
 assert f40["too small"] > f40["too large"]
@@ -148,7 +153,7 @@ assert long["too large"] < 1e-7 and long["too small"] < 1e-3 and long["divergent
 
 # %% [markdown]
 # * **Too small** ($\eta = 0.01$): every step is safe but small. The steep component has
-#   almost vanished, but the flat one ($\lambda = 1$) shrinks by only $1 - \eta = 0.99$ per step
+#   almost vanished (it keeps $0.9^{40} \approx 0.015$ of its start), but the flat one ($\lambda = 1$) shrinks by only $1 - \eta = 0.99$ per step
 #   and keeps two thirds of its size after 40 steps (printed): the loss has fallen about
 #   twelvefold, the least of the three converging runs.
 # * **Good** ($\eta = 0.18$): the fastest of the four, more than five orders of magnitude below
@@ -303,7 +308,9 @@ plt.show()
 #   -400\,x & 200 \end{pmatrix},$$
 #
 # so on the valley floor ($y = x^2$) the curvature across the valley grows from about 200 at
-# the origin to about 1000 at the minimum, while along the valley it stays below 2: an
+# the origin to about 1000 at the minimum, while along the valley it is at most 2 (on the floor
+# the determinant is $200\,(2 + 800x^2) - 160000\,x^2 = 400$, so
+# $\lambda_{\min} = 400/\lambda_{\max} \le 400/200 = 2$, with equality at the origin): an
 # ill-conditioned problem whose conditioning changes along the way. The next cell checks the
 # formula against finite differences of the gradient and prints the eigenvalues at three points.
 
@@ -326,6 +333,10 @@ for name, ev in eig.items():
 lam_min_star, lam_max_star = eig["minimum (1, 1)"]
 assert abs(lam_max_star - 1001.6) < 0.05 and abs(lam_min_star - 0.3994) < 5e-4
 assert eig["origin (0, 0)"][1] == 200 and eig["start (-1.2, 1)"][1] > 1500
+# along the valley floor y = x², λ_min is at most 2, reached at the origin (text above)
+floor_lam_min = np.array([np.linalg.eigvalsh(rosenbrock_hessian((x, x**2)))[0]
+                          for x in np.linspace(-1.5, 1.5, 301)])
+assert floor_lam_min.max() < 2 + 1e-9 and abs(eig["origin (0, 0)"][0] - 2) < 1e-12
 
 # %% [markdown]
 # Four learning rates, 5000 steps each, from the classic start $(-1.2, 1)$:
@@ -342,7 +353,10 @@ plot_trajectories(rosenbrock, finite_paths, ax=ax1, markers=False,
                   title="Rosenbrock: 5000 steps of gradient descent (every 25th point)")
 ax1.legend(loc="lower right")
 plot_losses(ros_runs, objective=rosenbrock, ax=ax2, title="Rosenbrock: loss against step")
-ax2.set_ylim(bottom=1e-5)
+ax2.set_ylim(1e-5, 1e2)  # the diverging run leaves through the top
+t_div = int(np.argmax(~np.isfinite(ros_runs[-1].losses)))
+ax2.plot(t_div, 30, "x", color="C3", ms=10, mew=2, label=f"η = {ros_lrs[-1]:g} diverged (×)")
+ax2.legend(loc="upper right")
 fig.tight_layout()
 plt.show()
 dist5000 = {}
@@ -377,6 +391,7 @@ limit = 2 / lam_max_star
 eta_best = 2 / (lam_min_star + lam_max_star)  # η* of the quadratic at the minimum
 print(f"2/λ_max at the minimum = {limit:.6f};  η* = 2/(λ_min + λ_max) there = {eta_best:.6f}")
 assert 0.0019 < eta_best < limit < 0.002
+assert abs(limit - 0.001997) < 5e-7 and abs(eta_best - 0.001996) < 5e-7  # the text relies on these
 # one batch: the two runs of the left panel, then a scan of η for the right panel
 scan = np.geomspace(1.5e-3, 1e-2, 31)
 edge_lrs = np.concatenate([[1.9e-3, 2e-3], scan])
@@ -396,7 +411,12 @@ ax1.set_ylim(floor, 1e2)
 ax1.set_xlabel("step $t$")
 ax1.set_ylabel(r"$f(x_t) - f^*$")
 ax1.set_title(f"Rosenbrock: just below and just above 2/λ_max, {long_steps} steps")
-ax1.legend(title="(η = 0.0019 goes on down to rounding level, below the axis)",
+# the two curves coincide on this scale until the η = 0.002 run turns back: where do they part?
+f_ratio = edge.losses[:, 1] / edge.losses[:, 0]
+t_apart = int(np.argmax((f_ratio > 10) | (f_ratio < 0.1)))  # first step a decade apart
+ax1.legend(loc="upper right", bbox_to_anchor=(1, 0.72),
+           title=f"η = 0.002 hides η = 0.0019\nuntil step ≈ {round(t_apart, -3):,};\n"
+           "η = 0.0019 then goes on down\nto rounding level, below the axis",
            title_fontsize="small")
 converged = np.isfinite(f_end) & (f_end < floor)
 diverged = ~np.isfinite(f_end)
@@ -414,7 +434,7 @@ ax2.set_ylim(1e-4, 1e2)
 ax2.set_xlabel(r"learning rate $\eta$")
 ax2.set_ylabel(f"$f - f^*$ after {long_steps} steps")
 ax2.set_title("Where gradient descent ends on Rosenbrock, against η")
-ax2.legend(loc="center right", fontsize="small")
+ax2.legend(loc="upper left", fontsize="small")  # clear of the 2-cycle points
 fig.tight_layout()
 plt.show()
 
@@ -435,18 +455,44 @@ assert edge.losses[t_close, k_high] < 1e-9 and 10_000 < t_close < 20_000
 assert np.all(converged == (edge_lrs < limit))  # converges exactly below the limit
 assert np.all(cycle[cycling] < 1e-9) and np.all(hop[cycling] > 1e-3)  # every other run: a 2-cycle
 assert 0.006 < blow_up < 0.0065 and np.all(diverged == (edge_lrs >= blow_up))
+# the text below relies on these
+last_cycle = scan[cycling[2:]].max()
+assert round(last_cycle, 5) == 0.00603 and round(blow_up, 5) == 0.00642  # as printed
+assert np.searchsorted(scan, blow_up) == np.searchsorted(scan, last_cycle) + 1  # neighbours
+assert 1.5e-11 < edge.losses[t_close, k_high] < 2.5e-11 and 14_000 < t_apart < 16_000
+ratio_before = max(f_ratio[:t_close].max(), 1 / f_ratio[:t_close].min())
+print(f"until the turn the two losses differ by less than a factor {ratio_before:.1f}; "
+      f"a factor 10 apart from step {t_apart:,}")
+assert ratio_before < 3.2 and t_close < t_apart
+f_cyc = f_end[2:][cycling[2:]]  # in order of η
+rank = np.argsort(np.argsort(f_cyc))
+spearman = np.corrcoef(rank, np.arange(len(f_cyc)))[0, 1]
+print(f"2-cycles: rank correlation of f with η = {spearman:.3f}; f rises with η in "
+      f"{np.sum(np.diff(f_cyc) > 0)} of {len(f_cyc) - 1} neighbouring pairs")
+assert spearman > 0.9 and np.sum(np.diff(f_cyc) <= 0) == 2  # "roughly", not "always"
+lam_start = eig["start (-1.2, 1)"][1]
+steep_factor, flat_factor = 1 - 2e-3 * lam_max_star, 1 - 2e-3 * lam_min_star
+print(f"at the start 2/λ_max = 2/{lam_start:.0f} = {2 / lam_start:.5f}; near the minimum, "
+      f"η = 0.002 multiplies the steep error by {steep_factor:.4f} and the flat one by "
+      f"{flat_factor:.4f} per step")
+print(f"η = 0.002 is {0.002 / limit - 1:.2%} above 2/λ_max and {0.002 / eta_best - 1:.2%} "
+      f"above η*; η* is {1 - eta_best / limit:.2%} below 2/λ_max")
+assert 0.0013 < 2 / lam_start < 0.00135
+assert abs(steep_factor + 1.003) < 5e-4 and abs(flat_factor - 0.9992) < 5e-5
+assert abs((0.002 / limit - 1) - 0.0016) < 5e-5 and abs((0.002 / eta_best - 1) - 0.0020) < 5e-5
+assert abs((1 - eta_best / limit) - 0.0004) < 5e-5
 
 # %% [markdown]
 # At $\eta = 0.0019$ the run converges to the minimum (down to rounding level, the bottom of
-# the plot). At $\eta = 0.002$ it gets within $f \approx 2\cdot 10^{-11}$ of the minimum near
-# step 14,000 — and then climbs back out and settles for good on a **two-point cycle**: it
+# the plot). At $\eta = 0.002$ it follows nearly the same curve (within a factor of about 3,
+# printed — on this scale the green curve hides the purple one until step 15,000), gets within $f \approx 2\cdot 10^{-11}$ of the minimum near step 14,000 — and then climbs back out and settles for good on a **two-point cycle**: it
 # hops across the valley, $x_{t+2} = x_t$, with $f \approx 1.25\cdot 10^{-3}$ forever
 # (printed; the exploratory check ran it 500,000 steps).
 #
 # The linearisation explains both halves. Near the minimum the error along the steep
 # eigenvector is multiplied by $1 - \eta\lambda_{\max} = 1 - 0.002 \cdot 1001.6 = -1.003$ per
 # step: it flips sign and *grows* by 0.3 % a step, while the error along the valley shrinks by
-# $1 - \eta\lambda_{\min} = 0.9992$. The run first approaches along the valley; once the
+# $1 - \eta\lambda_{\min} = 0.9992$ (both printed above). The run first approaches along the valley; once the
 # growing steep component dominates, it pushes the iterate out until the curvature away from
 # the minimum, no longer that of the quadratic, holds it on the cycle.
 #
@@ -454,14 +500,17 @@ assert 0.006 < blow_up < 0.0065 and np.all(diverged == (edge_lrs >= blow_up))
 #
 # * $\eta < 2/\lambda_{\max}(\nabla^2 f(x^*)) = 0.001997$: converges;
 # * from there up to about $0.006$: **neither** converges nor blows up — every such run ends on
-#   a 2-cycle, further from the minimum the larger $\eta$;
-# * above a threshold between $0.0060$ and $0.0064$ (for this start): blows up.
+#   a 2-cycle, and roughly the larger $\eta$, the further from the minimum (the rank correlation
+#   is above 0.9, printed; two neighbouring pairs break the order);
+# * above a threshold between $0.00603$ and $0.00642$ (two neighbouring rates of the scan, for
+#   this start): blows up.
 #
 # So the limit that matters is set by the **local curvature where the run must end**, not by the
 # curvature where it starts (at $(-1.2, 1)$, $\lambda_{\max} \approx 1506$, so every rate above
-# $0.0013$ overshoots there, harmlessly), and not by where it blows up. The best rate for the
-# final approach, $\eta^* = 2/(\lambda_{\min} + \lambda_{\max}) = 0.001996$ at the minimum, does
-# sit just below that limit, because $\lambda_{\min}$ is so small; but a rate $0.16\,\%$ larger
+# $2/1506 \approx 0.0013$ overshoots there, harmlessly), and not by where it blows up. The best
+# rate for the final approach, $\eta^* = 2/(\lambda_{\min} + \lambda_{\max}) = 0.001996$ at the
+# minimum, sits only $0.04\,\%$ below that limit, because $\lambda_{\min}$ is so small; yet
+# $\eta = 0.002$, just $0.16\,\%$ above the limit ($0.20\,\%$ above $\eta^*$; all printed),
 # never converges at all. In neural networks the same quantity, the largest Hessian eigenvalue
 # or *sharpness*, has been observed to rise during training until it hovers near $2/\eta$, the
 # "edge of stability" (Cohen et al., 2021).
@@ -469,31 +518,64 @@ assert 0.006 < blow_up < 0.0065 and np.all(diverged == (edge_lrs >= blow_up))
 # ## 7. The zig-zag
 #
 # Look again at gradient descent on a rotated, ill-conditioned quadratic, this time at a
-# learning rate close to the stability limit:
+# learning rate close to the stability limit, $\eta = 1.95/\lambda_{\max}$:
 
 # %%
 valley = quadratic(condition_number=25.0, angle=np.pi / 6)
 lam_v = np.linalg.eigvalsh(valley.hessian)
-eta_zz = 1.9 / lam_v.max()
-zz = run(valley, lambda x, g: gd_step(x, g, eta_zz), steps=30, label=f"GD, η = {eta_zz:.3f}")
-steps_taken = np.diff(zz.path, axis=0)
-cosines = np.sum(steps_taken[1:] * steps_taken[:-1], axis=1) / (
-    np.linalg.norm(steps_taken[1:], axis=1) * np.linalg.norm(steps_taken[:-1], axis=1))
-print(f"cosine between consecutive steps (first 20): mean {cosines[:20].mean():.4f}, "
-      f"largest {cosines[:20].max():.4f}")
-path_len = np.linalg.norm(steps_taken, axis=1).sum()
-assert cosines[:20].max() < -0.99 and path_len > 10 * np.linalg.norm(zz.path[-1] - zz.path[0])
-print(f"path length {path_len:.2f} vs straight-line distance "
-      f"{np.linalg.norm(zz.path[-1] - zz.path[0]):.2f}")
+
+
+def step_cosines(path):
+    """Cosine of the angle between each step and the next one."""
+    d = np.diff(path, axis=0)
+    norms = np.linalg.norm(d, axis=1)
+    return np.sum(d[1:] * d[:-1], axis=1) / (norms[1:] * norms[:-1])
+
+
+eta_zz = 1.95 / lam_v.max()
+start_zz = 0.9 * valley.start  # a little inside the default start: the bounces stay on the map
+zz = run(valley, lambda x, g: gd_step(x, g, eta_zz), start=start_zz, steps=30,
+         label=f"GD, η = {eta_zz:.3f}")
+cosines = step_cosines(zz.path)
+path_len = np.linalg.norm(np.diff(zz.path, axis=0), axis=1).sum()
+covered = np.linalg.norm(zz.path[-1] - zz.path[0])
+print(f"η = {eta_zz:.3f}: steep factor |1 - ηλ_max| = {abs(1 - eta_zz * lam_v.max()):.3f}, "
+      f"flat factor 1 - ηλ_min = {1 - eta_zz * lam_v.min():.3f}")
+print(f"cosine between consecutive steps: mean {cosines.mean():.4f}, largest {cosines.max():.4f}")
+print(f"path length {path_len:.2f} vs straight-line distance {covered:.2f}")
+# a run ten times longer (300 steps): the steps still alternate
+cos_long = step_cosines(run(valley, lambda x, g: gd_step(x, g, eta_zz), start=start_zz,
+                            steps=300).path)
+print(f"300 steps: largest cosine {cos_long.max():.4f}")
+# just below η* = 2/(λ_min + λ_max), at η = 1.9/λ_max, the zig-zag dies out instead
+eta_below = 1.9 / lam_v.max()
+cos_below = step_cosines(run(valley, lambda x, g: gd_step(x, g, eta_below), start=start_zz,
+                             steps=300).path)
+turn = int(np.argmax(cos_below > 0))
+print(f"η = {eta_below:.3f} (below η* = {2 / lam_v.sum():.4f}): consecutive steps point the "
+      f"same way from step {turn} on")
+# the text below relies on these
+assert np.allclose(lam_v, [1, 25])
+assert abs(1 - eta_zz * lam_v.max()) > 1 - eta_zz * lam_v.min()
+assert cosines.max() < -0.99 and cos_long.max() < -0.99 and path_len > 10 * covered
+assert eta_below < 2 / lam_v.sum() < eta_zz and 100 < turn < 200 and np.all(cos_below[turn:] > 0)
 plot_trajectories(valley, [zz], title="The zig-zag: GD on a rotated valley (κ = 25)")
 plt.show()
 
 # %% [markdown]
-# Consecutive steps point in nearly *opposite* directions (the mean cosine printed above is close
-# to $-1$): along the steep direction the factor $1-\eta\lambda_{\max}$ is negative, so that
-# component flips sign every step, while the useful component along the valley shrinks by only
-# $1-\eta\lambda_{\min}$ per step. The path is more than ten times longer than the distance it
-# covers (printed above).
+# Consecutive steps point in nearly *opposite* directions (the largest cosine printed above is
+# close to $-1$): along the steep direction the factor $1-\eta\lambda_{\max} = -0.95$ is
+# negative, so that component flips sign every step, while the useful component along the valley
+# shrinks by $1-\eta\lambda_{\min} = 0.922$ per step. The path is more than ten times longer
+# than the distance it covers (printed above).
+#
+# Does the zig-zag last? Only if the flipping component shrinks more slowly than the useful
+# one, $|1-\eta\lambda_{\max}| > 1-\eta\lambda_{\min}$, which is exactly $\eta > \eta^* =
+# 2/(\lambda_{\min}+\lambda_{\max})$. Here it is, and in a run ten times longer (300 steps,
+# asserted) every pair of consecutive steps still points in nearly opposite directions. Just
+# below $\eta^*$, at $\eta = 1.9/\lambda_{\max}$, the steep component dies out first: after
+# about 150 steps (printed) consecutive steps point the same way, and the run creeps along the
+# valley floor instead.
 #
 # If we **averaged** consecutive steps, the oscillating parts would cancel and the consistent
 # part along the valley would add up. That is exactly what momentum does — lecture 03.
