@@ -1,8 +1,8 @@
 """Interactive widgets: the optimizer playground and the focused explorers of the lectures.
 
 Used in ``lectures/10_playground.ipynb`` (everything) and in the lectures that derive each idea:
-:func:`momentum_explorer` (03), :func:`adagrad_vs_rmsprop` (04, 05), :func:`epsilon_explorer`
-(05, 06) and :func:`bias_correction_explorer` (06).
+:func:`momentum_explorer` (03), :func:`adagrad_vs_rmsprop` (05, which builds on 04's Adagrad),
+:func:`epsilon_explorer` (05) and :func:`bias_correction_explorer` (06).
 
 Every widget is an object with
 
@@ -64,7 +64,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import NullLocator
+from matplotlib.ticker import NullFormatter, NullLocator
 from numpy.typing import ArrayLike, NDArray
 
 from adamlib.functions import OBJECTIVES, Objective, as_points, quadratic
@@ -491,14 +491,22 @@ def _positive(y: Array) -> Array:
     return out
 
 
-def _decades(arrays: Sequence[Array], floor_ratio: float = 1e-16) -> tuple[float, float]:
-    """Whole decades ``(lo, hi)`` covering the finite positive values of ``arrays``."""
+def _decades(arrays: Sequence[Array], floor_ratio: float = 1e-16,
+             ceiling: float | None = None) -> tuple[float, float]:
+    """Whole decades ``(lo, hi)`` covering the finite positive values of ``arrays``.
+
+    With a ``ceiling``, ``hi`` stops there: a growing run leaves through the top of the axis
+    instead of squashing every other curve into its bottom decades.
+    """
     finite = [a[np.isfinite(a) & (a > 0)] for a in arrays]
     finite = [a for a in finite if a.size]
     if not finite:
         return 1e-3, 1e1
     hi = max(float(a.max()) for a in finite)
+    if ceiling is not None and 0 < ceiling < hi:
+        hi = ceiling
     lo = max(min(float(a.min()) for a in finite), hi * floor_ratio)
+    lo = min(lo, hi)
     return 10.0 ** math.floor(math.log10(lo) - 0.05), 10.0 ** math.ceil(math.log10(hi) + 0.05)
 
 
@@ -636,11 +644,11 @@ class _Interactive:
             set_(lo, hi)
             self.invalidate()
 
-    def _set_log_ylim(self, ax: Axes, arrays: Sequence[Array],
-                      floor_ratio: float = 1e-16) -> None:
+    def _set_log_ylim(self, ax: Axes, arrays: Sequence[Array], floor_ratio: float = 1e-16,
+                      ceiling: float | None = None) -> None:
         """Whole-decade y-limits for a log axis; kept while the data fit them well (so most
-        changes only blit)."""
-        lo, hi = _decades(arrays, floor_ratio)
+        changes only blit). ``ceiling``: see :func:`_decades`."""
+        lo, hi = _decades(arrays, floor_ratio, ceiling)
         cur_lo, cur_hi = ax.get_ylim()
         span = math.log10(hi / lo)
         if cur_lo > 0 and cur_lo <= lo and cur_hi >= hi and math.log10(cur_hi / cur_lo) <= span + 2:
@@ -1111,7 +1119,12 @@ class Playground(_Interactive):
 
     def _show_frame(self) -> None:
         """Show every run up to the chosen iteration (the axes limits fit the whole runs, so
-        playing only moves the lines)."""
+        playing only moves the lines).
+
+        The loss axis reaches at most 1000 times the largest starting value ``f(x_0) − f*``
+        (as :func:`adamlib.plotting.plot_losses`): a run that grows leaves through the top
+        instead of stretching the axis over a hundred decades.
+        """
         n = min(self.frame, self.steps)
         shift = self.objective.min_value
         t = np.arange(self.steps + 1)
@@ -1125,7 +1138,9 @@ class Playground(_Interactive):
             self.loss_lines[label].set_data(t[: n + 1], y[: n + 1])
             curves.append(y)
         self._set_lim(self.ax_loss, "x", 0, max(self.steps, 1))
-        self._set_log_ylim(self.ax_loss, curves)
+        starts = [float(y[0]) for y in curves if np.isfinite(y[0])]
+        ceiling = 1e3 * max(starts) if starts and max(starts) > 1e-300 else None
+        self._set_log_ylim(self.ax_loss, curves, ceiling=ceiling)
 
     def _update_status(self) -> None:
         cells = []
@@ -1135,7 +1150,10 @@ class Playground(_Interactive):
                 text = f"diverged at step {run.diverged_at}"
             else:
                 gap = run.losses[self.steps] - self.objective.min_value
+                gap0 = run.losses[0] - self.objective.min_value
                 text = f"f − f* = {gap:.3g}"
+                if gap > gap0:  # e.g. a run that grows but is not yet past |x| = 1e100
+                    text += f", above its start ({gap0:.3g})"
             cells.append(f"<b>{label}</b>: {text}")
         results = " &nbsp;·&nbsp; ".join(cells) or "<i>tick an optimizer</i>"
         self.status.value = f"<i>{html.escape(self.objective.description)}</i><br>{results}"
@@ -1159,11 +1177,15 @@ def playground(
 # ----------------------------------------------------------------------------------------------
 # focused explorers
 # ----------------------------------------------------------------------------------------------
-def _map(ax: Axes, objective: Objective, resolution: int = 140, levels: int = 18) -> None:
-    """A light contour map of ``objective`` on ``ax`` (log-spaced levels of ``f − f*``)."""
+def _map(ax: Axes, objective: Objective, resolution: int = 140,
+         levels: int | ArrayLike = 18) -> None:
+    """A light contour map of ``objective`` on ``ax`` (log-spaced levels of ``f − f*``, or the
+    given ``levels``)."""
     X, Y, F = objective.grid(resolution)
-    ax.contour(X, Y, F - objective.min_value, levels=log_levels(objective, levels, resolution),
-               cmap="viridis", norm=mpl.colors.LogNorm(), linewidths=0.6)
+    if isinstance(levels, int):
+        levels = log_levels(objective, levels, resolution)
+    ax.contour(X, Y, F - objective.min_value, levels=levels, cmap="viridis",
+               norm=mpl.colors.LogNorm(), linewidths=0.6)
     m = objective.minima
     ax.plot(m[:, 0], m[:, 1], "*", color="gold", mec="k", ms=11, ls="none")
     (x0, x1), (y0, y1) = objective.domain
@@ -1194,13 +1216,21 @@ class MomentumExplorer(_Interactive):
         The rate map's colour: ``ln 10 / -ln ρ`` over the grid (NaN where ρ ≥ 1), drawn on a
         log colour scale.
     path_line, gd_line
-        Paths of heavy ball and of plain gradient descent with the same η.
+        Paths of heavy ball and of plain gradient descent with the same η (drawn up to where
+        it leaves the frame).
+    path_note, error_note
+        Notes shown when needed: a path that diverges, leaves the frame or hides the other;
+        a measured error far from ``‖x_0‖ ρᵗ`` (a transient, ``t ρᵗ`` at a double root).
+    frame_limits
+        The path panel's ``[(x0, x1), (y0, y1)]``: the domain, widened up to ``MAX_FRAME``
+        times to hold a converging heavy-ball path.
     point
         The current (η, β) on the rate map.
     error_line, predicted_line
         ``‖x_t‖`` measured, and ``‖x_0‖ ρᵗ`` predicted by the rate ρ.
-    rate
-        The current predicted rate ρ (spectral radius).
+    rate, gd_rate
+        The current predicted rate ρ (spectral radius of the iteration matrix), and gradient
+        descent's ``max |1 − ηλ|``.
     """
 
     css = "adamlib-momentum-explorer"
@@ -1227,15 +1257,32 @@ class MomentumExplorer(_Interactive):
         for name, v in values.items():
             self._check(name, v)
 
+    #: The path panel can widen to show an overshooting run, up to this many times the domain.
+    MAX_FRAME = 3
+
     def _build(self) -> None:
         ax_path, ax_map, ax_err = self.fig.subplots(1, 3)
-        self.fig.subplots_adjust(left=0.06, right=0.985, bottom=0.15, top=0.88, wspace=0.42)
-        _map(ax_path, self.objective)
-        (self.gd_line,) = ax_path.plot([], [], "-", color="0.6", lw=1, label="GD, same η")
+        self.fig.subplots_adjust(left=0.06, right=0.985, bottom=0.15, top=0.88, wspace=0.5)
+        # contours over MAX_FRAME times the domain: the frame widens when the heavy ball
+        # overshoots (Polyak's optimum on κ = 100 swings to |y| ≈ 4.4 from y₀ = 1.2)
+        k = self.MAX_FRAME
+        (x0, x1), (y0, y1) = self.objective.domain
+        wide = replace(self.objective, domain=((k * x0, k * x1), (k * y0, k * y1)))
+        lowest = log_levels(self.objective, 18, 140)[0]  # the levels of the domain, continued
+        top = float(wide.grid(240)[2].max() - wide.min_value)
+        _map(ax_path, wide, resolution=240, levels=np.geomspace(lowest, top, 26))
         (self.path_line,) = ax_path.plot([], [], ".-", color="C3", lw=1.3, ms=3,
                                          label="heavy ball")
+        # on top, dashed: the first step of both is the same, and GD must stay visible
+        (self.gd_line,) = ax_path.plot([], [], "--", color="0.25", lw=1.1, label="GD, same η",
+                                       zorder=4)
         ax_path.legend(loc="lower right")
         self.path_title = ax_path.set_title("")
+        note = {"fontsize": "small", "va": "top", "zorder": 10,
+                "bbox": {"boxstyle": "round,pad=0.25", "fc": "w", "ec": "0.7", "alpha": 0.85}}
+        # top right: paths start at the top left (-1.8, 1.2) and end at the centre
+        self.path_note = ax_path.text(0.97, 0.97, "", transform=ax_path.transAxes, ha="right",
+                                      **note)
         lrs = np.geomspace(*self.lr_range, 160)
         betas = np.linspace(0.0, 0.99, 100)
         rates = momentum_rate(lrs[None, :], betas[:, None], self.eigenvalues)
@@ -1243,35 +1290,70 @@ class MomentumExplorer(_Interactive):
         # the colour is what a rate costs, as in lecture 03's map: steps per tenfold reduction.
         with np.errstate(divide="ignore"):
             self.steps_per_digit = math.log(10) / -np.log(np.where(rates < 1, rates, np.nan))
+        # from the decade below the best rate on the grid (10 for κ = 100, as lecture 03's map)
+        best = float(np.nanmin(self.steps_per_digit))
+        vmin = 10.0 ** math.floor(math.log10(best)) if best > 0 else 1.0
         ax_map.set_facecolor("0.75")
         mesh = ax_map.pcolormesh(lrs, betas, self.steps_per_digit, cmap="viridis_r",
-                                 norm=mpl.colors.LogNorm(vmin=1, vmax=1e4), shading="auto",
+                                 norm=mpl.colors.LogNorm(vmin=vmin, vmax=1e4), shading="auto",
                                  rasterized=True)
         self.rate_mesh = mesh
         self.fig.colorbar(mesh, ax=ax_map, label="steps per digit (gray: diverges)",
-                          pad=0.02)
+                          pad=0.02, extend="max")
         ax_map.contour(lrs, betas, rates, levels=[1.0], colors="w", linewidths=1.0)
         lo, hi = float(self.eigenvalues.min()), float(self.eigenvalues.max())
         best_lr = 4.0 / (math.sqrt(hi) + math.sqrt(lo)) ** 2
         best_beta = ((math.sqrt(hi) - math.sqrt(lo)) / (math.sqrt(hi) + math.sqrt(lo))) ** 2
         ax_map.plot([best_lr], [best_beta], "*", color="gold", mec="k", ms=12,
                     label="optimal (η*, β*)")
-        (self.point,) = ax_map.plot([], [], "o", color="C0", mec="w", ms=8, label="yours")
+        # a ring, so that the star still shows when your point sits on it
+        (self.point,) = ax_map.plot([], [], "o", mfc="none", mec="C0", mew=2.2, ms=11,
+                                    label="yours")
         ax_map.set_xscale("log")
         ax_map.set_xlabel("learning rate η")
         ax_map.set_ylabel("momentum β")
         ax_map.set_title("Rate map: steps per digit of accuracy")
-        ax_map.legend(loc="upper left", fontsize="x-small")
+        ax_map.legend(loc="upper left", fontsize="small")
         (self.error_line,) = ax_err.plot([], [], color="C3", label="measured")
         (self.predicted_line,) = ax_err.plot([], [], "--", color="k", lw=1, label="‖x₀‖ ρᵗ")
         ax_err.set_yscale("log")
+        # no labelled minor ticks (a short range would get "6×10⁰"s, pushing the y-label
+        # into the colour bar's)
+        ax_err.yaxis.set_minor_formatter(NullFormatter())
         ax_err.set_xlabel("step $t$")
         ax_err.set_ylabel("distance to the minimum ‖x_t‖")
         ax_err.legend(loc="lower left")
         self.error_title = ax_err.set_title("")
+        self.error_note = ax_err.text(0.97, 0.97, "", transform=ax_err.transAxes, ha="right",
+                                      **note)
         self._animate(self.gd_line, self.path_line, self.point, self.error_line,
-                      self.predicted_line, self.path_title, self.error_title)
+                      self.predicted_line, self.path_title, self.error_title, self.path_note,
+                      self.error_note)
         self.ax_path, self.ax_map, self.ax_err = ax_path, ax_map, ax_err
+
+    def _frame(self, path: Array) -> list[tuple[float, float]]:
+        """The path panel's limits: the domain, widened in steps of half of it (at most
+        ``MAX_FRAME`` times) to hold ``path``, when that converges."""
+        finite = path[np.isfinite(path).all(axis=1)]
+        limits = []
+        for k, (lo, hi) in enumerate(self.objective.domain):
+            mid, half = (lo + hi) / 2, (hi - lo) / 2
+            factor = 1.0
+            if self.rate < 1 and len(finite):
+                need = float(np.abs(finite[:, k] - mid).max()) * 1.05 / half
+                factor = min(float(self.MAX_FRAME), max(1.0, math.ceil(2 * need) / 2))
+            limits.append((mid - factor * half, mid + factor * half))
+        return limits
+
+    def _double_root(self, lr: float, beta: float) -> bool:
+        """Whether an eigenvalue that sets ρ has (nearly) a double root σ: then the error
+        falls like ``t ρᵗ``, not ``ρᵗ``."""
+        trace = 1.0 + beta - lr * self.eigenvalues
+        root = np.sqrt(trace * trace - 4.0 * beta + 0j)
+        radius = np.maximum(np.abs(trace + root), np.abs(trace - root)) / 2.0
+        sets_rate = radius >= radius.max() * (1 - 1e-9)
+        gap = np.abs(trace * trace - 4.0 * beta)[sets_rate]
+        return bool(beta > 0 and (gap <= 0.02 * 4.0 * beta).any())
 
     def update(self) -> None:
         """Rerun both methods and move every artist."""
@@ -1282,18 +1364,57 @@ class MomentumExplorer(_Interactive):
         start = self.objective.start
         self.trajectory = _run(self.objective, SGD, start, steps, lr=lr, momentum=beta)
         gd = _run(self.objective, SGD, start, steps, lr=lr)
-        p, q = self.trajectory.path, gd.path
-        self.path_line.set_data(p[:, 0], p[:, 1])
-        self.gd_line.set_data(q[:, 0], q[:, 1])
-        self.point.set_data([lr], [beta])
         self.rate = float(momentum_rate(lr, beta, self.eigenvalues))
+        self.gd_rate = float(np.abs(1.0 - lr * self.eigenvalues).max())
+        p, q = self.trajectory.path, gd.path
+        (x0, x1), (y0, y1) = limits = self._frame(p)
+        self._set_lim(self.ax_path, "x", x0, x1)
+        self._set_lim(self.ax_path, "y", y0, y1)
+
+        def outside(path: Array) -> NDArray[np.bool_]:
+            with np.errstate(invalid="ignore"):
+                return ~((path[:, 0] >= x0) & (path[:, 0] <= x1) & (path[:, 1] >= y0)
+                         & (path[:, 1] <= y1))
+
+        self.path_line.set_data(p[:, 0], p[:, 1])
+        gd_out = np.flatnonzero(outside(q))
+        shown = q if not gd_out.size else q[: gd_out[0] + 1]  # up to where it leaves the frame
+        self.gd_line.set_data(shown[:, 0], shown[:, 1])
+        notes = []
+        if self.rate >= 1:
+            notes.append("heavy ball: ρ ≥ 1, no convergence")
+        elif outside(p).any():
+            notes.append("heavy ball leaves the frame")
+        lam_max = float(self.eigenvalues.max())
+        if self.gd_rate >= 1:
+            notes.append(f"GD, same η: diverges\n(ηλ_max = {lr * lam_max:.2f} ≥ 2),\n"
+                         "drawn until it leaves")
+        elif beta == 0:
+            notes.append("β = 0: heavy ball is GD\n(the grey path is under it)")
+        self.path_note.set_text("\n".join(notes))
+        self.path_note.set_visible(bool(notes))
+        self.frame_limits = limits
+        self.point.set_data([lr], [beta])
         err = np.linalg.norm(p, axis=1)
         t = np.arange(steps + 1)
         self.error_line.set_data(t, _positive(err))
         with np.errstate(over="ignore", under="ignore"):
-            self.predicted_line.set_data(t, _positive(err[0] * self.rate**t))
+            predicted = err[0] * self.rate**t
+        self.predicted_line.set_data(t, _positive(predicted))
         self._set_lim(self.ax_err, "x", 0, steps)
-        self._set_log_ylim(self.ax_err, [_positive(err)], floor_ratio=1e-20)
+        self._set_log_ylim(self.ax_err, [_positive(err)], floor_ratio=1e-20,
+                           ceiling=1e3 * float(err[0]))
+        note = ""
+        if self.rate < 1 and np.isfinite(err[-1]) and err[-1] > 0 and predicted[-1] > 0:
+            ratio = float(err[-1] / predicted[-1])
+            if ratio >= 10:
+                why = ("double root:\nerror ∝ t ρᵗ" if self._double_root(lr, beta)
+                       else "a transient;\nthe slope is ρ")
+                note = f"ends {ratio:.0f}× above ‖x₀‖ρᵗ,\n{why}"
+            elif ratio <= 0.1:
+                note = f"ends {1 / ratio:.0f}× below ‖x₀‖ρᵗ"
+        self.error_note.set_text(note)
+        self.error_note.set_visible(bool(note))
         if self.rate >= 1:
             verdict = "diverges"
         elif self.rate > 0:
@@ -1401,7 +1522,7 @@ class BiasCorrectionExplorer(_Interactive):
         ax_m.set_xscale("log")
         ax_m.set_xlabel("step $t$")
         ax_m.set_ylabel("estimate")
-        ax_m.legend(loc="lower right", fontsize="x-small")
+        ax_m.legend(loc="lower right", fontsize="small", ncol=2)
         self.m_title = ax_m.set_title("")
         ax_s.axhline(1.0, color="k", ls=":", lw=1)
         (self.other_step_line,) = ax_s.plot([], [], color="0.6", lw=1)
@@ -1618,10 +1739,14 @@ class AdagradVsRMSprop(_Interactive):
         self.path_lines: dict[str, Line2D] = {}
         self.loss_lines: dict[str, Line2D] = {}
         self.rate_lines: dict[tuple[str, int], Line2D] = {}
+        # Adagrad's path is short (its rates only shrink) and lies where RMSprop's first steps
+        # pass: it is drawn on top, with its points marked
+        styles = {"Adagrad": {"ls": "-", "marker": ".", "ms": 4, "lw": 1.5, "zorder": 4},
+                  "RMSprop": {"ls": "-", "lw": 1.1, "zorder": 3}}
         for i, name in enumerate(self.NAMES):
             color = f"C{i + 1}"
-            (self.path_lines[name],) = self.ax_p.plot([], [], "-", color=color, lw=1.3,
-                                                      label=name, zorder=3)
+            (self.path_lines[name],) = self.ax_p.plot([], [], color=color, label=name,
+                                                      **styles[name])
             (self.loss_lines[name],) = self.ax_l.plot([], [], color=color, label=name)
             for k, ls in ((0, "-"), (1, "--")):
                 (self.rate_lines[name, k],) = self.ax_r.plot(
@@ -1636,10 +1761,14 @@ class AdagradVsRMSprop(_Interactive):
         self.ax_r.set_xlabel("step $t$")
         self.ax_r.set_ylabel("effective rate η / (√s + ε)")
         self.ax_r.set_title("Per-coordinate learning rates")
-        self.ax_r.legend(loc="lower left", fontsize="x-small", ncol=2)
+        # above the curves: update() leaves the top quarter of the axis free for it
+        self.ax_r.legend(loc="upper left", fontsize="small", ncol=2, columnspacing=1.0,
+                         handlelength=1.8)
+        (self.start_marker,) = self.ax_p.plot([], [], "o", color="w", mec="k", ms=7, zorder=5,
+                                              label="start")
         self._shown_objective: str | None = None
         self._animate(*self.path_lines.values(), *self.loss_lines.values(),
-                      *self.rate_lines.values())
+                      *self.rate_lines.values(), self.start_marker)
 
     def effective_rates(self, name: str) -> Array:
         """``η / (√s_t + ε)`` per step (rows) and coordinate (columns) along ``name``'s path.
@@ -1671,13 +1800,17 @@ class AdagradVsRMSprop(_Interactive):
         lr, alpha, steps = float(c["lr"].value), float(c["alpha"].value), int(c["steps"].value)
         if self._shown_objective != self.objective.name:
             for artist in [*self.ax_p.collections, *self.ax_p.lines]:
-                if artist not in self.path_lines.values():
+                if artist not in (*self.path_lines.values(), self.start_marker):
                     artist.remove()
             _map(self.ax_p, self.objective)
             self.ax_p.set_title(self.objective.name)
+            if self.ax_p.get_legend() is None:
+                self.ax_p.legend(handles=[*self.path_lines.values(), self.start_marker],
+                                 loc="lower right")
             self.invalidate()
             self._shown_objective = self.objective.name
         start = self.objective.start
+        self.start_marker.set_data([start[0]], [start[1]])
         self.trajectories = {
             "Adagrad": _run(self.objective, optim.Adagrad, start, steps, lr=lr),
             "RMSprop": _run(self.objective, optim.RMSprop, start, steps, lr=lr, alpha=alpha),
@@ -1696,7 +1829,9 @@ class AdagradVsRMSprop(_Interactive):
         self._set_lim(self.ax_l, "x", 0, steps)
         self._set_log_ylim(self.ax_l, losses)
         self._set_lim(self.ax_r, "x", 1, steps)
-        self._set_log_ylim(self.ax_r, rates, floor_ratio=1e-12)
+        lo, hi = _decades(rates, floor_ratio=1e-12)
+        headroom = 10.0 ** math.ceil(math.log10(hi) + 0.33 * math.log10(hi / lo))  # the legend's
+        self._set_log_ylim(self.ax_r, [*rates, np.array([headroom])], floor_ratio=1e-12)
         self.redraw()
 
 

@@ -528,3 +528,48 @@ def test_epsilon_explorer_opens_on_rmsprop_where_eps_matters(backend):
     slowed = ex.loss_line.get_ydata()[-1]
     ex.set(eps=1e-12)  # ε ≪ |g|: the scale no longer matters, the run converges
     assert ex.loss_line.get_ydata()[-1] < 1e-30 < 1e-9 < slowed
+
+
+# ---------------------------------------------------------------------------------------------
+# honest pictures: growing runs, overshooting paths, hidden paths
+# ---------------------------------------------------------------------------------------------
+def test_a_growing_run_is_flagged_and_does_not_stretch_the_loss_axis():
+    pg = Playground("quadratic", ["SGD", "Adam"], steps=2000, backend="inline")
+    pg.set_hyper("SGD", lr=10 ** -0.68)  # the η notch just above 2/λ_max = 0.2
+    gap = pg.trajectories["SGD"].suboptimality(pg.objective)
+    assert not pg.trajectories["SGD"].diverged and gap[-1] > 1e140  # grows, not yet 1e100
+    assert "above its start" in pg.status.value
+    assert pg.ax_loss.get_ylim()[1] <= 1e3 * gap[0] * 10  # capped near 1000 × the start
+    assert_draws_reference(pg)
+    pg.set_hyper("SGD", lr=0.1)
+    assert "above its start" not in pg.status.value
+
+
+def test_momentum_explorer_widens_its_frame_and_notes_a_diverging_gd(backend):
+    ex = momentum_explorer(condition_number=100.0, lr=4 / 121, momentum=(9 / 11) ** 2,
+                           backend=backend)  # Polyak's optimum: the heavy ball swings to |y| 4.4
+    (x0, x1), (y0, y1) = ex.frame_limits
+    path = ex.path_line.get_xydata()
+    assert (x0, x1) == (-2, 2) and y1 > np.abs(path[:, 1]).max() and y1 <= 3 * 2
+    assert ex.gd_rate > 1 and "GD, same η: diverges" in ex.path_note.get_text()
+    gd = ex.gd_line.get_xydata()
+    assert len(gd) < len(path) and np.abs(gd[:-1, 1]).max() <= y1  # drawn until it leaves
+    assert "double root" in ex.error_note.get_text()  # t ρᵗ: far above ‖x₀‖ρᵗ
+    assert ex.rate_mesh.norm.vmin == 10  # as lecture 03's map for κ = 100
+    ex.set(lr=0.01, momentum=0.0)
+    assert ex.frame_limits == [(-2, 2), (-2, 2)] and "heavy ball is GD" in ex.path_note.get_text()
+    ex.set(lr=0.05, momentum=0.95)
+    assert ex.rate > 1 and not ex.error_note.get_visible()
+    assert ex.ax_err.get_ylim()[1] <= 1e3 * np.linalg.norm(ex.objective.start) * 10
+
+
+def test_adagrad_vs_rmsprop_marks_the_start_and_leaves_room_for_the_legend():
+    ex = adagrad_vs_rmsprop(backend="inline")
+    np.testing.assert_array_equal(ex.start_marker.get_xydata(), [ex.objective.start])
+    assert ex.path_lines["Adagrad"].get_zorder() > ex.path_lines["RMSprop"].get_zorder()
+    top = max(np.nanmax(line.get_ydata()) for line in ex.rate_lines.values())
+    lo, hi = ex.ax_r.get_ylim()
+    assert math.log10(hi / top) >= 0.25 * math.log10(hi / lo)  # the top quarter is free
+    ex.set(objective="beale")
+    np.testing.assert_array_equal(ex.start_marker.get_xydata(), [OBJECTIVES["beale"].start])
+    assert ex.ax_p.get_legend() is not None
