@@ -238,8 +238,11 @@ with progress(len(OPTIMIZERS) * EPOCHS, f"6 optimizers × {len(SEEDS)} seeds") a
 # %% [markdown]
 # Wall-clock times change from run to run and from machine to machine, and this notebook is
 # rebuilt byte for byte, so the time axis below uses the seconds per epoch measured by
-# `benchmarks/bench_lecture07.py`: the fastest of 9 epochs of each optimizer training one
-# network, on the course's 2-core build machine, one BLAS thread. Set `LIVE_TIMES = True` to
+# `benchmarks/bench_lecture07.py` (one full run on 2026-11-22): the fastest of 9 epochs of each
+# optimizer training one network, on the course's 2-core build machine, one BLAS thread. Such
+# ratios move with the machine and its load: two `--quick` reruns on the same machine under
+# load (2026-12-05) gave Adam 1.19 to 1.23 and AdamW 1.19 to 1.30 times SGD's epoch. Set
+# `LIVE_TIMES = True` to
 # plot the times measured while training above (five networks at once), on your machine,
 # instead.
 
@@ -249,7 +252,7 @@ SECONDS_PER_EPOCH = {"SGD": 0.0061, "SGD + momentum": 0.0063, "Adagrad": 0.0066,
                      "RMSprop": 0.0068, "Adam": 0.0074, "AdamW": 0.0074}
 cost = {name: SECONDS_PER_EPOCH[name] / SECONDS_PER_EPOCH["SGD"] for name in OPTIMIZERS}
 print("cost of an epoch relative to SGD: " + ", ".join(f"{n} {c:.2f}" for n, c in cost.items()))
-assert 1.15 < cost["Adam"] < 1.25  # "about a fifth more" below
+assert 1.15 < cost["Adam"] < 1.25  # "about a fifth more" below (these constants; see above)
 
 fig, axes = plt.subplots(2, 2, figsize=(11, 7.5), sharey="row")
 for i, (name, (model, h)) in enumerate(runs.items()):
@@ -263,9 +266,16 @@ for i, (name, (model, h)) in enumerate(runs.items()):
 for ax in axes[0]:
     ax.set_yscale("log")
     ax.set_ylabel("training loss (cross-entropy)")
+ACC_FLOOR = 0.8  # the accuracy axis starts here, to separate the curves near the top
+last_below = {name: int(np.flatnonzero(np.median(h["val_acc"], axis=1) < ACC_FLOOR).max())
+              for name, (_, h) in runs.items()}
+cut_off = "; ".join(("epoch 0" if e == 0 else f"epochs 0–{e}") + ": "
+                    + ", ".join(n.replace("SGD + momentum", "momentum") for n in runs
+                                if last_below[n] == e)
+                    for e in sorted(set(last_below.values())))
 for ax in axes[1]:
-    ax.set_ylim(0.8, 1.0)
-    ax.set_ylabel("validation accuracy")
+    ax.set_ylim(ACC_FLOOR, 1.0)
+    ax.set_ylabel(f"validation accuracy (axis from {ACC_FLOOR})")
 for ax in axes[:, 0]:
     ax.set_xlabel("epoch")
 for ax in axes[:, 1]:
@@ -273,8 +283,10 @@ for ax in axes[:, 1]:
                                          ", from benchmarks/bench_lecture07.py"))
 axes[0, 0].set_title("Training loss against epochs")
 axes[0, 1].set_title("Training loss against wall-clock time")
-axes[1, 0].set_title("Validation accuracy against epochs")
-axes[1, 1].set_title("Validation accuracy against wall-clock time")
+axes[1, 0].set_title(f"Validation accuracy against epochs\nmedians below {ACC_FLOOR}, cut "
+                     f"off: {cut_off}", fontsize="small")
+axes[1, 1].set_title("Validation accuracy against wall-clock time\n(the same early epochs cut "
+                     "off as on the left)", fontsize="small")
 axes[0, 0].legend(title=f"median and range over {len(SEEDS)} seeds", fontsize="small",
                   title_fontsize="small")
 fig.suptitle("First-try learning rates (Adam's curves lie under AdamW's; SGD's and momentum's "
@@ -306,36 +318,50 @@ median = {m: {n: np.median(final[n][m]) for n in final} for m in MEASURES}
 others = [n for n in final if n != "RMSprop"]
 ratio = median["train loss"]["Adam"] / median["train loss"]["SGD"]
 adam_above_sgd = int((final["Adam"]["train loss"] > final["SGD"]["train loss"]).sum())
+seed_ratio = final["Adam"]["train loss"] / final["SGD"]["train loss"]  # same network, seed by seed
 gap = np.concatenate([final[n]["val acc"] - final[n]["test acc"] for n in final])
 decay = 1 - (1 - 1e-3 * 1e-2) ** (EPOCHS * 34)
 print(f"\nRMSprop's highest training loss over the seeds, {final['RMSprop']['train loss'].max():.3f},"
       f" is below every other run's lowest, "
       f"{min(final[n]['train loss'].min() for n in others):.3f}")
 print(f"Adam's median training loss is {ratio:.1f} times SGD's; Adam's is higher on "
-      f"{adam_above_sgd} of {len(SEEDS)} seeds (same network, same minibatches)")
-print(f"validation minus test accuracy, every optimizer and seed: {100 * gap.min():.1f} to "
-      f"{100 * gap.max():.1f} points (median {100 * np.median(gap):.1f})")
+      f"{adam_above_sgd} of {len(SEEDS)} seeds (same network, same minibatches), by a factor "
+      f"of {seed_ratio.min():.2f} to {seed_ratio.max():.2f}")
+print(f"validation minus test accuracy, every optimizer and seed: median "
+      f"{100 * np.median(gap):.1f} points, range {100 * gap.min():.1f} to {100 * gap.max():.1f}; "
+      f"test below validation in {(gap > 0).sum()} of {gap.size} runs")
 print(f"AdamW's decoupled decay shrinks each weight by {decay:.2%} over {EPOCHS * 34} steps")
 # the text below relies on these
 for m in MEASURES:
     pick = min if m.endswith("loss") else max
     assert pick(median[m], key=median[m].get) == "RMSprop"
 assert final["RMSprop"]["train loss"].max() < min(final[n]["train loss"].min() for n in others)
-assert 1.5 < ratio < 2.5 and adam_above_sgd == len(SEEDS)
+assert 1.5 < ratio < 2.5 and adam_above_sgd == len(SEEDS) and 1.5 < seed_ratio.min()
+assert seed_ratio.max() < 2.5
 assert median["train loss"]["AdamW"] > median["train loss"]["SGD"]
 assert np.isclose(median["train loss"]["SGD"], median["train loss"]["SGD + momentum"], rtol=0.05)
 assert np.isclose(median["train loss"]["Adam"], median["train loss"]["AdamW"], rtol=0.05)
-assert 0 < gap.min() and gap.max() < 0.06 and 0.005 < decay < 0.0055
+assert 0 < gap.min() and gap.max() < 0.06 and 0.005 < decay < 0.0055  # all 30 runs here
 
 # %% [markdown]
-# What the curves and the numbers say (medians over the five seeds, ranges in brackets):
+# What the curves and the numbers say (medians over the five seeds, ranges in brackets) — at
+# these first-try learning rates and after this fixed budget of **15 epochs**:
 #
-# * At these first-try learning rates **RMSprop is ahead** on every measure, and far ahead on
-#   the training loss (its worst seed beats every other run), while **Adam and AdamW**, at
-#   their famous default $10^{-3}$, are **behind plain SGD**: their training loss after 15
-#   epochs is about twice SGD's, on every seed (printed above). So this experiment does not show
-#   "adaptive methods converge faster": one adaptive method is the fastest and others are slow.
-#   Section 4 shows that what differs is mostly the learning rate.
+# * **RMSprop is ahead** on every measure, and far ahead on the training loss (its worst seed
+#   beats every other run), while **Adam and AdamW**, at their famous default $10^{-3}$, are
+#   **behind plain SGD**: Adam's training loss after 15 epochs is about twice SGD's, on every
+#   seed (1.8 to 2.0 times, seed by seed; printed above). So after 15 epochs this experiment
+#   does not show "adaptive methods converge faster": one adaptive method is the fastest and
+#   others are slow. Section 4 shows that what differs is mostly the learning rate. (A check
+#   with five other seeds, run offline, gives the same picture at 15 epochs: Adam's median
+#   training loss 1.95 times SGD's, higher on every seed, RMSprop ahead on every measure.)
+# * **The ranking at 15 epochs is not where training ends.** The same runs continued for ten
+#   times the budget, 150 epochs (run offline, seeds 0–4 and 5–9), reverse it: Adam's training
+#   loss is then about half of SGD's (median ratio 0.51 for seeds 0–4, 0.72 for seeds 5–9) and
+#   lower on all ten seeds; Adam has the lowest median validation loss (0.064 for both seed
+#   sets), and RMSprop, whose training loss goes to almost zero, ends with a *worse* median
+#   validation loss than SGD (0.12 against 0.069 for seeds 0–4): it overfits. Adam's default
+#   $10^{-3}$ is slow, not bad; which optimizer "wins" depends on when we stop.
 # * **SGD and momentum** with the same long-run step $\eta/(1-\beta) = 0.1$ trace almost the
 #   same curves: when the gradient changes slowly, momentum with $\eta$ behaves like SGD with
 #   $\eta/(1-\beta)$ (lecture 03).
@@ -343,18 +369,20 @@ assert 0 < gap.min() and gap.max() < 0.06 and 0.005 < decay < 0.0055
 #   AdamW's decoupled decay multiplies each weight by $1 - \eta\lambda = 1 - 10^{-5}$ per step,
 #   about $0.5\%$ over these 510 steps (printed above).
 # * **Against wall-clock time** the adaptive methods pay for their state: each step also
-#   updates one or two buffers the size of the parameters, so an Adam epoch costs about a fifth
-#   more than an SGD epoch (printed above the figure). That stretches their curves to the
-#   right.
-# * Every optimizer, on every seed, scores **lower on the test set than on the validation set**
-#   (the range of the gap is printed above): the test images of this split are harder. That is
-#   a property of the split, not of an optimizer, and it is why test numbers are compared only
-#   with each other.
+#   updates one or two buffers the size of the parameters, so in the benchmark run behind the
+#   figure an Adam epoch cost about a fifth more than an SGD epoch (printed above the figure; a
+#   loaded rerun gave a fifth to a third). That stretches their curves to the right.
+# * The networks score **lower on the test set than on the validation set**: in all 30 runs
+#   with seeds 0–4 (median gap and range printed above), and in most but not all runs with
+#   other seeds (a check with seeds 5–9, run offline: 26 of 30 runs after 15 epochs, the gap
+#   ranging from −1.1 to +5.0 points; after 150 epochs all 60 runs of seeds 0–9). The test
+#   images of this split are harder. That is a property of the split, not of an optimizer, and
+#   it is why test numbers are compared only with each other.
 #
 # ## 4. How sensitive is each optimizer to its learning rate?
 #
 # The comparison above depends on six learning rates picked in advance. A fair question is how
-# the result depends on them. We follow the protocol of DeepOBS (Schneider et al., 2019): for
+# the result depends on them. We work in the spirit of DeepOBS (Schneider et al., 2019): for
 # each optimizer, a grid of **16 learning rates** from $10^{-4}$ to $10$, a third of a decade
 # apart, each trained with the **5 seeds** of section 3 (seed = initial weights and minibatch
 # order) for the same 15 epochs; the score is the **validation loss at the end of the budget**;
@@ -570,7 +598,7 @@ for i, (ax, (name, r)) in enumerate(zip(axes.flat, study.items())):
     ax.set_yscale("log")
     ax.set_ylim(0.04, CEILING * 1.3)
     ax.set_title(f"{name}: good range {r['width']:.2f} decades")
-axes[0, 0].legend(fontsize="x-small", loc="lower left")  # SGD's panel has room there
+axes[0, 0].legend(fontsize="small", loc="lower left")  # SGD's panel has room there
 for ax in axes[1]:
     ax.set_xlabel("learning rate η")
 for ax in axes[:, 0]:
@@ -585,7 +613,7 @@ plt.show()
 # 1. A flat, wide valley means insensitivity.
 
 # %%
-fig, ax = plt.subplots(figsize=(7, 4.3))
+fig, ax = plt.subplots(figsize=(9.5, 4.3))
 for i, (name, r) in enumerate(study.items()):
     ax.plot(LRS / LRS[r["best"]], np.minimum(r["median"], CEILING), "o-", ms=3, color=f"C{i}",
             label=f"{name} (best η = {LRS[r['best']]:.1e})")
@@ -596,7 +624,8 @@ ax.set_ylim(0.04, CEILING * 1.3)
 ax.set_xlabel("learning rate / best learning rate")
 ax.set_ylabel(f"median validation loss after {EPOCHS} epochs")
 ax.set_title("How fast does the loss degrade away from the best learning rate?")
-ax.legend(fontsize="x-small", loc="lower left")
+ax.legend(fontsize="small", loc="center left", bbox_to_anchor=(1.01, 0.5))
+plt.tight_layout()
 plt.show()
 
 # %% [markdown]
@@ -650,7 +679,7 @@ for measure, (predicted, claim) in CLAIMS.items():
     opposite = {"larger": "smaller", "smaller": "larger"}[predicted]
     found = outcomes[measure]
     if all(o == predicted for o in found):
-        verdict = "SUPPORTED at every budget"
+        verdict = f"SUPPORTED at every budget (seeds {SEEDS[0]}–{SEEDS[-1]})"
     elif all(o == opposite for o in found):
         verdict = "CONTRADICTED at every budget"
     else:
@@ -667,6 +696,9 @@ widths = [b[n]["width"] for b in by_budget.values() for n in study]
 margins = {n: [by_budget[e][n]["margin"] for e in BUDGETS] for n in study}
 i_default = int(np.argmin(np.abs(np.log10(LRS) + 3)))  # η = 1e-3 on the grid
 adam_default = study["Adam"]["median"][i_default]
+first_try = {n: OPTIMIZERS[n][2] for n in study}
+decades_below = {n: np.log10(best_lr[n] / first_try[n]) for n in study}  # best over first try
+at_top = {n: study[n]["median"][-1] for n in study}  # median val loss at the top of the grid
 print(f"after {EPOCHS} epochs, validation loss at each optimizer's best learning rate, "
       f"median [min–max] over {len(SEEDS)} seeds:")
 print("  " + "; ".join(f"{n} {spread(v)}" for n, v in at_best.items()))
@@ -678,9 +710,18 @@ print(f"good ranges at the three budgets: {min(widths):.2f} to {max(widths):.2f}
 print(f"best learning rates: {min(best_lr.values()):.1e} to {max(best_lr.values()):.1e}")
 print(f"Adam at its default lr {LRS[i_default]:.0e}: median validation loss {adam_default:.3f}, "
       f"{adam_default / best_loss['Adam']:.1f} times its best")
+print("best grid lr over the lr of section 3, in decades: "
+      + ", ".join(f"{n} {d:.2f}" for n, d in decades_below.items()))
+print(f"median validation loss at eta = {LRS[-1]:g} (chance: {CHANCE:.2f}): " + ", ".join(
+    f"{n} {'> ' + format(CEILING, 'g') if v > CEILING else format(v, '.1f')}"
+    for n, v in at_top.items()))
 # the text below relies on these
 assert all(o == "overlap" for o in outcomes["best loss"])
 assert max(best_loss.values()) - min(best_loss.values()) < max(seed_range.values())
+assert abs(decades_below["RMSprop"]) < 1e-9  # RMSprop's first try is its best grid lr ...
+assert all(d > 0.6 for n, d in decades_below.items() if n != "RMSprop")  # ... no one else's
+assert all(at_top[n] > CHANCE for n in study if n != "Adagrad")  # worse than chance at eta = 10
+assert 0.75 * CHANCE < at_top["Adagrad"] < CHANCE  # Adagrad: below chance, but only just
 assert "larger" not in outcomes["width"] and max(widths) <= 2 / 3 + 1e-9
 assert all(o == "larger" for o in outcomes["margin"])
 assert all(1 / 3 - 1e-9 <= m <= 2 / 3 + 1e-9 for m in margins["SGD"])
@@ -694,9 +735,11 @@ assert max(best_lr.values()) / min(best_lr.values()) > 10 and adam_default > 2 *
 # * **"Adaptive methods converge faster", read as a lower validation loss within the budget: not
 #   supported.** With every optimizer at its own best learning rate, the best median
 #   validation losses of the six overlap at every budget: some adaptive methods are ahead of
-#   SGD and momentum and some behind, and the six medians differ by less than the seeds of a
-#   single optimizer do (printed above). RMSprop's lead in section 3 came from its learning
-#   rate, not from adaptivity.
+#   SGD and momentum and some behind, and the six medians differ by less than the largest seed
+#   spread of a single optimizer (printed above). RMSprop's lead in section 3 came from its
+#   learning rate, not from adaptivity: its first-try $\eta = 10^{-2}$ is its best grid
+#   learning rate, while every other optimizer's first try lies two thirds of a decade or more
+#   below its best (printed above); tuned, RMSprop is no longer ahead.
 # * **"Adaptive methods need less tuning", read as a wider good range: not supported.** Every
 #   optimizer's good range is one or two grid points (a third to two thirds of a decade, a
 #   factor of 2 to 5 in $\eta$) at every budget, adaptive or not.
@@ -704,12 +747,20 @@ assert max(best_lr.values()) / min(best_lr.values()) > 10 and adam_default > 2 *
 #   default $10^{-3}$ is far from Adam's best here (its loss there is printed above): a
 #   learning rate does not transfer from one optimizer to another, and a default is a starting
 #   point, not a tuning — as in lecture 06.
-# * **What is supported is graceful failure above the best learning rate.** SGD trains best
-#   just below a cliff: a third to two thirds of a decade higher, the network ends no better
-#   than chance. Momentum keeps one decade of margin, every adaptive method more, and Adagrad
-#   does not reach chance anywhere on the grid. That is lecture 06's bound
-#   $|\Delta x| \lesssim \eta$ at work: a step normalized by the gradient's running size cannot
-#   blow up with the gradient, so a too-large $\eta$ degrades training instead of destroying it.
+# * **A larger margin above the best learning rate — at these budgets, for these five seeds.**
+#   SGD trains best just below a cliff: a third to two thirds of a decade higher, the network
+#   ends no better than chance. Momentum keeps one decade of margin and every adaptive method
+#   more; for seeds 0–4 Adagrad's median does not reach chance anywhere on the grid, but only
+#   just (its median at $\eta = 10$ is printed above, against $\ln 10 \approx 2.30$). Lecture
+#   06's bound $|\Delta x| \lesssim \eta$ is at work: a step normalized by the gradient's
+#   running size cannot blow up with the gradient. But the verdict is **not robust**: a check
+#   with seeds 5–9, run offline, gives momentum a margin of 1.33 decades after 10 epochs, as
+#   large as Adam's (AdamW 1.67), so the margins overlap; with all ten seeds they overlap after
+#   10 epochs; after 150 epochs they overlap for every seed set (momentum 2.00 decades, AdamW
+#   1.33, for seeds 0–4); and with seeds 5–9 Adagrad reaches chance 1.67 to 2.33 decades above
+#   its best. Nor is a larger margin a graceful failure: far above the best $\eta$ the adaptive
+#   methods fail too — at $\eta = 10$ every optimizer except Adagrad ends worse than chance
+#   (printed above), RMSprop far worse.
 #
 # ### What exactly this measures, and why lecture 09 answers differently
 #
@@ -730,8 +781,10 @@ assert max(best_lr.values()) / min(best_lr.values()) > 10 and adam_default > 2 *
 # where training ends up — and every tuned optimizer ends up in about the same place. A
 # tolerance of $10^{-6}$ on a deterministic problem asks how fast an optimizer converges, which
 # is where a per-coordinate scaling pays off on badly scaled problems. Measured lecture 09's
-# way on this network — epochs until the median validation loss first reaches a fixed target,
-# and the learning rates that reach it within the budget — the answers are:
+# way on this network — for each network the epochs until its validation loss first reaches a
+# fixed target, then the median of these over the seeds (at the learning rate where that
+# median is smallest), and the learning rates whose median validation loss after the budget
+# reaches the target — the answers are:
 
 # %%
 TARGET = 0.12  # a validation loss that every optimizer reaches within 15 epochs
@@ -743,17 +796,29 @@ def epochs_to_target(val_loss_by_epoch):
     return np.where(hit.any(axis=0), hit.argmax(axis=0) + 1.0, np.inf)
 
 
-speed, window = {}, {}
-print(f"epochs to a median validation loss <= {TARGET} (fastest learning rate; range over seeds"
-      f" there), and the learning rates that reach it within {EPOCHS} epochs:")
+def window_width(median, target):
+    """Decades of grid learning rates whose median final validation loss is <= target."""
+    return (median <= target).sum() * SPACING
+
+
+speed, window, per_seed = {}, {}, {}
+print(f"epochs until each network's validation loss is <= {TARGET}, median over the seeds "
+      f"(at the learning rate\nwhere it is smallest; range over the seeds there), and the "
+      f"window of learning rates whose median\nvalidation loss is <= {TARGET} after {EPOCHS} "
+      f"epochs (a window that changes when the target moves by 5% is\nprinted as a range: a "
+      f"median that close to the target can fall on either side with other rounding):")
 for n, r in study.items():
     reach = epochs_to_target(r["val_loss_by_epoch"])
     median_reach = np.median(reach, axis=0)
     k = int(np.argmin(median_reach))
     speed[n] = median_reach[k]
-    window[n] = (r["median"] <= TARGET).sum() * SPACING
+    per_seed[n] = reach.min(axis=1)  # each network at its own fastest learning rate
+    window[n] = window_width(r["median"], TARGET)
+    low, high = window_width(r["median"], 0.95 * TARGET), window_width(r["median"], 1.05 * TARGET)
+    shown = f"{window[n]:.2f}" if low == high else f"{low:.2f} to {high:.2f}"
+    window[n] = (low, high)
     print(f"  {n:<16}{speed[n]:>3.0f} epochs [{reach[:, k].min():.0f}–{reach[:, k].max():.0f}]"
-          f" at η = {LRS[k]:.1e};  window {window[n]:.2f} decades")
+          f" at η = {LRS[k]:.1e};  window {shown} decades")
 
 
 def rule_09(a, b):
@@ -764,31 +829,50 @@ def rule_09(a, b):
 print("by lecture 09's rule: " + "; ".join(
     f"{n} vs SGD {rule_09(speed[n], speed['SGD'])}, vs momentum "
     f"{rule_09(speed[n], speed['SGD + momentum'])}" for n in ADAPTIVE))
+adam_wins = sum(rule_09(a, b) == "faster" for a, b in zip(per_seed["Adam"], per_seed["SGD"]))
+print(f"seed by seed (same network, each optimizer at its fastest learning rate for that seed), "
+      f"Adam is faster than SGD by 09's rule on {adam_wins} of {len(SEEDS)} seeds")
 # the text below relies on these
 assert all(np.isfinite(s) for s in speed.values())
 assert rule_09(speed["Adam"], speed["SGD"]) == "faster"
 assert all(speed[n] <= speed["SGD + momentum"] for n in ("Adam", "AdamW"))
 assert all(rule_09(speed[n], speed["SGD"]) == "slower" for n in ("Adagrad",))
 assert all(speed[n] > speed["SGD + momentum"] for n in ("Adagrad", "RMSprop"))
-assert compare(window) == "overlap"
+assert speed["RMSprop"] == speed["SGD"] + 1 and rule_09(speed["RMSprop"], speed["SGD"]) == "similar"
+assert (speed["Adam"], speed["SGD"]) == (5, 7)  # "faster", just inside 0.75 × 7 = 5.25
+assert 0 < adam_wins < len(SEEDS)  # within the seed spread: faster on some seeds, not all
+assert window["RMSprop"][1] <= window["SGD"][0]  # no wider than SGD's, even with the bounds
+assert window["AdamW"][0] >= max(window[n][1] for n in NON_ADAPTIVE)  # at least as wide
 
 # %% [markdown]
 # So part of the disagreement is the measure and part is the problem. Timed to a target, as
-# lecture 09 times it, Adam is faster than plain SGD on this network by 09's rule (at least 25%
-# fewer steps), and Adam and AdamW need no more epochs than momentum, while Adagrad and RMSprop
-# need more than both (Adagrad enough to count as slower than SGD): "faster" holds for some
-# adaptive methods and not for the class. The good window, measured 09's way, is wider for
-# some adaptive methods and narrower for others than SGD's and momentum's (printed above): on
+# lecture 09 times it, Adam's median is faster than plain SGD's by 09's rule (at least 25%
+# fewer epochs), but only just (5 against 7 epochs: the threshold is 5.25), and seed by seed
+# it is faster by the rule on some seeds and not on others (printed above; a check with seeds
+# 5–9, run offline, gives 2 of 5): Adam's advantage over SGD is within the seed spread, as
+# lecture 09 finds on its own grid. Adam and AdamW need no more epochs than momentum, while
+# Adagrad and RMSprop need more than both (Adagrad enough to count as slower than SGD by 09's
+# rule, RMSprop one epoch more than SGD, "similar"): "faster" holds for some adaptive methods
+# and not for the class. The good window, measured 09's way, is no wider for RMSprop than for
+# SGD, and for AdamW at least as wide as for SGD and momentum (printed above; the same with
+# seeds 5–9). Some windows rest on medians within 5% of the target, which can fall on either
+# side of it with other rounding — float32 training over 15 epochs amplifies the last bit,
+# most of all just below a learning-rate cliff (the same grid run in another process gave
+# momentum 1.33 decades and RMSprop a margin of 1.67) — so they are printed as ranges. On
 # this problem the folklore's "less tuning" does not hold for the class under either
-# definition. Lecture 09's verdict table (its section 8) puts its
-# bench and this network side by side.
+# definition. Lecture 09's verdict table (its section 8) puts its bench and this
+# network side by side.
 #
-# **Ten times the budget.** A verdict read after 15 epochs may not survive a longer run. Run
-# the same study for 150 epochs (set `LONG = True` below: a few minutes, not seconds) and two
-# things change: the best validation losses still overlap, but the good ranges of SGD and
-# momentum *widen* past those of every adaptive method, because slow small learning rates catch
-# up given time; and momentum's margin grows until it no longer trails every adaptive method.
-# The conclusion that does not move is the first: tuned, the six end in the same place.
+# **Ten times the budget.** A verdict read after 15 epochs may not survive a longer run. The
+# same study run for 150 epochs (offline; set `LONG = True` below to repeat it: a few minutes,
+# not seconds) changes two things. The best validation losses still overlap (medians 0.053 to
+# 0.070 for seeds 0–4). But the good ranges (within 10% of the best) of SGD and momentum
+# *widen*, to 1.33 decades each for seeds 0–4, past those of the adaptive methods (Adagrad
+# 0.33, RMSprop 0.67, Adam 0.67, AdamW 0.33), because slow small learning rates catch up given
+# time; with seeds 5–9 SGD and momentum reach 1.00 decades and Adam's range widens as much, so
+# what holds is "past most adaptive methods". And momentum's margin grows to 2.00 decades, so
+# the margins overlap (AdamW 1.33). The conclusion that does not move is the first: tuned, the
+# six end in the same place.
 
 # %%
 LONG = False  # True: the study again with 10 times the budget (150 epochs; minutes, not seconds)
@@ -802,9 +886,16 @@ if LONG:
                   for n, s in long_study.items()}
         print(f"{measure + f', {long_budget} epochs':<24}"
               + "".join(f"{values[n]:>9.3g}" for n in study) + f"  {compare(values)}")
-    assert compare({n: s["width"] for n, s in long_study.items()}) == "smaller"
-    assert compare({n: s["median"][s["best"]] for n, s in long_study.items()}) == "overlap"
+    # the prose above relies on these (seeds 0-4)
+    long_width = {n: s["width"] for n, s in long_study.items()}
+    long_best = {n: s["median"][s["best"]] for n, s in long_study.items()}
+    assert compare(long_width) == "smaller" and compare(long_best) == "overlap"
+    assert all(np.isclose(long_width[n], 4 / 3) for n in NON_ADAPTIVE)
+    assert max(long_width[n] for n in ADAPTIVE) <= 2 / 3 + 1e-9
+    assert 0.05 < min(long_best.values()) and max(long_best.values()) < 0.075
     assert compare({n: s["margin"] for n, s in long_study.items()}) == "overlap"
+    assert np.isclose(long_study["SGD + momentum"]["margin"], 2.0)
+    assert np.isclose(long_study["AdamW"]["margin"], 4 / 3)
 
 # %% [markdown]
 # Caveats: one small network, one small data set, 15 epochs in the notebook, 5 seeds, a grid a
@@ -826,12 +917,17 @@ if LONG:
 #   NumPy calls; a from-scratch update rule gives each replica its own learning rate.
 # * At first-try learning rates the ranking of optimizers is a ranking of learning rates.
 # * In the sensitivity study (5 seeds, budgets of 5 to 15 epochs), adaptive methods neither
-#   reached lower validation losses nor had wider good ranges than SGD and momentum; they did
-#   fail more gracefully when the learning rate was too large. Every optimizer needed its
-#   learning rate tuned.
+#   reached lower validation losses nor had wider good ranges than SGD and momentum. They kept
+#   a larger margin above their best learning rate for these seeds and budgets, but not with
+#   other seeds or ten times the budget, and far above their best learning rate they too ended
+#   worse than chance (all but Adagrad at $\eta = 10$). Every optimizer needed its learning rate
+#   tuned.
+# * Rankings read at a fixed budget can reverse: at 15 epochs Adam at its default trails SGD
+#   on every seed; at 150 epochs (offline) it is ahead of SGD on every seed.
 # * "Faster" and "less tuning" need a definition: the level reached within a budget (here) and
-#   the time to a tight tolerance (lecture 09) give different answers; timed to a target, Adam
-#   beats plain SGD on this network too, Adagrad does not.
+#   the time to a tight tolerance (lecture 09) give different answers; timed to a target,
+#   Adam's median beats plain SGD's on this network by lecture 09's rule, but only just and not
+#   on every seed (within the seed spread); Adagrad is slower.
 #
 # **Now try [exercises/07_training_a_network.ipynb](../exercises/07_training_a_network.ipynb)**:
 # implement the softmax cross-entropy, its gradient and a linear layer's backward pass, each
