@@ -98,13 +98,10 @@ class Adadelta(Optimizer):
         state: dict[str, Any],
         step: int,
         work: list[np.ndarray],
-        *,
-        lr: float,
-        rho: float,
-        eps: float,
-        weight_decay: float,
-        maximize: bool,
     ) -> None:
+        h = self.hyper  # the hyperparameters, checked when set
+        lr, rho = h["lr"], h["rho"]
+        eps, weight_decay, maximize = h["eps"], h["weight_decay"], h["maximize"]
         g = gradient(grad, param, weight_decay, maximize, out=work[0])  # +-grad f + lambda theta
         v, u = state["square_avg"], state["acc_delta"]
         ema_of_square_(v, g, rho, tmp=work[1])  # v <- rho v + (1 - rho) g^2

@@ -100,14 +100,10 @@ class Adagrad(Optimizer):
         state: dict[str, Any],
         step: int,
         work: list[np.ndarray],
-        *,
-        lr: float,
-        lr_decay: float,
-        weight_decay: float,
-        initial_accumulator_value: float,
-        eps: float,
-        maximize: bool,
     ) -> None:
+        h = self.hyper  # the hyperparameters, checked when set
+        lr, lr_decay, weight_decay = h["lr"], h["lr_decay"], h["weight_decay"]
+        eps, maximize = h["eps"], h["maximize"]
         g = gradient(grad, param, weight_decay, maximize, out=work[0])  # +-grad f + lambda theta
         s = state["sum"]
         s += np.multiply(g, g, out=work[1])  # s <- s + g^2

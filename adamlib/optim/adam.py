@@ -119,15 +119,10 @@ class Adam(Optimizer):
         state: dict[str, Any],
         step: int,
         work: list[np.ndarray],
-        *,
-        lr: float,
-        betas: tuple[float, float],
-        eps: float,
-        weight_decay: float,
-        amsgrad: bool,
-        maximize: bool,
     ) -> None:
-        beta1, beta2 = betas
+        h = self.hyper  # the hyperparameters, checked when set
+        lr, (beta1, beta2), eps = h["lr"], h["betas"], h["eps"]
+        weight_decay, amsgrad, maximize = h["weight_decay"], h["amsgrad"], h["maximize"]
         if self._decoupled_weight_decay:  # AdamW: theta <- theta (1 - lr lambda), not via m, v
             if weight_decay != 0:
                 param *= 1 - lr * weight_decay

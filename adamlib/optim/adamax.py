@@ -96,14 +96,10 @@ class Adamax(Optimizer):
         state: dict[str, Any],
         step: int,
         work: list[np.ndarray],
-        *,
-        lr: float,
-        betas: tuple[float, float],
-        eps: float,
-        weight_decay: float,
-        maximize: bool,
     ) -> None:
-        beta1, beta2 = betas
+        h = self.hyper  # the hyperparameters, checked when set
+        lr, (beta1, beta2) = h["lr"], h["betas"]
+        eps, weight_decay, maximize = h["eps"], h["weight_decay"], h["maximize"]
         g = gradient(grad, param, weight_decay, maximize, out=work[0])  # +-grad f + lambda theta
         m, u = state["exp_avg"], state["exp_inf"]
         ema_(m, g, 1 - beta1, tmp=work[1])  # m <- beta1 m + (1 - beta1) g

@@ -145,7 +145,7 @@ def _param_list(params: Any) -> list[np.ndarray]:
 def _all_finite(g: np.ndarray) -> bool:
     """True when ``g`` holds no NaN or infinity; allocates nothing proportional to ``g``."""
     if g.size <= 64:  # a few Python floats are checked faster than one ufunc call
-        return all(map(math.isfinite, g.reshape(-1).tolist()))
+        return all(map(math.isfinite, (g if g.ndim == 1 else g.reshape(-1)).tolist()))
     # A sum is finite whenever every term is (NaN and inf propagate): one pass, no scratch.
     # If it is not, the terms may still be finite and the sum overflowed: check exactly.
     with np.errstate(over="ignore", invalid="ignore"):
@@ -206,9 +206,9 @@ class Optimizer:
     - ``_check_hyperparameters(group)``: raise for an invalid value (torch's messages);
     - ``_state_arrays(hyper)``: ``{name: initial fill}`` of the state arrays the options need
       (fill None: created by the first step, see ``self._fresh``);
-    - ``_update(param, grad, state, step, work, **hyper)``: one step on one array, in place.
-      ``hyper`` are the hyperparameters as Python floats and bools, ``work`` are
-      :attr:`_n_work` scratch arrays of the param's shape for ``out=``.
+    - ``_update(param, grad, state, step, work)``: one step on one array, in place, reading
+      the hyperparameters from :attr:`hyper`; ``work`` are :attr:`_n_work` scratch arrays of
+      the param's shape for ``out=``.
 
     Parameters
     ----------
@@ -224,6 +224,9 @@ class Optimizer:
         One group, ``{"params": [...], "lr": ..., ...}``, as in torch.optim.
     state : list of dict
         ``state[i]`` holds param ``i``'s ``"step"`` and its state arrays (torch's key names).
+    hyper : dict
+        The hyperparameters of ``param_groups[0]`` as last checked, as Python floats, bools and
+        tuples (a float32 array combined with a Python float stays float32).
     """
 
     #: number of scratch arrays ``_update`` gets
@@ -262,7 +265,7 @@ class Optimizer:
         raise NotImplementedError
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], step: int,
-                work: list[np.ndarray], **hyper: Any) -> None:
+                work: list[np.ndarray]) -> None:
         raise NotImplementedError
 
     def _next_scalar_state(self, step: int) -> dict[str, float]:
@@ -314,13 +317,12 @@ class Optimizer:
         if self._missing:  # e.g. SGD's momentum buffer, created by its first step
             self._fresh = self._create_state(stepping=True)
         step = self.state[0]["step"] + 1
-        hyper = self._hyper
         for param, grad, state, work in zip(self.params, grads, self.state, self._work,
                                             strict=True):
             if work is not None:
-                self._update(param, grad, state, step, work, **hyper)
+                self._update(param, grad, state, step, work)
             else:
-                self._update_in_chunks(param, grad, state, step, hyper)
+                self._update_in_chunks(param, grad, state, step)
         self._fresh = frozenset()
         scalars = self._next_scalar_state(step)
         for state in self.state:
@@ -329,7 +331,7 @@ class Optimizer:
                 state.update(scalars)
 
     def _update_in_chunks(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any],
-                          step: int, hyper: dict[str, Any]) -> None:
+                          step: int) -> None:
         """``_update`` on consecutive slices of a large param (elementwise: same result)."""
         scratch = self._scratch[param.dtype]
         n = len(scratch[0])
@@ -339,14 +341,14 @@ class Optimizer:
             b = min(a + n, p.size)
             part = {k: v[a:b] if isinstance(v, np.ndarray) else v for k, v in flat.items()}
             work = scratch if b - a == n else [w[: b - a] for w in scratch]
-            self._update(p[a:b], g[a:b], part, step, work, **hyper)
+            self._update(p[a:b], g[a:b], part, step, work)
 
     # -- checks --------------------------------------------------------------------------------
     def _accept_hyperparameters(self, group: Mapping[str, Any]) -> None:
         """Check ``group`` and keep its hyperparameters as Python numbers for the steps."""
         self._check_hyperparameters(group)
-        self._hyper = {key: _plain(group[key]) for key in self.defaults}
-        wanted = self._state_arrays(self._hyper)
+        self.hyper = {key: _plain(group[key]) for key in self.defaults}
+        wanted = self._state_arrays(self.hyper)
         self._missing = any(name not in self.state[0] for name in wanted)
         group.changed = False  # type: ignore[attr-defined]
 
@@ -369,24 +371,28 @@ class Optimizer:
             )
         out = []
         for i, (g, p) in enumerate(zip(grads, params, strict=True)):
-            if not isinstance(g, np.ndarray):
-                try:
-                    g = np.asarray(g)
-                except Exception as err:  # noqa: BLE001 - report any conversion failure
-                    raise TypeError(f"gradient {i} is not an array: {err}") from err
-            if g.dtype.kind not in "fiu":
-                raise TypeError(f"gradient {i} has dtype {g.dtype}; expected real numbers")
-            if g.shape != p.shape:
-                raise ValueError(
-                    f"gradient {i} has shape {g.shape}, but param {i} has shape {p.shape}"
-                )
-            if g.dtype != p.dtype or not g.flags.c_contiguous:
-                with np.errstate(over="ignore"):  # a float64 too large for float32: inf below
-                    g = np.ascontiguousarray(g, dtype=p.dtype)
+            if not (type(g) is np.ndarray and g.dtype == p.dtype and g.shape == p.shape
+                    and g.flags.c_contiguous):  # (the usual case needs none of this)
+                g = self._convert_gradient(i, g, p)
             if not _all_finite(g):
                 raise ValueError(f"gradient {i} contains NaN or infinity")
             out.append(g)
         return out
+
+    @staticmethod
+    def _convert_gradient(i: int, g: Any, p: np.ndarray) -> np.ndarray:
+        """Gradient ``i`` as a C-contiguous array of param ``i``'s dtype, or raise."""
+        if not isinstance(g, np.ndarray):
+            try:
+                g = np.asarray(g)
+            except Exception as err:  # noqa: BLE001 - report any conversion failure
+                raise TypeError(f"gradient {i} is not an array: {err}") from err
+        if g.dtype.kind not in "fiu":
+            raise TypeError(f"gradient {i} has dtype {g.dtype}; expected real numbers")
+        if g.shape != p.shape:
+            raise ValueError(f"gradient {i} has shape {g.shape}, but param {i} has shape {p.shape}")
+        with np.errstate(over="ignore"):  # a float64 too large for float32: inf, rejected next
+            return np.asarray(g, dtype=p.dtype, order="C")  # (ascontiguousarray makes 0-d 1-d)
 
     # -- state ---------------------------------------------------------------------------------
     def _create_state(self, names: Iterable[str] | None = None, *, stepping: bool = False
@@ -396,7 +402,7 @@ class Optimizer:
         Arrays with fill None are created only when ``stepping`` (the step that fills them).
         ``names`` (from :meth:`load_state_dict`): create these, uninitialised, instead.
         """
-        fills = self._state_arrays(self._hyper) if names is None else dict.fromkeys(names)
+        fills = self._state_arrays(self.hyper) if names is None else dict.fromkeys(names)
         created = frozenset(
             name for name, fill in fills.items()
             if name not in self.state[0] and (fill is not None or stepping or names is not None)

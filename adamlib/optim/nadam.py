@@ -134,7 +134,7 @@ class NAdam(Optimizer):
 
     def _mu_product(self, step: int) -> float:
         r""":math:`\Pi_t = \Pi_{t-1}\mu_t`, a float32 product as in torch."""
-        hyper = self._hyper
+        hyper = self.hyper
         mu = momentum_schedule(hyper["betas"][0], hyper["momentum_decay"], step)
         return float(np.float32(self.state[0]["mu_product"]) * np.float32(mu))
 
@@ -148,16 +148,11 @@ class NAdam(Optimizer):
         state: dict[str, Any],
         step: int,
         work: list[np.ndarray],
-        *,
-        lr: float,
-        betas: tuple[float, float],
-        eps: float,
-        weight_decay: float,
-        momentum_decay: float,
-        decoupled_weight_decay: bool,
-        maximize: bool,
     ) -> None:
-        beta1, beta2 = betas
+        h = self.hyper  # the hyperparameters, checked when set
+        lr, (beta1, beta2), eps, psi = h["lr"], h["betas"], h["eps"], h["momentum_decay"]
+        weight_decay, maximize = h["weight_decay"], h["maximize"]
+        decoupled_weight_decay = h["decoupled_weight_decay"]
         if decoupled_weight_decay:  # theta <- theta (1 - lr lambda), as AdamW
             if weight_decay != 0:
                 param *= 1 - lr * weight_decay
@@ -166,8 +161,8 @@ class NAdam(Optimizer):
         m, v = state["exp_avg"], state["exp_avg_sq"]
         ema_(m, g, 1 - beta1, tmp=work[1])  # m <- beta1 m + (1 - beta1) g
         ema_of_square_(v, g, beta2, tmp=work[1])  # v <- beta2 v + (1 - beta2) g^2
-        mu = momentum_schedule(beta1, momentum_decay, step)  # mu_t, warming up to beta1
-        mu_next = momentum_schedule(beta1, momentum_decay, step + 1)
+        mu = momentum_schedule(beta1, psi, step)  # mu_t, warming up to beta1
+        mu_next = momentum_schedule(beta1, psi, step + 1)
         mu_product = self._mu_product(step)  # Pi_t = mu_1 ... mu_t
         # d <- sqrt(v / (1 - beta2^t)) + eps
         denom = np.divide(v, bias_correction(beta2, step), out=work[1])

@@ -142,15 +142,11 @@ class RAdam(Optimizer):
         state: dict[str, Any],
         step: int,
         work: list[np.ndarray],
-        *,
-        lr: float,
-        betas: tuple[float, float],
-        eps: float,
-        weight_decay: float,
-        decoupled_weight_decay: bool,
-        maximize: bool,
     ) -> None:
-        beta1, beta2 = betas
+        h = self.hyper  # the hyperparameters, checked when set
+        lr, (beta1, beta2), eps = h["lr"], h["betas"], h["eps"]
+        weight_decay = h["weight_decay"]
+        decoupled_weight_decay, maximize = h["decoupled_weight_decay"], h["maximize"]
         if decoupled_weight_decay:  # theta <- theta (1 - lr lambda), as AdamW
             if weight_decay != 0:
                 param *= 1 - lr * weight_decay

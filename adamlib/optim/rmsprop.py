@@ -124,15 +124,11 @@ class RMSprop(Optimizer):
         state: dict[str, Any],
         step: int,
         work: list[np.ndarray],
-        *,
-        lr: float,
-        alpha: float,
-        eps: float,
-        weight_decay: float,
-        momentum: float,
-        centered: bool,
-        maximize: bool,
     ) -> None:
+        h = self.hyper  # the hyperparameters, checked when set
+        lr, alpha, eps = h["lr"], h["alpha"], h["eps"]
+        weight_decay, momentum = h["weight_decay"], h["momentum"]
+        centered, maximize = h["centered"], h["maximize"]
         g = gradient(grad, param, weight_decay, maximize, out=work[0])  # +-grad f + lambda theta
         v = state["square_avg"]
         ema_of_square_(v, g, alpha, tmp=work[1])  # v <- alpha v + (1 - alpha) g^2

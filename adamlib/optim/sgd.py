@@ -115,14 +115,10 @@ class SGD(Optimizer):
         state: dict[str, Any],
         step: int,
         work: list[np.ndarray],
-        *,
-        lr: float,
-        momentum: float,
-        dampening: float,
-        weight_decay: float,
-        nesterov: bool,
-        maximize: bool,
     ) -> None:
+        h = self.hyper  # the hyperparameters, checked when set
+        lr, momentum, dampening = h["lr"], h["momentum"], h["dampening"]
+        weight_decay, nesterov, maximize = h["weight_decay"], h["nesterov"], h["maximize"]
         g = gradient(grad, param, weight_decay, maximize, out=work[0])  # +-grad f + lambda theta
         if momentum != 0:
             b = state["momentum_buffer"]
