@@ -147,10 +147,15 @@ def _all_finite(g: np.ndarray) -> bool:
     if g.size <= 64:  # a few Python floats are checked faster than one ufunc call
         return all(map(math.isfinite, (g if g.ndim == 1 else g.reshape(-1)).tolist()))
     # A sum is finite whenever every term is (NaN and inf propagate): one pass, no scratch.
-    # If it is not, the terms may still be finite and the sum overflowed: check exactly.
-    with np.errstate(over="ignore", invalid="ignore"):
-        if math.isfinite(np.add.reduce(g, axis=None)):
-            return True
+    # Summed in double precision, float32 terms cannot overflow; float64 terms beyond 1e300
+    # can, and then the terms are checked exactly.
+    if g.nbytes <= CHUNK_BYTES:
+        total = np.add.reduce(g, axis=None, dtype=np.float64)
+    else:  # a large param: here one context manager costs nothing
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = np.add.reduce(g, axis=None)
+    if math.isfinite(total):
+        return True
     flat = g.reshape(-1)
     n = max(1, CHUNK_BYTES // flat.itemsize)
     return all(np.isfinite(flat[k : k + n]).all() for k in range(0, flat.size, n))
@@ -241,6 +246,7 @@ class Optimizer:
         plist = _param_list(params)
         self.defaults = dict(defaults)
         self.param_groups: list[dict[str, Any]] = [_Group(params=plist, **defaults)]
+        self._params = plist
         self.state: list[dict[str, Any]] = [{"step": 0, **self._scalar_state} for _ in plist]
         self._fresh: frozenset[str] = frozenset()
         # scratch: _n_work flat arrays per dtype, as long as the largest param or one chunk
@@ -253,6 +259,7 @@ class Optimizer:
                          for dt, n in longest.items()}
         self._work = [[w[: p.size].reshape(p.shape) for w in self._scratch[p.dtype]]
                       if p.nbytes <= CHUNK_BYTES else None for p in plist]
+        self._slots = list(zip(plist, self.state, self._work, strict=True))
         self._accept_hyperparameters(self.param_groups[0])
         self._create_state()
 
@@ -316,16 +323,17 @@ class Optimizer:
         grads = self._check_gradients(grads)
         if self._missing:  # e.g. SGD's momentum buffer, created by its first step
             self._fresh = self._create_state(stepping=True)
-        step = self.state[0]["step"] + 1
-        for param, grad, state, work in zip(self.params, grads, self.state, self._work,
-                                            strict=True):
+        states = self.state
+        step = states[0]["step"] + 1
+        for (param, state, work), grad in zip(self._slots, grads, strict=False):  # (checked)
             if work is not None:
                 self._update(param, grad, state, step, work)
             else:
                 self._update_in_chunks(param, grad, state, step)
-        self._fresh = frozenset()
-        scalars = self._next_scalar_state(step)
-        for state in self.state:
+        if self._fresh:
+            self._fresh = frozenset()
+        scalars = self._next_scalar_state(step) if self._scalar_state else {}
+        for state in states:
             state["step"] = step
             if scalars:
                 state.update(scalars)
@@ -353,30 +361,28 @@ class Optimizer:
         group.changed = False  # type: ignore[attr-defined]
 
     def _check_gradients(self, grads: Any) -> list[np.ndarray]:
-        """Validate the gradients; return them as C-contiguous arrays of the params' dtypes."""
-        params = self.params
+        """Validate the gradients; return them as arrays of the params' shapes and dtypes."""
+        params = self._params
         n = len(params)
-        if isinstance(grads, np.ndarray):
-            if n != 1:
-                raise ValueError(
-                    f"expected a list of {n} gradients (one per param), got a single array"
-                )
-            grads = [grads]
-        elif isinstance(grads, (list, tuple)):
-            if len(grads) != n:
+        if type(grads) is not list or len(grads) != n:
+            if isinstance(grads, np.ndarray):
+                if n != 1:
+                    raise ValueError(
+                        f"expected a list of {n} gradients (one per param), got a single array"
+                    )
+                grads = [grads]
+            elif not isinstance(grads, (list, tuple)):
+                raise TypeError(f"grads must be a list of NumPy arrays (one per param), "
+                                f"got {type(grads).__name__}")
+            elif len(grads) != n:
                 raise ValueError(f"expected {n} gradient(s), one per param, got {len(grads)}")
-        else:
-            raise TypeError(
-                f"grads must be a list of NumPy arrays (one per param), got {type(grads).__name__}"
-            )
-        out = []
-        for i, (g, p) in enumerate(zip(grads, params, strict=True)):
-            if not (type(g) is np.ndarray and g.dtype == p.dtype and g.shape == p.shape
-                    and g.flags.c_contiguous):  # (the usual case needs none of this)
-                g = self._convert_gradient(i, g, p)
+        out = list(grads)
+        for i, p in enumerate(params):
+            g = out[i]
+            if type(g) is not np.ndarray or g.dtype != p.dtype or g.shape != p.shape:
+                out[i] = g = self._convert_gradient(i, g, p)
             if not _all_finite(g):
                 raise ValueError(f"gradient {i} contains NaN or infinity")
-            out.append(g)
         return out
 
     @staticmethod
