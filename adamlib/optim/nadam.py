@@ -132,14 +132,10 @@ class NAdam(Optimizer):
     def _state_arrays(self, hyper: Mapping[str, Any]) -> dict[str, float | None]:
         return {"exp_avg": 0.0, "exp_avg_sq": 0.0}
 
-    def _mu_product(self, step: int) -> float:
-        r""":math:`\Pi_t = \Pi_{t-1}\mu_t`, a float32 product as in torch."""
-        hyper = self.hyper
-        mu = momentum_schedule(hyper["betas"][0], hyper["momentum_decay"], step)
-        return float(np.float32(self.state[0]["mu_product"]) * np.float32(mu))
-
     def _next_scalar_state(self, step: int) -> dict[str, float]:
-        return {"mu_product": self._mu_product(step)}
+        # torch: mu_product *= mu_t, on a float32 scalar (kept so for float64 params too)
+        mu = momentum_schedule(self.hyper["betas"][0], self.hyper["momentum_decay"], step)
+        return {"mu_product": float(np.float32(self.state[0]["mu_product"]) * np.float32(mu))}
 
     def _update(
         self,
@@ -163,7 +159,7 @@ class NAdam(Optimizer):
         ema_of_square_(v, g, beta2, tmp=work[1])  # v <- beta2 v + (1 - beta2) g^2
         mu = momentum_schedule(beta1, psi, step)  # mu_t, warming up to beta1
         mu_next = momentum_schedule(beta1, psi, step + 1)
-        mu_product = self._mu_product(step)  # Pi_t = mu_1 ... mu_t
+        mu_product = float(np.float32(state["mu_product"]) * np.float32(mu))  # Pi_t (float32)
         # d <- sqrt(v / (1 - beta2^t)) + eps
         denom = np.divide(v, bias_correction(beta2, step), out=work[1])
         np.sqrt(denom, out=denom)
