@@ -177,8 +177,9 @@ def contenders(name: str, workload: str, with_torch: bool) -> dict[str, Callable
     fns: dict[str, Callable[[], None]] = {"adamlib": lambda: ours.step(grads)}
 
     bare, bare_params = BARE[name], [p.copy() for p in params]
-    states = [{"m": np.zeros_like(p), "v": np.zeros_like(p), "sum": np.zeros_like(p)}
-              for p in bare_params]
+    states = [
+        {"m": np.zeros_like(p), "v": np.zeros_like(p), "sum": np.zeros_like(p)} for p in bare_params
+    ]
     clock = [0]
 
     def bare_step() -> None:
@@ -195,8 +196,9 @@ def contenders(name: str, workload: str, with_torch: bool) -> dict[str, Callable
     return fns
 
 
-def time_interleaved(fns: dict[str, Callable[[], None]], repeats: int, inner: int
-                     ) -> dict[str, float]:
+def time_interleaved(
+    fns: dict[str, Callable[[], None]], repeats: int, inner: int
+) -> dict[str, float]:
     """Median CPU seconds per call, the contenders taking turns on each repeat."""
     for fn in fns.values():
         fn()  # warm-up: state creation, caches
@@ -268,41 +270,52 @@ def main(argv: list[str] | None = None) -> int:
             big = workload.startswith("10 M")
             fns = contenders(name, workload, with_torch=big)
             t = time_interleaved(fns, repeats, inner[workload])
-            cells += [fmt(t["adamlib"]), fmt(t["bare NumPy"]),
-                      f"**{t['adamlib'] / t['bare NumPy']:.2f}×**"]
+            cells += [
+                fmt(t["adamlib"]),
+                fmt(t["bare NumPy"]),
+                f"**{t['adamlib'] / t['bare NumPy']:.2f}×**",
+            ]
             if big:
                 tf = t.get("torch foreach")
-                cells += ["n/a" if tf is None else fmt(tf),
-                          "n/a" if tf is None else f"**{t['adamlib'] / tf:.2f}×**"]
+                cells += [
+                    "n/a" if tf is None else fmt(tf),
+                    "n/a" if tf is None else f"**{t['adamlib'] / tf:.2f}×**",
+                ]
                 param_bytes = 4 * 10_000_000
-                ours, bare = (100 * scratch_bytes(fns[k]) / param_bytes
-                              for k in ("adamlib", "bare NumPy"))
+                ours, bare = (
+                    100 * scratch_bytes(fns[k]) / param_bytes for k in ("adamlib", "bare NumPy")
+                )
                 memory.append(f"| {name} | {ours:.3f} % | {bare:.0f} % |")
             del fns
         rows.append("| " + " | ".join(cells) + " |")
         print(f"{name} done", file=sys.stderr, flush=True)
 
-    flags = [a for a in (argv if argv is not None else sys.argv[1:]) if a != "--write"
-             and not a.endswith(".md")]
+    flags = [
+        a
+        for a in (argv if argv is not None else sys.argv[1:])
+        if a != "--write" and not a.endswith(".md")
+    ]
     command = " ".join(["python benchmarks/bench_optim.py", *flags])
-    report = "\n".join([
-        f"Machine: {note}. Command: `{command}`.",
-        "",
-        f"**CPU time of one step** (median of {repeats} interleaved repeats; ratio = adamlib / "
-        "contender, < 1 is faster):",
-        "",
-        "| optimizer | 2 el.: adamlib | bare NumPy | ratio | net: adamlib | bare NumPy | ratio "
-        "| 10 M: adamlib | bare NumPy | ratio | torch foreach | ratio |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-        *rows,
-        "",
-        "**Memory allocated by a step after the first, 10 M float32** (tracemalloc peak, in % of "
-        "the param bytes):",
-        "",
-        "| optimizer | adamlib | bare NumPy |",
-        "|---|---:|---:|",
-        *memory,
-    ])
+    report = "\n".join(
+        [
+            f"Machine: {note}. Command: `{command}`.",
+            "",
+            f"**CPU time of one step** (median of {repeats} interleaved repeats; ratio = adamlib / "
+            "contender, < 1 is faster):",
+            "",
+            "| optimizer | 2 el.: adamlib | bare NumPy | ratio | net: adamlib | bare NumPy | ratio "
+            "| 10 M: adamlib | bare NumPy | ratio | torch foreach | ratio |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            *rows,
+            "",
+            "**Memory allocated by a step after the first, 10 M float32** (tracemalloc peak, "
+            "in % of the param bytes):",
+            "",
+            "| optimizer | adamlib | bare NumPy |",
+            "|---|---:|---:|",
+            *memory,
+        ]
+    )
     print(report)
     if args.write:
         args.write.write_text(report + "\n")

@@ -465,8 +465,11 @@ def test_a_step_calls_no_blas() -> None:
     # BLAS may run threads: a step's time would depend on how many cores are busy
     source = "".join(
         Path(module.__file__).read_text()
-        for module in [optim_base, optim.parts, *(sys.modules[c.__module__] for c in
-                                                  map(lambda n: getattr(optim, n), NAMES))]
+        for module in [
+            optim_base,
+            optim.parts,
+            *(sys.modules[c.__module__] for c in map(lambda n: getattr(optim, n), NAMES)),
+        ]
     )
     for call in ["np.dot", "np.matmul", "scipy", "einsum", "np.inner", "vdot", ".dot("]:
         assert call not in source, call

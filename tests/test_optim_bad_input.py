@@ -78,10 +78,7 @@ HYPER_CASES = [
     ],
     *[(n, {"betas": 0.9}, TypeError, "betas must be a pair") for n in ADAMS],
     *[(n, {"betas": (0.9, 0.99, 0.9)}, TypeError, "betas must be a pair") for n in ["Adam"]],
-    *[
-        (n, {"eps": -1e-8}, ValueError, "Invalid epsilon value: -1e-08")
-        for n in _with("eps")
-    ],
+    *[(n, {"eps": -1e-8}, ValueError, "Invalid epsilon value: -1e-08") for n in _with("eps")],
     *[
         (n, {"momentum": -0.5}, ValueError, "Invalid momentum value: -0.5")
         for n in _with("momentum")

@@ -120,6 +120,7 @@ class Adam(Optimizer):
         step: int,
         work: list[np.ndarray],
     ) -> None:
+        """One step on one array, in place: the definition (torch's ``_single_tensor_adam``)."""
         h = self.hyper  # the hyperparameters, checked when set
         lr, (beta1, beta2), eps = h["lr"], h["betas"], h["eps"]
         weight_decay, amsgrad, maximize = h["weight_decay"], h["amsgrad"], h["maximize"]
@@ -141,6 +142,7 @@ class Adam(Optimizer):
         np.multiply(m, -step_size, out=work[2])  # torch: param.addcdiv_(m, denom, -step_size)
         work[2] /= denom
         param += work[2]
+
 
 class AdamW(Adam):
     r"""AdamW: Adam with decoupled weight decay (Loshchilov & Hutter, 2019).

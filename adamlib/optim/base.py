@@ -255,10 +255,15 @@ class Optimizer:
         for p in plist:
             n = min(p.size, max(1, CHUNK_BYTES // p.itemsize))
             longest[p.dtype] = max(longest.get(p.dtype, 0), n)
-        self._scratch = {dt: [np.empty(n, dt) for _ in range(self._n_work)]
-                         for dt, n in longest.items()}
-        self._work = [[w[: p.size].reshape(p.shape) for w in self._scratch[p.dtype]]
-                      if p.nbytes <= CHUNK_BYTES else None for p in plist]
+        self._scratch = {
+            dt: [np.empty(n, dt) for _ in range(self._n_work)] for dt, n in longest.items()
+        }
+        self._work = [
+            [w[: p.size].reshape(p.shape) for w in self._scratch[p.dtype]]
+            if p.nbytes <= CHUNK_BYTES
+            else None
+            for p in plist
+        ]
         self._slots = list(zip(plist, self.state, self._work, strict=True))
         self._accept_hyperparameters(self.param_groups[0])
         self._create_state()
@@ -271,8 +276,14 @@ class Optimizer:
     def _state_arrays(self, hyper: Mapping[str, Any]) -> dict[str, float | None]:
         raise NotImplementedError
 
-    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], step: int,
-                work: list[np.ndarray]) -> None:
+    def _update(
+        self,
+        param: np.ndarray,
+        grad: np.ndarray,
+        state: dict[str, Any],
+        step: int,
+        work: list[np.ndarray],
+    ) -> None:
         raise NotImplementedError
 
     def _next_scalar_state(self, step: int) -> dict[str, float]:
@@ -338,8 +349,9 @@ class Optimizer:
             if scalars:
                 state.update(scalars)
 
-    def _update_in_chunks(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any],
-                          step: int) -> None:
+    def _update_in_chunks(
+        self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], step: int
+    ) -> None:
         """``_update`` on consecutive slices of a large param (elementwise: same result)."""
         scratch = self._scratch[param.dtype]
         n = len(scratch[0])
@@ -372,8 +384,10 @@ class Optimizer:
                     )
                 grads = [grads]
             elif not isinstance(grads, (list, tuple)):
-                raise TypeError(f"grads must be a list of NumPy arrays (one per param), "
-                                f"got {type(grads).__name__}")
+                raise TypeError(
+                    f"grads must be a list of NumPy arrays (one per param), "
+                    f"got {type(grads).__name__}"
+                )
             elif len(grads) != n:
                 raise ValueError(f"expected {n} gradient(s), one per param, got {len(grads)}")
         out = list(grads)
@@ -401,8 +415,9 @@ class Optimizer:
             return np.asarray(g, dtype=p.dtype, order="C")  # (ascontiguousarray makes 0-d 1-d)
 
     # -- state ---------------------------------------------------------------------------------
-    def _create_state(self, names: Iterable[str] | None = None, *, stepping: bool = False
-                      ) -> frozenset[str]:
+    def _create_state(
+        self, names: Iterable[str] | None = None, *, stepping: bool = False
+    ) -> frozenset[str]:
         """Create the state arrays the options need that do not exist yet; return their names.
 
         Arrays with fill None are created only when ``stepping`` (the step that fills them).
@@ -410,7 +425,8 @@ class Optimizer:
         """
         fills = self._state_arrays(self.hyper) if names is None else dict.fromkeys(names)
         created = frozenset(
-            name for name, fill in fills.items()
+            name
+            for name, fill in fills.items()
             if name not in self.state[0] and (fill is not None or stepping or names is not None)
         )
         for p, state in zip(self.params, self.state, strict=True):

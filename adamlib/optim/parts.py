@@ -27,8 +27,9 @@ def bias_correction(beta: float, step: int) -> float:
     return 1 - beta ** float(step)
 
 
-def gradient(grad: np.ndarray, param: np.ndarray, weight_decay: float, maximize: bool,
-             out: np.ndarray) -> np.ndarray:
+def gradient(
+    grad: np.ndarray, param: np.ndarray, weight_decay: float, maximize: bool, out: np.ndarray
+) -> np.ndarray:
     r"""Return :math:`\pm\nabla f + \lambda\theta` (``-`` to maximize; :math:`\lambda`: L2 decay).
 
     ``grad`` itself when neither option is on (no copy, never written to), else ``out``.
