@@ -145,7 +145,8 @@ def _param_list(params: Any) -> list[np.ndarray]:
 def _all_finite(g: np.ndarray) -> bool:
     """True when ``g`` holds no NaN or infinity; allocates nothing proportional to ``g``."""
     if g.size <= 64:  # a few Python floats are checked faster than one ufunc call
-        return all(map(math.isfinite, (g if g.ndim == 1 else g.reshape(-1)).tolist()))
+        values = (g if g.ndim == 1 else g.reshape(-1)).tolist()
+        return math.isfinite(sum(values)) or all(map(math.isfinite, values))
     # A sum is finite whenever every term is (NaN and inf propagate): one pass, no scratch.
     # Summed in double precision, float32 terms cannot overflow; float64 terms beyond 1e300
     # can, and then the terms are checked exactly.
