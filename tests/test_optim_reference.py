@@ -216,3 +216,25 @@ def test_committed_reference_is_what_torch_produces_now() -> None:
             # another x86_64 machine): agree to rounding, far inside the tolerances used above
             err = relative_error(fresh["snapshots"], ref[f"c{k}.snapshots"])
             assert err <= REGENERATE_RTOL[case["dtype"]], f"{name} case {k}: {err:.1e}"
+
+
+def test_an_independent_numpy_formula_fits_the_same_reference_harness(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # an optimizer torch lacks gives tests/optim_settings.py a NumPy formula as its reference;
+    # here plain SGD's, written from the update rule, reproduces torch's committed trajectory
+    import dataclasses
+
+    tool = load_tool()
+
+    def sgd_formula(params, grads, state, t, lr=1e-3):  # type: ignore[no-untyped-def]
+        for p, g in zip(params, grads, strict=True):
+            p -= lr * g
+
+    entry = dataclasses.replace(tool.SETTINGS["SGD"], reference=sgd_formula)
+    monkeypatch.setitem(tool.SETTINGS, "SGD", entry)
+    k = next(k for k, c in enumerate(cases("SGD")) if c["kwargs"] == {"lr": 0.05})
+    case = cases("SGD")[k]
+    ours = tool.run_torch("SGD", case["kwargs"], case["dtype"], case["sequence"], gradient_data())
+    err = relative_error(ours["snapshots"], reference("SGD")[f"c{k}.snapshots"])
+    assert err <= RTOL[case["dtype"]]
