@@ -24,10 +24,44 @@ from numpy.typing import ArrayLike, NDArray
 
 from adamlib.functions import Objective, as_points
 
-__all__ = ["Trajectory", "measured_rate", "run", "run_optimizer", "sweep"]
+__all__ = [
+    "DIVERGED",
+    "Trajectory",
+    "diverged",
+    "measured_rate",
+    "point_diverged",
+    "run",
+    "run_optimizer",
+    "sweep",
+]
 
 Array = NDArray[np.floating]
-_DIVERGED = 1e100
+#: a run has diverged once a coordinate is larger than this in magnitude (or not finite)
+DIVERGED = 1e100
+_DIVERGED = DIVERGED  # the name widgets.py imported before
+
+
+def diverged(x: ArrayLike) -> NDArray[np.bool_] | bool:
+    """Whether points ``x`` (shape ``(..., 2)``) have diverged: the rule of every run.
+
+    A point has diverged when a coordinate is not finite or larger than :data:`DIVERGED` in
+    magnitude; a run has also diverged when the gradient at its point is not finite. The
+    trajectories of :func:`run` and :func:`run_optimizer` and the widgets' runs stop there.
+
+    Returns
+    -------
+    bool or numpy.ndarray of bool
+        One value per point, shape ``x.shape[:-1]`` (a bool for one point).
+    """
+    x = np.asarray(x)
+    with np.errstate(invalid="ignore"):
+        out = ~(np.abs(x) <= DIVERGED).all(axis=-1)  # NaN compares False: diverged
+    return bool(out) if out.ndim == 0 else out
+
+
+def point_diverged(x: float, y: float) -> bool:
+    """:func:`diverged` for one point given as two Python floats (for step-by-step loops)."""
+    return not (abs(x) <= DIVERGED and abs(y) <= DIVERGED)  # NaN compares False: diverged
 
 
 @dataclass
@@ -87,7 +121,7 @@ def _record(
     x = np.array(x, dtype=dtype or x.dtype)  # a private copy that the rule may update in place
     path = np.empty((steps + 1, *x.shape), dtype=x.dtype)
     losses = np.empty((steps + 1, *x.shape[:-1]), dtype=x.dtype)
-    diverged = np.zeros(x.shape[:-1], dtype=bool)
+    stopped = np.zeros(x.shape[:-1], dtype=bool)
     path[0] = x
     losses[0] = objective.f(x)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -95,22 +129,22 @@ def _record(
             g = objective.grad(x)
             bad = ~np.isfinite(g).all(axis=-1)
             if bad.any():
-                diverged |= bad
-                g = np.where(diverged[..., None], 0.0, g).astype(x.dtype, copy=False)
-            advance(x, g, diverged)
-            diverged |= ~np.isfinite(x).all(axis=-1) | (np.abs(x) > _DIVERGED).any(axis=-1)
+                stopped |= bad
+                g = np.where(stopped[..., None], 0.0, g).astype(x.dtype, copy=False)
+            advance(x, g, stopped)
+            stopped |= diverged(x)
             path[t] = x
             losses[t] = objective.f(x)
-            if diverged.any():
-                path[t] = np.where(diverged[..., None], np.nan, path[t])
-                losses[t] = np.where(diverged, np.inf, losses[t])
+            if stopped.any():
+                path[t] = np.where(stopped[..., None], np.nan, path[t])
+                losses[t] = np.where(stopped, np.inf, losses[t])
                 # keep the dead runs finite so that the live ones can continue
-                x[...] = np.where(diverged[..., None], 0.0, x)
-                if diverged.all():
+                x[...] = np.where(stopped[..., None], 0.0, x)
+                if stopped.all():
                     path[t + 1 :] = np.nan
                     losses[t + 1 :] = np.inf
                     break
-    div = bool(diverged) if diverged.ndim == 0 else diverged
+    div = bool(stopped) if stopped.ndim == 0 else stopped
     return Trajectory(path=path, losses=losses, label=label, diverged=div)
 
 

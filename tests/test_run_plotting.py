@@ -142,3 +142,13 @@ def test_loss_plot_uses_log_scale_and_suboptimality():
 def test_log_levels_are_increasing_and_positive():
     lv = plotting.log_levels(F.rosenbrock)
     assert np.all(lv > 0) and np.all(np.diff(lv) > 0)
+
+
+def test_diverged_is_the_rule_of_every_run() -> None:
+    from adamlib.run import DIVERGED, diverged, point_diverged
+
+    big = 2 * DIVERGED
+    points = np.array([[1.0, 2.0], [np.nan, 0.0], [0.0, np.inf], [big, 0.0], [DIVERGED, 0]])
+    np.testing.assert_array_equal(diverged(points), [False, True, True, True, False])
+    assert diverged(np.array([0.0, -np.inf])) is True and diverged([1.0, 1.0]) is False
+    assert [point_diverged(*p) for p in points.tolist()] == list(diverged(points))

@@ -11,7 +11,8 @@ Schedules: every case of :data:`SCHEDULE_CASES` runs torch.optim.lr_scheduler on
 optimizer; stored are the learning rate after construction and after each ``step()`` and, for
 OneCycleLR, the cycled momentum (SGD's momentum or Adam's beta1).
 
-Every optimizer runs with every option listed in :data:`CASES`, in float64 and float32, over
+Every optimizer of ``adamlib.optim.__all__`` runs with every option listed in its
+``reference_cases`` in tests/optim_settings.py, in float64 and float32, over
 :data:`STEPS` steps on each gradient sequence of :data:`SEQUENCES`:
 
 - ``mixed``: a random scale per step, log-uniform in [1e-5, 1e3];
@@ -42,125 +43,11 @@ STEPS = 300
 SEQUENCES = ("mixed", "tiny", "huge", "quadratic")
 SNAPSHOT_STEPS = [1, 2, 3, 4, 5, 10, 20, 50] + list(range(100, STEPS + 1, 50))
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from optim_settings import OPTIMIZERS, SETTINGS  # noqa: E402  (one place for every optimizer)
+
 #: optimizer -> list of keyword arguments; each runs on every sequence, in float64 and float32
-CASES: dict[str, list[dict[str, Any]]] = {
-    "SGD": [
-        {},
-        {"lr": 0.05},
-        {"lr": 0.01, "momentum": 0.9},
-        {"lr": 0.01, "momentum": 0.9, "dampening": 0.5},
-        {"lr": 0.01, "momentum": 0.9, "dampening": 0.9},
-        {"lr": 0.01, "momentum": 0.9, "nesterov": True},
-        {"lr": 0.01, "weight_decay": 0.1},
-        {"lr": 0.01, "momentum": 0.5, "weight_decay": 0.1, "nesterov": True},
-        {"lr": 0.01, "maximize": True},
-        {"lr": 0.01, "momentum": 0.9, "dampening": 0.1, "weight_decay": 0.01, "maximize": True},
-    ],
-    "Adagrad": [
-        {},
-        {"lr": 0.1},
-        {"lr": 0.1, "lr_decay": 0.01},
-        {"lr": 0.1, "weight_decay": 0.1},
-        {"lr": 0.1, "initial_accumulator_value": 0.1},
-        {"lr": 0.1, "eps": 1e-3},
-        {"lr": 0.1, "maximize": True},
-        {
-            "lr": 0.1,
-            "lr_decay": 0.05,
-            "weight_decay": 0.01,
-            "initial_accumulator_value": 1.0,
-            "eps": 1e-6,
-            "maximize": True,
-        },
-    ],
-    "RMSprop": [
-        {},
-        {"lr": 0.001, "alpha": 0.9},
-        {"lr": 0.001, "centered": True},
-        {"lr": 0.001, "momentum": 0.9},
-        {"lr": 0.001, "momentum": 0.5, "centered": True},
-        {"lr": 0.001, "weight_decay": 0.1},
-        {"lr": 0.001, "eps": 1e-3},
-        {"lr": 0.001, "alpha": 0.3},
-        {"lr": 0.001, "maximize": True},
-        {
-            "lr": 0.001,
-            "alpha": 0.95,
-            "eps": 1e-6,
-            "weight_decay": 0.01,
-            "momentum": 0.8,
-            "centered": True,
-            "maximize": True,
-        },
-    ],
-    "Adam": [
-        {},
-        {"lr": 0.01, "betas": (0.8, 0.99)},
-        {"lr": 0.01, "betas": (0.3, 0.6)},
-        {"lr": 0.01, "betas": (0.0, 0.0)},
-        {"lr": 0.01, "amsgrad": True},
-        {"lr": 0.01, "weight_decay": 0.1},
-        {"lr": 0.01, "eps": 1e-3},
-        {"lr": 0.01, "maximize": True},
-        {
-            "lr": 0.01,
-            "betas": (0.9, 0.95),
-            "eps": 1e-6,
-            "weight_decay": 0.01,
-            "amsgrad": True,
-            "maximize": True,
-        },
-    ],
-    "AdamW": [
-        {},
-        {"lr": 0.01, "weight_decay": 0.1},
-        {"lr": 0.01, "weight_decay": 0.0},
-        {"lr": 0.01, "amsgrad": True},
-        {"lr": 0.01, "maximize": True},
-        {
-            "lr": 0.01,
-            "betas": (0.5, 0.9),
-            "eps": 1e-6,
-            "weight_decay": 0.5,
-            "amsgrad": True,
-            "maximize": True,
-        },
-    ],
-    "NAdam": [
-        {},
-        {"lr": 0.01, "betas": (0.8, 0.99)},
-        {"lr": 0.01, "momentum_decay": 0.05},
-        {"lr": 0.01, "weight_decay": 0.1},
-        {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True},
-        {"lr": 0.01, "eps": 1e-3},
-        {"lr": 0.01, "maximize": True},
-    ],
-    "Adamax": [
-        {},
-        {"lr": 0.01, "betas": (0.8, 0.99)},
-        {"lr": 0.01, "betas": (0.3, 0.5)},
-        {"lr": 0.01, "weight_decay": 0.1},
-        {"lr": 0.01, "eps": 1e-3},
-        {"lr": 0.01, "maximize": True},
-    ],
-    "Adadelta": [
-        {},
-        {"lr": 0.1, "rho": 0.5},
-        {"lr": 0.1, "rho": 0.99},
-        {"lr": 0.1, "eps": 1e-3},
-        {"lr": 0.1, "weight_decay": 0.1},
-        {"lr": 0.1, "maximize": True},
-    ],
-    "RAdam": [
-        {},
-        {"lr": 0.01, "betas": (0.8, 0.99)},
-        {"lr": 0.01, "betas": (0.9, 0.9)},
-        {"lr": 0.01, "weight_decay": 0.1},
-        {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True},
-        {"lr": 0.01, "eps": 1e-3},
-        {"lr": 0.01, "maximize": True},
-    ],
-}
+CASES: dict[str, list[dict[str, Any]]] = {n: SETTINGS[n].reference_cases for n in OPTIMIZERS}
 
 
 #: schedule cases: the optimizer it drives, the schedule and its arguments, the number of steps
@@ -275,13 +162,25 @@ def run_torch(
     data: dict[str, np.ndarray],
     foreach: bool | None = None,
 ) -> dict[str, np.ndarray]:
-    """Run torch.optim.<name> on a sequence; return snapshots and the final state."""
+    """Run the reference of optimizer ``name`` on a sequence; return snapshots and final state.
+
+    The reference is named in tests/optim_settings.py: a class with torch.optim's interface
+    (``torch.optim.<name>`` by default, or a pinned package's), or an independent NumPy formula.
+    """
+    reference = SETTINGS[name].reference_for(name)
+    if callable(reference):
+        return _run_formula(reference, kwargs, dtype, sequence, data)
+    import importlib
+
     import torch
 
+    module, _, attr = reference.rpartition(".")
+    cls = getattr(importlib.import_module(module), attr)
     shapes = [tuple(s) for s in json.loads(str(data["shapes"]))]
     x0 = data["x0"].astype(dtype)
     params = [torch.tensor(p) for p in split(x0, shapes)]
-    opt = getattr(torch.optim, name)(params, **kwargs, foreach=foreach)
+    extra = {} if foreach is None and not reference.startswith("torch.") else {"foreach": foreach}
+    opt = cls(params, **kwargs, **extra)
     snaps = []
     snapshot_steps = set(data["snapshot_steps"].tolist())
     for t in range(STEPS):
@@ -299,6 +198,25 @@ def run_torch(
         )
         if opt.state[params[0]][key].ndim == 0:  # a scalar (NAdam's mu_product): keep one
             out[f"state.{key}"] = out[f"state.{key}"][:1]
+    return out
+
+
+def _run_formula(
+    formula: Any, kwargs: dict[str, Any], dtype: str, sequence: str, data: dict[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Run an independent NumPy formula ``formula(params, grads, state, t, **kwargs)``."""
+    shapes = [tuple(s) for s in json.loads(str(data["shapes"]))]
+    params = split(data["x0"].astype(dtype), shapes)
+    state: dict[str, list[np.ndarray]] = {}
+    snaps = []
+    snapshot_steps = set(data["snapshot_steps"].tolist())
+    for t in range(STEPS):
+        formula(params, gradients(data, sequence, t, params), state, t + 1, **kwargs)
+        if t + 1 in snapshot_steps:
+            snaps.append(np.concatenate([p.reshape(-1) for p in params]))
+    out = {"snapshots": np.array(snaps)}
+    for key in sorted(state):
+        out[f"state.{key}"] = np.concatenate([a.reshape(-1) for a in state[key]])
     return out
 
 

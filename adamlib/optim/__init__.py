@@ -23,10 +23,12 @@ class          module                                derived in
 
 AMSGrad is ``Adam(amsgrad=True)``. Learning-rate schedules: :mod:`adamlib.schedules`.
 
-The update of each is written with the pieces in :mod:`adamlib.optim.parts` (an EMA of the
-gradient, an EMA of its square, bias correction, a scaled step); :mod:`adamlib.optim.base`
-holds what they share: input checks before any write, state arrays, chunked in-place steps
-without per-step allocation, ``state_dict`` / ``load_state_dict`` / ``save`` / ``load``.
+What one step does is one method per optimizer, ``_update``: whole-array NumPy on one param,
+in the lecture's names, in torch's arithmetic order (start with :mod:`adamlib.optim.adam`).
+:mod:`adamlib.optim.parts` holds the lines several share (the EMA, the EMA of squares, the bias
+correction, ``+-grad + lambda theta``); :mod:`adamlib.optim.base` holds no algorithm: the checks
+(before anything is written), the state arrays, ``state_dict`` / ``load_state_dict`` / ``save``
+/ ``load``. Adding an optimizer: adamlib/optim/README.md.
 """
 
 from .adadelta import Adadelta

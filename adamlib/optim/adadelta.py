@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
 from .base import Optimizer, check_bool, check_lr, check_nonnegative, check_unit_interval
-from .parts import add_scaled_, as_dtype, effective_gradient, ema_of_square_
+from .parts import ema_of_square_, gradient
 
 __all__ = ["Adadelta"]
 
@@ -89,37 +88,29 @@ class Adadelta(Optimizer):
         check_nonnegative("weight_decay", group["weight_decay"])
         check_bool("maximize", group["maximize"])
 
-    def _buffers(self, group: Mapping[str, Any]) -> dict[str, float | None]:
+    def _state_arrays(self, hyper: Mapping[str, Any]) -> dict[str, float | None]:
         return {"square_avg": 0.0, "acc_delta": 0.0}
-
-    def _scalars(self, group: Mapping[str, Any], step: int, dtype: np.dtype) -> SimpleNamespace:
-        rho = float(group["rho"])
-        return SimpleNamespace(
-            rho=as_dtype(rho, dtype),
-            one_minus_rho=as_dtype(1 - rho, dtype),
-            eps=as_dtype(float(group["eps"]), dtype),
-            neg_lr=as_dtype(-float(group["lr"]), dtype),
-            weight_decay=as_dtype(float(group["weight_decay"]), dtype),
-            maximize=bool(group["maximize"]),
-        )
 
     def _update(
         self,
-        p: np.ndarray,
-        g: np.ndarray,
-        state: dict[str, np.ndarray],
+        param: np.ndarray,
+        grad: np.ndarray,
+        state: dict[str, Any],
+        step: int,
         work: list[np.ndarray],
-        s: SimpleNamespace,
-        fresh: frozenset[str],
     ) -> None:
-        g = effective_gradient(g, p, s.weight_decay, s.maximize, out=work[0])
+        h = self.hyper  # the hyperparameters, checked when set
+        lr, rho = h["lr"], h["rho"]
+        eps, weight_decay, maximize = h["eps"], h["weight_decay"], h["maximize"]
+        g = gradient(grad, param, weight_decay, maximize, out=work[0])  # +-grad f + lambda theta
         v, u = state["square_avg"], state["acc_delta"]
-        ema_of_square_(v, g, s.rho, s.one_minus_rho, tmp=work[1])
-        std = np.add(v, s.eps, out=work[1])  # torch: square_avg.add(eps).sqrt_()
+        ema_of_square_(v, g, rho, tmp=work[1])  # v <- rho v + (1 - rho) g^2
+        # delta <- sqrt(u + eps) / sqrt(v + eps) * g
+        std = np.add(v, eps, out=work[1])
         np.sqrt(std, out=std)
-        delta = np.add(u, s.eps, out=work[2])  # torch: acc_delta.add(eps).sqrt_()
+        delta = np.add(u, eps, out=work[2])
         np.sqrt(delta, out=delta)
-        delta /= std  # torch: delta.div_(std).mul_(grad)
+        delta /= std
         delta *= g
-        ema_of_square_(u, delta, s.rho, s.one_minus_rho, tmp=work[1])
-        add_scaled_(p, delta, s.neg_lr, tmp=work[1])
+        ema_of_square_(u, delta, rho, tmp=work[1])  # u <- rho u + (1 - rho) delta^2
+        param += np.multiply(delta, -lr, out=work[1])  # theta <- theta - lr delta

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
 from .base import Optimizer, check_bool, check_lr, check_nonnegative
-from .parts import add_scaled_ratio_, as_dtype, effective_gradient, rms_denominator
+from .parts import gradient
 
 __all__ = ["Adagrad"]
 
@@ -91,30 +90,27 @@ class Adagrad(Optimizer):
         check_nonnegative("eps", group["eps"], "epsilon")
         check_bool("maximize", group["maximize"])
 
-    def _buffers(self, group: Mapping[str, Any]) -> dict[str, float | None]:
-        return {"sum": float(group["initial_accumulator_value"])}
-
-    def _scalars(self, group: Mapping[str, Any], step: int, dtype: np.dtype) -> SimpleNamespace:
-        clr = float(group["lr"]) / (1 + (float(step) - 1) * float(group["lr_decay"]))
-        return SimpleNamespace(
-            neg_clr=as_dtype(-clr, dtype),
-            eps=as_dtype(float(group["eps"]), dtype),
-            weight_decay=as_dtype(float(group["weight_decay"]), dtype),
-            maximize=bool(group["maximize"]),
-        )
+    def _state_arrays(self, hyper: Mapping[str, Any]) -> dict[str, float | None]:
+        return {"sum": hyper["initial_accumulator_value"]}
 
     def _update(
         self,
-        p: np.ndarray,
-        g: np.ndarray,
-        state: dict[str, np.ndarray],
+        param: np.ndarray,
+        grad: np.ndarray,
+        state: dict[str, Any],
+        step: int,
         work: list[np.ndarray],
-        s: SimpleNamespace,
-        fresh: frozenset[str],
     ) -> None:
-        g = effective_gradient(g, p, s.weight_decay, s.maximize, out=work[0])
-        total = state["sum"]
-        np.multiply(g, g, out=work[1])  # torch: sum.addcmul_(grad, grad, value=1)
-        total += work[1]
-        std = rms_denominator(total, None, s.eps, out=work[1])
-        add_scaled_ratio_(p, g, std, s.neg_clr, tmp=work[2])
+        h = self.hyper  # the hyperparameters, checked when set
+        lr, lr_decay, weight_decay = h["lr"], h["lr_decay"], h["weight_decay"]
+        eps, maximize = h["eps"], h["maximize"]
+        g = gradient(grad, param, weight_decay, maximize, out=work[0])  # +-grad f + lambda theta
+        s = state["sum"]
+        s += np.multiply(g, g, out=work[1])  # s <- s + g^2
+        clr = lr / (1 + (step - 1) * lr_decay)  # torch's lr decay
+        # theta <- theta - clr * g / (sqrt(s) + eps)
+        std = np.sqrt(s, out=work[1])
+        std += eps
+        np.multiply(g, -clr, out=work[2])  # torch: param.addcdiv_(g, std, value=-clr)
+        work[2] /= std
+        param += work[2]

@@ -2,34 +2,15 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
 from .base import Optimizer, check_betas, check_bool, check_lr, check_nonnegative
-from .parts import (
-    add_ratio_,
-    add_scaled_ratio_,
-    as_dtype,
-    bias_correction,
-    effective_gradient,
-    ema_,
-    ema_of_square_,
-    rms_denominator,
-)
+from .parts import bias_correction, ema_, ema_of_square_, gradient
 
 __all__ = ["Adam", "AdamW"]
-
-
-def _folded(value: float, dtype: np.dtype, *, divisor: bool) -> np.floating | None:
-    """``value`` cast to ``dtype`` if usable (finite; a divisor also normal), else None."""
-    x = as_dtype(value, dtype)
-    if not np.isfinite(x) or (divisor and abs(x) < np.finfo(dtype).tiny):
-        return None
-    return x
 
 
 class Adam(Optimizer):
@@ -125,61 +106,42 @@ class Adam(Optimizer):
         check_bool("amsgrad", group["amsgrad"])
         check_bool("maximize", group["maximize"])
 
-    def _buffers(self, group: Mapping[str, Any]) -> dict[str, float | None]:
-        wanted: dict[str, float | None] = {"exp_avg": 0.0, "exp_avg_sq": 0.0}
-        if group["amsgrad"]:
-            wanted["max_exp_avg_sq"] = 0.0
-        return wanted
-
-    def _scalars(self, group: Mapping[str, Any], step: int, dtype: np.dtype) -> SimpleNamespace:
-        lr, wd = float(group["lr"]), float(group["weight_decay"])
-        beta1, beta2 = (float(b) for b in group["betas"])
-        step_size = lr / bias_correction(beta1, step)
-        decoupled = self._decoupled_weight_decay and wd != 0
-        return SimpleNamespace(
-            one_minus_beta1=as_dtype(1 - beta1, dtype),
-            beta2=as_dtype(beta2, dtype),
-            one_minus_beta2=as_dtype(1 - beta2, dtype),
-            correction2_sqrt=as_dtype(bias_correction(beta2, step) ** 0.5, dtype),
-            eps=as_dtype(float(group["eps"]), dtype),
-            neg_step_size=as_dtype(-step_size, dtype),
-            # theta += m / d with d = sqrt(v) / (c2 * -step_size) + eps / -step_size: the step
-            # size folded into the denominator (torch's capturable path), one pass fewer
-            folded_correction=_folded(
-                bias_correction(beta2, step) ** 0.5 * -step_size, dtype, divisor=True
-            ),
-            folded_eps=_folded(
-                float(group["eps"]) / -step_size if step_size else math.inf, dtype, divisor=False
-            ),
-            l2=as_dtype(0.0 if decoupled else wd, dtype),
-            decay_factor=as_dtype(1 - lr * wd, dtype) if decoupled else None,
-            amsgrad=bool(group["amsgrad"]),
-            maximize=bool(group["maximize"]),
-        )
+    def _state_arrays(self, hyper: Mapping[str, Any]) -> dict[str, float | None]:
+        arrays: dict[str, float | None] = {"exp_avg": 0.0, "exp_avg_sq": 0.0}
+        if hyper["amsgrad"]:
+            arrays["max_exp_avg_sq"] = 0.0
+        return arrays
 
     def _update(
         self,
-        p: np.ndarray,
-        g: np.ndarray,
-        state: dict[str, np.ndarray],
+        param: np.ndarray,
+        grad: np.ndarray,
+        state: dict[str, Any],
+        step: int,
         work: list[np.ndarray],
-        s: SimpleNamespace,
-        fresh: frozenset[str],
     ) -> None:
-        if s.decay_factor is not None:
-            p *= s.decay_factor  # AdamW: theta <- theta (1 - lr * lambda), before the step
-        g = effective_gradient(g, p, s.l2, s.maximize, out=work[0])
+        """One step on one array, in place: the definition (torch's ``_single_tensor_adam``)."""
+        h = self.hyper  # the hyperparameters, checked when set
+        lr, (beta1, beta2), eps = h["lr"], h["betas"], h["eps"]
+        weight_decay, amsgrad, maximize = h["weight_decay"], h["amsgrad"], h["maximize"]
+        if self._decoupled_weight_decay:  # AdamW: theta <- theta (1 - lr lambda), not via m, v
+            if weight_decay != 0:
+                param *= 1 - lr * weight_decay
+            weight_decay = 0.0
+        g = gradient(grad, param, weight_decay, maximize, out=work[0])  # +-grad f + lambda theta
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        ema_(m, g, s.one_minus_beta1, tmp=work[1])
-        ema_of_square_(v, g, s.beta2, s.one_minus_beta2, tmp=work[1])
-        if s.amsgrad:
+        ema_(m, g, 1 - beta1, tmp=work[1])  # m <- beta1 m + (1 - beta1) g     (momentum, 03)
+        ema_of_square_(v, g, beta2, tmp=work[1])  # v <- beta2 v + (1 - beta2) g^2 (RMSprop, 05)
+        if amsgrad:  # divide by the largest v so far
             v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
-        if s.folded_correction is not None and s.folded_eps is not None:
-            denom = rms_denominator(v, s.folded_correction, s.folded_eps, out=work[1])
-            add_ratio_(p, m, denom, tmp=work[2])  # theta + m / d, d < 0
-        else:  # lr == 0 or extreme scales: torch's default order
-            denom = rms_denominator(v, s.correction2_sqrt, s.eps, out=work[1])
-            add_scaled_ratio_(p, m, denom, s.neg_step_size, tmp=work[2])
+        # theta <- theta - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)   (06)
+        step_size = lr / bias_correction(beta1, step)
+        denom = np.sqrt(v, out=work[1])
+        denom /= bias_correction(beta2, step) ** 0.5
+        denom += eps
+        np.multiply(m, -step_size, out=work[2])  # torch: param.addcdiv_(m, denom, -step_size)
+        work[2] /= denom
+        param += work[2]
 
 
 class AdamW(Adam):

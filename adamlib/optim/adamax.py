@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
 from .base import Optimizer, check_betas, check_bool, check_lr, check_nonnegative
-from .parts import add_scaled_ratio_, as_dtype, bias_correction, effective_gradient, ema_
+from .parts import bias_correction, ema_, gradient
 
 __all__ = ["Adamax"]
 
@@ -87,36 +86,28 @@ class Adamax(Optimizer):
         check_nonnegative("weight_decay", group["weight_decay"])
         check_bool("maximize", group["maximize"])
 
-    def _buffers(self, group: Mapping[str, Any]) -> dict[str, float | None]:
+    def _state_arrays(self, hyper: Mapping[str, Any]) -> dict[str, float | None]:
         return {"exp_avg": 0.0, "exp_inf": 0.0}
-
-    def _scalars(self, group: Mapping[str, Any], step: int, dtype: np.dtype) -> SimpleNamespace:
-        lr = float(group["lr"])
-        beta1, beta2 = (float(b) for b in group["betas"])
-        return SimpleNamespace(
-            one_minus_beta1=as_dtype(1 - beta1, dtype),
-            beta2=as_dtype(beta2, dtype),
-            eps=as_dtype(float(group["eps"]), dtype),
-            neg_clr=as_dtype(-(lr / bias_correction(beta1, step)), dtype),
-            weight_decay=as_dtype(float(group["weight_decay"]), dtype),
-            maximize=bool(group["maximize"]),
-        )
 
     def _update(
         self,
-        p: np.ndarray,
-        g: np.ndarray,
-        state: dict[str, np.ndarray],
+        param: np.ndarray,
+        grad: np.ndarray,
+        state: dict[str, Any],
+        step: int,
         work: list[np.ndarray],
-        s: SimpleNamespace,
-        fresh: frozenset[str],
     ) -> None:
-        g = effective_gradient(g, p, s.weight_decay, s.maximize, out=work[0])
+        h = self.hyper  # the hyperparameters, checked when set
+        lr, (beta1, beta2) = h["lr"], h["betas"]
+        eps, weight_decay, maximize = h["eps"], h["weight_decay"], h["maximize"]
+        g = gradient(grad, param, weight_decay, maximize, out=work[0])  # +-grad f + lambda theta
         m, u = state["exp_avg"], state["exp_inf"]
-        ema_(m, g, s.one_minus_beta1, tmp=work[1])
-        # torch: torch.maximum(exp_inf.mul_(beta2), grad.abs().add_(eps), out=exp_inf)
-        u *= s.beta2
-        np.abs(g, out=work[1])
-        work[1] += s.eps
-        np.maximum(u, work[1], out=u)
-        add_scaled_ratio_(p, m, u, s.neg_clr, tmp=work[2])
+        ema_(m, g, 1 - beta1, tmp=work[1])  # m <- beta1 m + (1 - beta1) g
+        u *= beta2  # u <- max(beta2 u, |g| + eps)
+        abs_g = np.abs(g, out=work[1])
+        abs_g += eps
+        np.maximum(u, abs_g, out=u)
+        # theta <- theta - lr / (1 - beta1^t) * m / u
+        np.multiply(m, -(lr / bias_correction(beta1, step)), out=work[2])
+        work[2] /= u
+        param += work[2]

@@ -1,15 +1,16 @@
-"""The machinery shared by every optimizer: params, input checks, state, chunked in-place steps.
+"""What every optimizer shares: params, checks, state arrays, ``state_dict``; no algorithm here.
 
-An optimizer subclass only says *what* one step computes, on flat 1-D slices (its ``_update``
-method, written with the pieces of :mod:`adamlib.optim.parts`). This base class does the rest:
+An optimizer subclass says what one step does to **one array** (its ``_update`` method, plain
+whole-array NumPy in the lecture's names, like torch's ``_single_tensor_adam``). This class:
 
-- checks params, hyperparameters and gradients **before anything is written**, so a rejected
-  step leaves params and state bit-identical;
-- keeps the state of all params of one dtype in one flat buffer per quantity (``exp_avg``, ...);
-  ``opt.state[i]["exp_avg"]`` is a view with the shape of param ``i``;
-- walks the flat index space in chunks of :data:`CHUNK_BYTES` bytes, so the work buffers stay
-  small (cache-resident) and a step allocates no array memory; small params that share a chunk
-  are gathered into one buffer, updated with a few ufunc calls, and scattered back;
+- checks the params once, the hyperparameters when they are set (at construction, through
+  :attr:`Optimizer.lr`, or at the first step after ``param_groups[0]`` was changed) and the
+  gradients at every step, **before anything is written**: a rejected step changes nothing;
+- creates the state arrays (``opt.state[i]["exp_avg"]``, torch's names) and a few scratch
+  arrays for ``out=``, so that a step allocates no memory proportional to the params;
+- calls ``_update`` on each param; a param larger than :data:`CHUNK_BYTES` is passed in
+  consecutive slices of that size (the same elementwise arithmetic, so bit-identical results,
+  but each slice stays in the CPU cache through all the passes of the update);
 - ``state_dict`` / ``load_state_dict`` / ``save`` / ``load`` (NumPy ``.npz``, never pickle).
 """
 
@@ -19,14 +20,13 @@ import math
 import numbers
 import os
 from collections.abc import Iterable, Mapping
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
 __all__ = ["Optimizer", "CHUNK_BYTES"]
 
-#: Size in bytes of one work buffer; a step processes this many bytes of each array at a time.
+#: A param larger than this is updated slice by slice (each slice stays in the CPU cache).
 CHUNK_BYTES = 1 << 18
 
 
@@ -85,17 +85,26 @@ def check_finite(name: str, value: Any) -> None:
         raise ValueError(f"Invalid {name} value: {value}")
 
 
+def _plain(value: Any) -> Any:
+    """A checked hyperparameter as a Python bool, float or tuple of floats.
+
+    Python floats combine with float32 arrays without promoting them to float64 (NumPy's weak
+    scalars), so an update written with them keeps the params' dtype, as torch does.
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (tuple, list)):
+        return tuple(float(v) for v in value)
+    return float(value)
+
+
 # ----------------------------------------------------------------------------------------------
 # params and gradients
 # ----------------------------------------------------------------------------------------------
 def _param_list(params: Any) -> list[np.ndarray]:
     if isinstance(params, np.ndarray):
         params = [params]
-    elif isinstance(params, Mapping) or isinstance(params, (str, bytes)):
-        raise TypeError(
-            f"params must be a NumPy array or a list of NumPy arrays, got {type(params).__name__}"
-        )
-    elif isinstance(params, Iterable):
+    elif isinstance(params, Iterable) and not isinstance(params, (Mapping, str, bytes)):
         params = list(params)
     else:
         raise TypeError(
@@ -133,85 +142,63 @@ def _param_list(params: Any) -> list[np.ndarray]:
     return params
 
 
-_BLAS_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
-
-
-def _all_finite(a: np.ndarray) -> bool:
-    """True when ``a`` holds no NaN or infinity (call under ``np.errstate(over="ignore")``)."""
-    # A sum (of squares) is finite whenever every term is (NaN and inf propagate), so one fast
-    # reduction without scratch memory settles the usual case; overflow falls back to an exact
-    # check.
-    if a.dtype in _BLAS_DTYPES and a.ndim == 1:
-        total = np.dot(a, a)  # a sum of squares: BLAS reads memory a little faster than a sum
-    else:
-        total = np.add.reduce(a, axis=None)
+def _all_finite(g: np.ndarray) -> bool:
+    """True when ``g`` holds no NaN or infinity; allocates nothing proportional to ``g``."""
+    if g.size <= 64:  # a few Python floats are checked faster than one ufunc call
+        values = (g if g.ndim == 1 else g.reshape(-1)).tolist()
+        return math.isfinite(sum(values)) or all(map(math.isfinite, values))
+    # A sum is finite whenever every term is (NaN and inf propagate): one pass, no scratch.
+    # Summed in double precision, float32 terms cannot overflow; float64 terms beyond 1e300
+    # can, and then the terms are checked exactly.
+    if g.nbytes <= CHUNK_BYTES:
+        total = np.add.reduce(g, axis=None, dtype=np.float64)
+    else:  # a large param: here one context manager costs nothing
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = np.add.reduce(g, axis=None)
     if math.isfinite(total):
         return True
-    flat = a.reshape(-1)
-    step = max(1, CHUNK_BYTES // max(1, a.itemsize))
-    return all(np.isfinite(flat[k : k + step]).all() for k in range(0, flat.size, step))
+    flat = g.reshape(-1)
+    n = max(1, CHUNK_BYTES // flat.itemsize)
+    return all(np.isfinite(flat[k : k + n]).all() for k in range(0, flat.size, n))
 
 
-# ----------------------------------------------------------------------------------------------
-# flat storage of the params of one dtype
-# ----------------------------------------------------------------------------------------------
-class _Chunk:
-    """A range [start, stop) of a block's flat index space, and the params it covers."""
+class _Group(dict):  # type: ignore[type-arg]
+    """``param_groups[0]``: a dict that notes when it is changed, so that the optimizer checks
+    its hyperparameters again at the next step (and not at every step)."""
 
-    __slots__ = ("start", "stop", "pieces", "direct", "param_views", "buffer_slices")
+    changed = True
 
-    def __init__(self, start: int, stop: int, pieces: list[tuple[int, int, int, int]]):
-        self.start = start
-        self.stop = stop
-        # (param index, lo, hi, offset in chunk): param.ravel()[lo:hi] <-> chunk[off:off+hi-lo]
-        self.pieces = pieces
-        self.direct = len(pieces) == 1
-        self.param_views: list[np.ndarray] = []
-        self.buffer_slices: list[slice] = []
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self.changed = True
+        super().__setitem__(key, value)
 
+    def __delitem__(self, key: Any) -> None:
+        self.changed = True
+        super().__delitem__(key)
 
-class _Block:
-    """All params of one dtype: flat state buffers, chunks and work buffers."""
+    def __ior__(self, other: Any) -> _Group:
+        self.changed = True
+        return super().__ior__(other)
 
-    def __init__(self, dtype: np.dtype, indices: list[int], params: list[np.ndarray], n_work: int):
-        self.dtype = dtype
-        self.indices = indices
-        self.offsets: list[int] = []
-        size = 0
-        for i in indices:
-            self.offsets.append(size)
-            size += params[i].size
-        self.size = size
-        self.flat: dict[str, np.ndarray] = {}
-        chunk_len = max(1, CHUNK_BYTES // dtype.itemsize)
-        self.chunks: list[_Chunk] = []
-        for start in range(0, size, chunk_len):
-            stop = min(size, start + chunk_len)
-            pieces = []
-            for i, off in zip(indices, self.offsets, strict=True):
-                n = params[i].size
-                lo, hi = max(start, off), min(stop, off + n)
-                if lo < hi:
-                    pieces.append((i, lo - off, hi - off, lo - start))
-            self.chunks.append(_Chunk(start, stop, pieces))
-        work_len = min(size, chunk_len)
-        self.work = [np.empty(work_len, dtype) for _ in range(n_work)]
-        gathered = [c for c in self.chunks if not c.direct]
-        self.pbuf = np.empty(work_len if gathered else 0, dtype)
-        self.gbuf = np.empty(work_len if gathered else 0, dtype)
-        for c in self.chunks:
-            for i, lo, hi, off in c.pieces:
-                c.param_views.append(params[i].reshape(-1)[lo:hi])
-                c.buffer_slices.append(slice(off, off + hi - lo))
-        # Many small params typically share a single gathered chunk. Its gradients are then
-        # gathered into gbuf while checking (one finiteness check instead of one per param) and
-        # not gathered again for the update. ``packed`` lists the params lying wholly inside it.
-        self.packed: _Chunk | None = gathered[0] if len(gathered) == 1 else None
-        self.packed_params: set[int] = set()
-        if self.packed is not None:
-            self.packed_params = {
-                i for i, lo, hi, _ in self.packed.pieces if lo == 0 and hi == params[i].size
-            }
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        self.changed = True
+        super().update(*args, **kwargs)
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        self.changed = True
+        return super().setdefault(key, default)
+
+    def pop(self, *args: Any) -> Any:
+        self.changed = True
+        return super().pop(*args)
+
+    def popitem(self) -> Any:
+        self.changed = True
+        return super().popitem()
+
+    def clear(self) -> None:
+        self.changed = True
+        super().clear()
 
 
 # ----------------------------------------------------------------------------------------------
@@ -220,18 +207,22 @@ class _Block:
 class Optimizer:
     """Base class: a torch.optim-like optimizer over a list of NumPy arrays, updated in place.
 
-    Subclasses define ``_check_hyperparameters(group)``, ``_buffers(group)`` (state arrays and
-    their initial fill, None meaning "set by the first step"), ``_scalars(group, step, dtype)``
-    (per-step constants, computed once per step in double precision and cast to the params'
-    dtype) and ``_update(p, g, state, work, s, fresh)`` (one chunk of one step).
+    A subclass defines
+
+    - ``_check_hyperparameters(group)``: raise for an invalid value (torch's messages);
+    - ``_state_arrays(hyper)``: ``{name: initial fill}`` of the state arrays the options need
+      (fill None: created by the first step, see ``self._fresh``);
+    - ``_update(param, grad, state, step, work)``: one step on one array, in place, reading
+      the hyperparameters from :attr:`hyper`; ``work`` are :attr:`_n_work` scratch arrays of
+      the param's shape for ``out=``.
 
     Parameters
     ----------
     params : numpy.ndarray or list of numpy.ndarray
         Writable, C-contiguous floating-point arrays, updated in place by :meth:`step`.
     defaults : dict
-        The hyperparameters; they become ``param_groups[0]`` (read again at every step, so a
-        learning-rate schedule or the user may change them between steps).
+        The hyperparameters; they become ``param_groups[0]`` (a schedule or the user may change
+        them between steps; they are checked again at the next step).
 
     Attributes
     ----------
@@ -239,9 +230,12 @@ class Optimizer:
         One group, ``{"params": [...], "lr": ..., ...}``, as in torch.optim.
     state : list of dict
         ``state[i]`` holds param ``i``'s ``"step"`` and its state arrays (torch's key names).
+    hyper : dict
+        The hyperparameters of ``param_groups[0]`` as last checked, as Python floats, bools and
+        tuples (a float32 array combined with a Python float stays float32).
     """
 
-    #: number of chunk-sized work buffers ``_update`` needs
+    #: number of scratch arrays ``_update`` gets
     _n_work = 3
     #: every state array name the optimizer may use (for load_state_dict validation)
     _state_keys: tuple[str, ...] = ()
@@ -252,37 +246,50 @@ class Optimizer:
         self._check_hyperparameters(defaults)
         plist = _param_list(params)
         self.defaults = dict(defaults)
-        self.param_groups: list[dict[str, Any]] = [{"params": plist, **defaults}]
+        self.param_groups: list[dict[str, Any]] = [_Group(params=plist, **defaults)]
+        self._params = plist
         self.state: list[dict[str, Any]] = [{"step": 0, **self._scalar_state} for _ in plist]
-        by_dtype: dict[np.dtype, list[int]] = {}
-        for i, p in enumerate(plist):
-            by_dtype.setdefault(p.dtype, []).append(i)
-        self._blocks = [_Block(dt, idx, plist, self._n_work) for dt, idx in by_dtype.items()]
-        # arrays set by the first step (fill None, e.g. SGD's b_1 = g_1) are created by step()
-        initial = self._buffers(self.param_groups[0])
-        self._allocate({k: fill for k, fill in initial.items() if fill is not None})
+        self._fresh: frozenset[str] = frozenset()
+        # scratch: _n_work flat arrays per dtype, as long as the largest param or one chunk
+        self._chunk_bytes = CHUNK_BYTES
+        longest: dict[np.dtype, int] = {}
+        for p in plist:
+            n = min(p.size, max(1, CHUNK_BYTES // p.itemsize))
+            longest[p.dtype] = max(longest.get(p.dtype, 0), n)
+        self._scratch = {
+            dt: [np.empty(n, dt) for _ in range(self._n_work)] for dt, n in longest.items()
+        }
+        self._work = [
+            [w[: p.size].reshape(p.shape) for w in self._scratch[p.dtype]]
+            if p.nbytes <= CHUNK_BYTES
+            else None
+            for p in plist
+        ]
+        self._slots = list(zip(plist, self.state, self._work, strict=True))
+        self._accept_hyperparameters(self.param_groups[0])
+        self._create_state()
 
     # -- hooks for subclasses ------------------------------------------------------------------
     @classmethod
     def _check_hyperparameters(cls, group: Mapping[str, Any]) -> None:
         raise NotImplementedError
 
-    def _buffers(self, group: Mapping[str, Any]) -> dict[str, float | None]:
-        raise NotImplementedError
-
-    def _scalars(self, group: Mapping[str, Any], step: int, dtype: np.dtype) -> SimpleNamespace:
+    def _state_arrays(self, hyper: Mapping[str, Any]) -> dict[str, float | None]:
         raise NotImplementedError
 
     def _update(
         self,
-        p: np.ndarray,
-        g: np.ndarray,
-        state: dict[str, np.ndarray],
+        param: np.ndarray,
+        grad: np.ndarray,
+        state: dict[str, Any],
+        step: int,
         work: list[np.ndarray],
-        s: SimpleNamespace,
-        fresh: frozenset[str],
     ) -> None:
         raise NotImplementedError
+
+    def _next_scalar_state(self, step: int) -> dict[str, float]:
+        """New values of the scalar state after ``step`` (see ``_scalar_state``)."""
+        return {}
 
     # -- public API ----------------------------------------------------------------------------
     @property
@@ -323,118 +330,112 @@ class Optimizer:
             exactly as before.
         """
         group = self.param_groups[0]
-        self._check_hyperparameters(group)
-        gs = self._check_gradients(grads)
-        step = self.state[0]["step"] + 1
-        fresh = self._allocate(self._buffers(group))
-        for block in self._blocks:
-            s = self._scalars(group, step, block.dtype)
-            flat = block.flat
-            names = tuple(flat)
-            for chunk in block.chunks:
-                a, b = chunk.start, chunk.stop
-                n = b - a
-                work = block.work if n == len(block.work[0]) else [w[:n] for w in block.work]
-                st = {name: flat[name][a:b] for name in names}
-                if chunk.direct:
-                    i, lo, hi, _ = chunk.pieces[0]
-                    self._update(chunk.param_views[0], gs[i][lo:hi], st, work, s, fresh)
-                else:
-                    pb, gb = block.pbuf[:n], block.gbuf[:n]
-                    np.concatenate(chunk.param_views, out=pb)
-                    if chunk is not block.packed:  # (the packed chunk was gathered by the check)
-                        np.concatenate([gs[i][lo:hi] for i, lo, hi, _ in chunk.pieces], out=gb)
-                    self._update(pb, gb, st, work, s, fresh)
-                    for view, sl in zip(chunk.param_views, chunk.buffer_slices, strict=True):
-                        np.copyto(view, pb[sl])
-        updates = self._scalar_updates(group, step)
-        for st in self.state:
-            st["step"] = step
-            st.update(updates)
+        if group.changed:  # type: ignore[attr-defined]
+            self._accept_hyperparameters(group)
+        grads = self._check_gradients(grads)
+        if self._missing:  # e.g. SGD's momentum buffer, created by its first step
+            self._fresh = self._create_state(stepping=True)
+        states = self.state
+        step = states[0]["step"] + 1
+        for (param, state, work), grad in zip(self._slots, grads, strict=False):  # (checked)
+            if work is not None:
+                self._update(param, grad, state, step, work)
+            else:
+                self._update_in_chunks(param, grad, state, step)
+        if self._fresh:
+            self._fresh = frozenset()
+        scalars = self._next_scalar_state(step) if self._scalar_state else {}
+        for state in states:
+            state["step"] = step
+            if scalars:
+                state.update(scalars)
 
-    def _scalar_updates(self, group: Mapping[str, Any], step: int) -> dict[str, float]:
-        """New values of the scalar state after ``step`` (see ``_scalar_state``)."""
-        return {}
+    def _update_in_chunks(
+        self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], step: int
+    ) -> None:
+        """``_update`` on consecutive slices of a large param (elementwise: same result)."""
+        scratch = self._scratch[param.dtype]
+        n = len(scratch[0])
+        p, g = param.reshape(-1), grad.reshape(-1)
+        flat = {k: v.reshape(-1) if isinstance(v, np.ndarray) else v for k, v in state.items()}
+        for a in range(0, p.size, n):
+            b = min(a + n, p.size)
+            part = {k: v[a:b] if isinstance(v, np.ndarray) else v for k, v in flat.items()}
+            work = scratch if b - a == n else [w[: b - a] for w in scratch]
+            self._update(p[a:b], g[a:b], part, step, work)
 
     # -- checks --------------------------------------------------------------------------------
+    def _accept_hyperparameters(self, group: Mapping[str, Any]) -> None:
+        """Check ``group`` and keep its hyperparameters as Python numbers for the steps."""
+        self._check_hyperparameters(group)
+        self.hyper = {key: _plain(group[key]) for key in self.defaults}
+        wanted = self._state_arrays(self.hyper)
+        self._missing = any(name not in self.state[0] for name in wanted)
+        group.changed = False  # type: ignore[attr-defined]
+
     def _check_gradients(self, grads: Any) -> list[np.ndarray]:
-        """Validate the gradients; return them as flat arrays of the params' dtypes."""
-        params = self.params
+        """Validate the gradients; return them as arrays of the params' shapes and dtypes."""
+        params = self._params
         n = len(params)
-        if isinstance(grads, np.ndarray):
-            if n != 1:
-                raise ValueError(
-                    f"expected a list of {n} gradients (one per param), got a single array"
-                )
-            grads = [grads]
-        elif isinstance(grads, (list, tuple)):
-            if len(grads) != n:
-                raise ValueError(f"expected {n} gradient(s), one per param, got {len(grads)}")
-        else:
-            raise TypeError(
-                f"grads must be a list of NumPy arrays (one per param), got {type(grads).__name__}"
-            )
-        out = []
-        packed = set().union(*(b.packed_params for b in self._blocks))
-        with np.errstate(over="ignore", invalid="ignore"):  # overflow to inf is reported below
-            for i, (g, p) in enumerate(zip(grads, params, strict=True)):
-                if not isinstance(g, np.ndarray):
-                    try:
-                        g = np.asarray(g)
-                    except Exception as err:  # noqa: BLE001 - report any conversion failure
-                        raise TypeError(f"gradient {i} is not an array: {err}") from err
-                if g.dtype.kind not in "fiu":
-                    raise TypeError(f"gradient {i} has dtype {g.dtype}; expected real numbers")
-                if g.shape != p.shape:
+        if type(grads) is not list or len(grads) != n:
+            if isinstance(grads, np.ndarray):
+                if n != 1:
                     raise ValueError(
-                        f"gradient {i} has shape {g.shape}, but param {i} has shape {p.shape}"
+                        f"expected a list of {n} gradients (one per param), got a single array"
                     )
-                if g.dtype != p.dtype or not g.flags.c_contiguous:
-                    g = np.ascontiguousarray(g, dtype=p.dtype)
-                if i not in packed and not _all_finite(g):
-                    raise ValueError(f"gradient {i} contains NaN or infinity")
-                out.append(g.reshape(-1))
-            for block in self._blocks:
-                chunk = block.packed
-                if chunk is None:
-                    continue
-                gb = block.gbuf[: chunk.stop - chunk.start]
-                np.concatenate([out[i][lo:hi] for i, lo, hi, _ in chunk.pieces], out=gb)
-                if not _all_finite(gb):
-                    for i in sorted(block.packed_params):
-                        if not _all_finite(out[i]):
-                            raise ValueError(f"gradient {i} contains NaN or infinity")
+                grads = [grads]
+            elif not isinstance(grads, (list, tuple)):
+                raise TypeError(
+                    f"grads must be a list of NumPy arrays (one per param), "
+                    f"got {type(grads).__name__}"
+                )
+            elif len(grads) != n:
+                raise ValueError(f"expected {n} gradient(s), one per param, got {len(grads)}")
+        out = list(grads)
+        for i, p in enumerate(params):
+            g = out[i]
+            if type(g) is not np.ndarray or g.dtype != p.dtype or g.shape != p.shape:
+                out[i] = g = self._convert_gradient(i, g, p)
+            if not _all_finite(g):
+                raise ValueError(f"gradient {i} contains NaN or infinity")
         return out
 
+    @staticmethod
+    def _convert_gradient(i: int, g: Any, p: np.ndarray) -> np.ndarray:
+        """Gradient ``i`` as a C-contiguous array of param ``i``'s dtype, or raise."""
+        if not isinstance(g, np.ndarray):
+            try:
+                g = np.asarray(g)
+            except Exception as err:  # noqa: BLE001 - report any conversion failure
+                raise TypeError(f"gradient {i} is not an array: {err}") from err
+        if g.dtype.kind not in "fiu":
+            raise TypeError(f"gradient {i} has dtype {g.dtype}; expected real numbers")
+        if g.shape != p.shape:
+            raise ValueError(f"gradient {i} has shape {g.shape}, but param {i} has shape {p.shape}")
+        with np.errstate(over="ignore"):  # a float64 too large for float32: inf, rejected next
+            return np.asarray(g, dtype=p.dtype, order="C")  # (ascontiguousarray makes 0-d 1-d)
+
     # -- state ---------------------------------------------------------------------------------
-    def _allocate(self, wanted: Mapping[str, float | None]) -> frozenset[str]:
-        """Create the state arrays named in ``wanted`` that do not exist yet; return their names."""
-        created = []
-        for name, fill in wanted.items():
-            if name in self._blocks[0].flat:
-                continue
-            created.append(name)
-            for block in self._blocks:
-                buf = (
-                    np.empty(block.size, block.dtype)
-                    if fill is None
-                    else np.full(block.size, fill, block.dtype)
-                )
-                block.flat[name] = buf
-                self._expose(block, name)
-        return frozenset(created)
+    def _create_state(
+        self, names: Iterable[str] | None = None, *, stepping: bool = False
+    ) -> frozenset[str]:
+        """Create the state arrays the options need that do not exist yet; return their names.
 
-    def _expose(self, block: _Block, name: str) -> None:
-        params = self.params
-        buf = block.flat[name]
-        for i, off in zip(block.indices, block.offsets, strict=True):
-            self.state[i][name] = buf[off : off + params[i].size].reshape(params[i].shape)
-
-    def _drop(self, name: str) -> None:
-        for block in self._blocks:
-            block.flat.pop(name, None)
-        for st in self.state:
-            st.pop(name, None)
+        Arrays with fill None are created only when ``stepping`` (the step that fills them).
+        ``names`` (from :meth:`load_state_dict`): create these, uninitialised, instead.
+        """
+        fills = self._state_arrays(self.hyper) if names is None else dict.fromkeys(names)
+        created = frozenset(
+            name
+            for name, fill in fills.items()
+            if name not in self.state[0] and (fill is not None or stepping or names is not None)
+        )
+        for p, state in zip(self.params, self.state, strict=True):
+            for name in created:
+                fill = fills[name]
+                state[name] = np.empty_like(p) if fill is None else np.full_like(p, fill)
+        self._missing = any(name not in self.state[0] for name in fills)
+        return created
 
     def state_dict(self) -> dict[str, Any]:
         """Return a copy of the optimizer's state, in torch.optim's layout.
@@ -556,7 +557,8 @@ class Optimizer:
             if len(values) != 1:
                 raise ValueError(f"the params' states have different values of {key}")
         names = names or set()
-        required = {k for k, fill in self._buffers(saved_group).items() if fill is not None}
+        hyper = {key: _plain(saved_group[key]) for key in self.defaults}
+        required = {k for k, fill in self._state_arrays(hyper).items() if fill is not None}
         if step > 0 and not required <= names:
             raise ValueError(f"state_dict lacks state arrays {sorted(required - names)}")
         # everything checked: now write
@@ -564,15 +566,17 @@ class Optimizer:
         for key in [k for k in group if k != "params" and k not in saved_group]:
             del group[key]
         group.update(saved_group)
-        for name in [k for k in self._blocks[0].flat if k not in names]:
-            self._drop(name)
-        self._allocate({k: None for k in names})
+        for state in self.state:
+            for key in [k for k in state if k not in names and isinstance(state[k], np.ndarray)]:
+                del state[key]
+        self._create_state(names)
         for i in range(n):
             self.state[i]["step"] = step
             for key, values in scalars.items():
                 self.state[i][key] = next(iter(values))
             for key in names:
                 np.copyto(self.state[i][key], states[i][key])
+        self._accept_hyperparameters(group)  # and the arrays missing before the first step
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write :meth:`state_dict` to ``path`` as a NumPy ``.npz`` file (no pickle).

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
 from .base import Optimizer, check_betas, check_bool, check_lr, check_nonnegative
-from .parts import (
-    add_scaled_ratio_,
-    as_dtype,
-    bias_correction,
-    effective_gradient,
-    ema_,
-    ema_of_square_,
-    rms_denominator,
-)
+from .parts import bias_correction, ema_, ema_of_square_, gradient
 
 __all__ = ["NAdam"]
 
@@ -138,57 +129,46 @@ class NAdam(Optimizer):
         check_bool("decoupled_weight_decay", group["decoupled_weight_decay"])
         check_bool("maximize", group["maximize"])
 
-    def _buffers(self, group: Mapping[str, Any]) -> dict[str, float | None]:
+    def _state_arrays(self, hyper: Mapping[str, Any]) -> dict[str, float | None]:
         return {"exp_avg": 0.0, "exp_avg_sq": 0.0}
 
-    def _mu_product(self, group: Mapping[str, Any], step: int) -> float:
-        # torch: mu_product *= mu on a float32 scalar tensor
-        beta1 = float(group["betas"][0])
-        mu = momentum_schedule(beta1, float(group["momentum_decay"]), step)
-        return float(np.float32(self.state[0]["mu_product"]) * np.float32(mu))
-
-    def _scalar_updates(self, group: Mapping[str, Any], step: int) -> dict[str, float]:
-        return {"mu_product": self._mu_product(group, step)}
-
-    def _scalars(self, group: Mapping[str, Any], step: int, dtype: np.dtype) -> SimpleNamespace:
-        lr, wd = float(group["lr"]), float(group["weight_decay"])
-        beta1, beta2 = (float(b) for b in group["betas"])
-        psi = float(group["momentum_decay"])
-        mu = momentum_schedule(beta1, psi, step)
-        mu_next = momentum_schedule(beta1, psi, step + 1)
-        mu_product = self._mu_product(group, step)
-        mu_product_next = mu_product * mu_next
-        decoupled = bool(group["decoupled_weight_decay"]) and wd != 0
-        return SimpleNamespace(
-            one_minus_beta1=as_dtype(1 - beta1, dtype),
-            beta2=as_dtype(beta2, dtype),
-            one_minus_beta2=as_dtype(1 - beta2, dtype),
-            correction2=as_dtype(bias_correction(beta2, step), dtype),
-            eps=as_dtype(float(group["eps"]), dtype),
-            grad_scale=as_dtype(-lr * (1.0 - mu) / (1.0 - mu_product), dtype),
-            momentum_scale=as_dtype((-lr * mu_next) / (1.0 - mu_product_next), dtype),
-            l2=as_dtype(0.0 if decoupled else wd, dtype),
-            decay_factor=as_dtype(1 - lr * wd, dtype) if decoupled else None,
-            maximize=bool(group["maximize"]),
-        )
+    def _next_scalar_state(self, step: int) -> dict[str, float]:
+        # torch: mu_product *= mu_t, on a float32 scalar (kept so for float64 params too)
+        mu = momentum_schedule(self.hyper["betas"][0], self.hyper["momentum_decay"], step)
+        return {"mu_product": float(np.float32(self.state[0]["mu_product"]) * np.float32(mu))}
 
     def _update(
         self,
-        p: np.ndarray,
-        g: np.ndarray,
-        state: dict[str, np.ndarray],
+        param: np.ndarray,
+        grad: np.ndarray,
+        state: dict[str, Any],
+        step: int,
         work: list[np.ndarray],
-        s: SimpleNamespace,
-        fresh: frozenset[str],
     ) -> None:
-        if s.decay_factor is not None:
-            p *= s.decay_factor
-        g = effective_gradient(g, p, s.l2, s.maximize, out=work[0])
+        h = self.hyper  # the hyperparameters, checked when set
+        lr, (beta1, beta2), eps, psi = h["lr"], h["betas"], h["eps"], h["momentum_decay"]
+        weight_decay, maximize = h["weight_decay"], h["maximize"]
+        decoupled_weight_decay = h["decoupled_weight_decay"]
+        if decoupled_weight_decay:  # theta <- theta (1 - lr lambda), as AdamW
+            if weight_decay != 0:
+                param *= 1 - lr * weight_decay
+            weight_decay = 0.0
+        g = gradient(grad, param, weight_decay, maximize, out=work[0])  # +-grad f + lambda theta
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        ema_(m, g, s.one_minus_beta1, tmp=work[1])
-        ema_of_square_(v, g, s.beta2, s.one_minus_beta2, tmp=work[1])
-        # torch: exp_avg_sq.div(bias_correction2).sqrt().add_(eps): correct v, then the root
-        np.divide(v, s.correction2, out=work[1])
-        denom = rms_denominator(work[1], None, s.eps, out=work[1])
-        add_scaled_ratio_(p, g, denom, s.grad_scale, tmp=work[2])  # the gradient's share
-        add_scaled_ratio_(p, m, denom, s.momentum_scale, tmp=work[2])  # the look-ahead momentum
+        ema_(m, g, 1 - beta1, tmp=work[1])  # m <- beta1 m + (1 - beta1) g
+        ema_of_square_(v, g, beta2, tmp=work[1])  # v <- beta2 v + (1 - beta2) g^2
+        mu = momentum_schedule(beta1, psi, step)  # mu_t, warming up to beta1
+        mu_next = momentum_schedule(beta1, psi, step + 1)
+        mu_product = float(np.float32(state["mu_product"]) * np.float32(mu))  # Pi_t (float32)
+        # d <- sqrt(v / (1 - beta2^t)) + eps
+        denom = np.divide(v, bias_correction(beta2, step), out=work[1])
+        np.sqrt(denom, out=denom)
+        denom += eps
+        # theta <- theta - lr (1 - mu_t) / (1 - Pi_t) g / d               (the gradient's share)
+        np.multiply(g, -lr * (1.0 - mu) / (1.0 - mu_product), out=work[2])
+        work[2] /= denom
+        param += work[2]
+        # theta <- theta - lr mu_{t+1} / (1 - Pi_t mu_{t+1}) m / d       (look-ahead momentum)
+        np.multiply(m, (-lr * mu_next) / (1.0 - mu_product * mu_next), out=work[2])
+        work[2] /= denom
+        param += work[2]

@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
 from .base import Optimizer, check_betas, check_bool, check_lr, check_nonnegative
-from .parts import (
-    add_scaled_,
-    add_scaled_ratio_,
-    as_dtype,
-    bias_correction,
-    effective_gradient,
-    ema_,
-    ema_of_square_,
-    rms_denominator,
-)
+from .parts import bias_correction, ema_, ema_of_square_, gradient
 
 __all__ = ["RAdam"]
 
@@ -142,48 +132,36 @@ class RAdam(Optimizer):
         check_bool("decoupled_weight_decay", group["decoupled_weight_decay"])
         check_bool("maximize", group["maximize"])
 
-    def _buffers(self, group: Mapping[str, Any]) -> dict[str, float | None]:
+    def _state_arrays(self, hyper: Mapping[str, Any]) -> dict[str, float | None]:
         return {"exp_avg": 0.0, "exp_avg_sq": 0.0}
-
-    def _scalars(self, group: Mapping[str, Any], step: int, dtype: np.dtype) -> SimpleNamespace:
-        lr, wd = float(group["lr"]), float(group["weight_decay"])
-        beta1, beta2 = (float(b) for b in group["betas"])
-        correction1 = bias_correction(beta1, step)
-        rect = rectification(beta2, step)
-        decoupled = bool(group["decoupled_weight_decay"]) and wd != 0
-        if rect is None:
-            scale = -lr / correction1  # momentum-only step
-        else:
-            scale = -lr * rect * bias_correction(beta2, step) ** 0.5 / correction1
-        return SimpleNamespace(
-            one_minus_beta1=as_dtype(1 - beta1, dtype),
-            beta2=as_dtype(beta2, dtype),
-            one_minus_beta2=as_dtype(1 - beta2, dtype),
-            eps=as_dtype(float(group["eps"]), dtype),
-            adaptive=rect is not None,
-            scale=as_dtype(scale, dtype),
-            l2=as_dtype(0.0 if decoupled else wd, dtype),
-            decay_factor=as_dtype(1 - lr * wd, dtype) if decoupled else None,
-            maximize=bool(group["maximize"]),
-        )
 
     def _update(
         self,
-        p: np.ndarray,
-        g: np.ndarray,
-        state: dict[str, np.ndarray],
+        param: np.ndarray,
+        grad: np.ndarray,
+        state: dict[str, Any],
+        step: int,
         work: list[np.ndarray],
-        s: SimpleNamespace,
-        fresh: frozenset[str],
     ) -> None:
-        if s.decay_factor is not None:
-            p *= s.decay_factor
-        g = effective_gradient(g, p, s.l2, s.maximize, out=work[0])
+        h = self.hyper  # the hyperparameters, checked when set
+        lr, (beta1, beta2), eps = h["lr"], h["betas"], h["eps"]
+        weight_decay = h["weight_decay"]
+        decoupled_weight_decay, maximize = h["decoupled_weight_decay"], h["maximize"]
+        if decoupled_weight_decay:  # theta <- theta (1 - lr lambda), as AdamW
+            if weight_decay != 0:
+                param *= 1 - lr * weight_decay
+            weight_decay = 0.0
+        g = gradient(grad, param, weight_decay, maximize, out=work[0])  # +-grad f + lambda theta
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        ema_(m, g, s.one_minus_beta1, tmp=work[1])
-        ema_of_square_(v, g, s.beta2, s.one_minus_beta2, tmp=work[1])
-        if s.adaptive:  # Adam's step times r_t, with eps added before the bias correction
-            denom = rms_denominator(v, None, s.eps, out=work[1])
-            add_scaled_ratio_(p, m, denom, s.scale, tmp=work[2])
-        else:  # the variance of v_t is still too large: a momentum step
-            add_scaled_(p, m, s.scale, tmp=work[2])
+        ema_(m, g, 1 - beta1, tmp=work[1])  # m <- beta1 m + (1 - beta1) g
+        ema_of_square_(v, g, beta2, tmp=work[1])  # v <- beta2 v + (1 - beta2) g^2
+        r = rectification(beta2, step)
+        if r is None:  # rho_t <= 5: v is too noisy yet; theta <- theta - lr m_hat (momentum)
+            np.multiply(m, -lr / bias_correction(beta1, step), out=work[2])
+        else:  # theta <- theta - lr m_hat r_t sqrt(1 - beta2^t) / (sqrt(v) + eps)
+            denom = np.sqrt(v, out=work[1])
+            denom += eps
+            scale = -lr * r * bias_correction(beta2, step) ** 0.5 / bias_correction(beta1, step)
+            np.multiply(m, scale, out=work[2])
+            work[2] /= denom
+        param += work[2]

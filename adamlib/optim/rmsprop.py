@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -15,15 +14,7 @@ from .base import (
     check_nonnegative,
     check_unit_interval,
 )
-from .parts import (
-    add_scaled_,
-    add_scaled_ratio_,
-    as_dtype,
-    effective_gradient,
-    ema_,
-    ema_of_square_,
-    rms_denominator,
-)
+from .parts import ema_, ema_of_square_, gradient
 
 __all__ = ["RMSprop"]
 
@@ -118,53 +109,44 @@ class RMSprop(Optimizer):
         check_bool("centered", group["centered"])
         check_bool("maximize", group["maximize"])
 
-    def _buffers(self, group: Mapping[str, Any]) -> dict[str, float | None]:
-        wanted: dict[str, float | None] = {"square_avg": 0.0}
-        if group["momentum"] > 0:
-            wanted["momentum_buffer"] = 0.0
-        if group["centered"]:
-            wanted["grad_avg"] = 0.0
-        return wanted
-
-    def _scalars(self, group: Mapping[str, Any], step: int, dtype: np.dtype) -> SimpleNamespace:
-        alpha, momentum = float(group["alpha"]), float(group["momentum"])
-        return SimpleNamespace(
-            neg_lr=as_dtype(-float(group["lr"]), dtype),
-            alpha=as_dtype(alpha, dtype),
-            one_minus_alpha=as_dtype(1 - alpha, dtype),
-            eps=as_dtype(float(group["eps"]), dtype),
-            weight_decay=as_dtype(float(group["weight_decay"]), dtype),
-            momentum=as_dtype(momentum, dtype) if momentum > 0 else 0,
-            centered=bool(group["centered"]),
-            maximize=bool(group["maximize"]),
-        )
+    def _state_arrays(self, hyper: Mapping[str, Any]) -> dict[str, float | None]:
+        arrays: dict[str, float | None] = {"square_avg": 0.0}
+        if hyper["momentum"] > 0:
+            arrays["momentum_buffer"] = 0.0
+        if hyper["centered"]:
+            arrays["grad_avg"] = 0.0
+        return arrays
 
     def _update(
         self,
-        p: np.ndarray,
-        g: np.ndarray,
-        state: dict[str, np.ndarray],
+        param: np.ndarray,
+        grad: np.ndarray,
+        state: dict[str, Any],
+        step: int,
         work: list[np.ndarray],
-        s: SimpleNamespace,
-        fresh: frozenset[str],
     ) -> None:
-        g = effective_gradient(g, p, s.weight_decay, s.maximize, out=work[0])
+        h = self.hyper  # the hyperparameters, checked when set
+        lr, alpha, eps = h["lr"], h["alpha"], h["eps"]
+        weight_decay, momentum = h["weight_decay"], h["momentum"]
+        centered, maximize = h["centered"], h["maximize"]
+        g = gradient(grad, param, weight_decay, maximize, out=work[0])  # +-grad f + lambda theta
         v = state["square_avg"]
-        ema_of_square_(v, g, s.alpha, s.one_minus_alpha, tmp=work[1])
-        if s.centered:
-            mean = state["grad_avg"]
-            ema_(mean, g, s.one_minus_alpha, tmp=work[1])
-            # torch: square_avg.addcmul(grad_avg, grad_avg, value=-1).sqrt_().add_(eps)
-            np.multiply(mean, mean, out=work[1])
-            np.subtract(v, work[1], out=work[1])
-            denom = rms_denominator(work[1], None, s.eps, out=work[1])
-        else:
-            denom = rms_denominator(v, None, s.eps, out=work[1])
-        if s.momentum != 0:
-            buf = state["momentum_buffer"]
-            buf *= s.momentum  # torch: buf.mul_(momentum).addcdiv_(grad, avg)
-            np.divide(g, denom, out=work[2])
-            buf += work[2]
-            add_scaled_(p, buf, s.neg_lr, tmp=work[2])
-        else:
-            add_scaled_ratio_(p, g, denom, s.neg_lr, tmp=work[2])
+        ema_of_square_(v, g, alpha, tmp=work[1])  # v <- alpha v + (1 - alpha) g^2
+        if centered:  # d <- sqrt(v - gbar^2) + eps, gbar <- alpha gbar + (1 - alpha) g
+            g_avg = state["grad_avg"]
+            ema_(g_avg, g, 1 - alpha, tmp=work[1])
+            denom = np.multiply(g_avg, g_avg, out=work[1])
+            np.subtract(v, denom, out=denom)
+            np.sqrt(denom, out=denom)
+        else:  # d <- sqrt(v) + eps
+            denom = np.sqrt(v, out=work[1])
+        denom += eps
+        if momentum > 0:  # b <- mu b + g / d;  theta <- theta - lr b
+            b = state["momentum_buffer"]
+            b *= momentum
+            b += np.divide(g, denom, out=work[2])
+            param += np.multiply(b, -lr, out=work[2])
+        else:  # theta <- theta - lr g / d   (torch: param.addcdiv_(g, d, value=-lr))
+            np.multiply(g, -lr, out=work[2])
+            work[2] /= denom
+            param += work[2]

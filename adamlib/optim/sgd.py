@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
 from .base import Optimizer, check_bool, check_finite, check_lr, check_nonnegative
-from .parts import add_scaled_, as_dtype, effective_gradient
+from .parts import gradient
 
 __all__ = ["SGD"]
 
@@ -105,47 +104,35 @@ class SGD(Optimizer):
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
 
-    def _buffers(self, group: Mapping[str, Any]) -> dict[str, float | None]:
+    def _state_arrays(self, hyper: Mapping[str, Any]) -> dict[str, float | None]:
         # None: the buffer is created by the first momentum step (b_1 = g_1), as in torch
-        return {"momentum_buffer": None} if group["momentum"] != 0 else {}
-
-    def _scalars(self, group: Mapping[str, Any], step: int, dtype: np.dtype) -> SimpleNamespace:
-        lr, momentum = float(group["lr"]), float(group["momentum"])
-        return SimpleNamespace(
-            neg_lr=as_dtype(-lr, dtype),
-            momentum=as_dtype(momentum, dtype) if momentum != 0 else 0,
-            one_minus_dampening=as_dtype(1 - float(group["dampening"]), dtype),
-            weight_decay=as_dtype(float(group["weight_decay"]), dtype),
-            nesterov=bool(group["nesterov"]),
-            maximize=bool(group["maximize"]),
-        )
+        return {"momentum_buffer": None} if hyper["momentum"] != 0 else {}
 
     def _update(
         self,
-        p: np.ndarray,
-        g: np.ndarray,
-        state: dict[str, np.ndarray],
+        param: np.ndarray,
+        grad: np.ndarray,
+        state: dict[str, Any],
+        step: int,
         work: list[np.ndarray],
-        s: SimpleNamespace,
-        fresh: frozenset[str],
     ) -> None:
-        g = effective_gradient(g, p, s.weight_decay, s.maximize, out=work[0])
-        if s.momentum != 0:
-            buf = state["momentum_buffer"]
-            if "momentum_buffer" in fresh:
-                np.copyto(buf, g)  # b_1 = g_1: torch clones the first gradient
-            else:
-                # torch: buf.mul_(momentum).add_(grad, alpha=1 - dampening)
-                buf *= s.momentum
-                if s.one_minus_dampening == 1:
-                    buf += g
+        h = self.hyper  # the hyperparameters, checked when set
+        lr, momentum, dampening = h["lr"], h["momentum"], h["dampening"]
+        weight_decay, nesterov, maximize = h["weight_decay"], h["nesterov"], h["maximize"]
+        g = gradient(grad, param, weight_decay, maximize, out=work[0])  # +-grad f + lambda theta
+        if momentum != 0:
+            b = state["momentum_buffer"]
+            if "momentum_buffer" in self._fresh:
+                np.copyto(b, g)  # b_1 = g_1: torch clones the first gradient
+            else:  # b <- mu b + (1 - tau) g
+                b *= momentum
+                if dampening == 0:
+                    b += g
                 else:
-                    np.multiply(g, s.one_minus_dampening, out=work[1])
-                    buf += work[1]
-            if s.nesterov:
-                # torch: grad.add(buf, alpha=momentum)
-                np.multiply(buf, s.momentum, out=work[1])
-                g = np.add(g, work[1], out=work[1])
-            else:
-                g = buf
-        add_scaled_(p, g, s.neg_lr, tmp=work[2])
+                    b += np.multiply(g, 1 - dampening, out=work[1])
+            if nesterov:  # g <- g + mu b
+                g = np.add(g, np.multiply(b, momentum, out=work[1]), out=work[1])
+            else:  # g <- b
+                g = b
+        np.multiply(g, -lr, out=work[2])  # theta <- theta - lr g
+        param += work[2]
