@@ -390,7 +390,10 @@ bias_correction_explorer()
 # ## 4. Adam from scratch
 #
 # Written with named parts — an EMA, a bias correction, the scaled step — so that the code reads
-# like the algorithm (this is also how `adamlib.optim` builds it; see `adamlib/optim/parts.py`).
+# like the algorithm. `adamlib.optim.Adam` is the same few lines applied in place to each
+# parameter array: read `Adam._update` in [`adamlib/optim/adam.py`](../adamlib/optim/adam.py)
+# (the EMA helpers it shares with momentum and RMSprop are in
+# [`adamlib/optim/parts.py`](../adamlib/optim/parts.py)).
 
 # %%
 def ema(average, value, beta):
