@@ -28,6 +28,18 @@
 # | 4 | Adaptive methods handle sparse gradients (rare features) well. |
 # | 5 | Adaptive methods can overshoot or fail to converge. |
 # | 6 | Adaptive methods generalise worse than SGD. |
+#
+# **Where the claims come from.** Claims 1, 3 and 4 go back to the papers that introduced the
+# methods: Duchi, Hazan & Singer (2011, Adagrad) designed per-coordinate rates so that rare,
+# informative features get larger steps; Kingma & Ba (2015, Adam) wrote that Adam suits "sparse
+# gradients", that its hyperparameters "typically require little tuning", proposed the defaults
+# $\eta = 10^{-3}$, $\beta_1 = 0.9$, $\beta_2 = 0.999$, and found that it compared favourably
+# with the other methods in their experiments. The pushback is as old: Wilson, Roelofs, Stern,
+# Srebro & Recht (2017) found that the adaptive methods make faster *initial* progress, needed
+# as much tuning as SGD and generalised worse (claims 1, 2, 3 and 6); Reddi, Kale & Kumar
+# (2018) proved that Adam can fail to converge (claim 5); Choi et al. (2019) found that the
+# rankings follow the tuning protocol. Each section below says which side our measurements
+# support, and under which budget.
 
 # %%
 import math
@@ -108,16 +120,20 @@ def run_grid(problem, rule, lrs=LRS, steps=1000):
     state = {}
     gaps = np.empty((steps + 1, len(lrs)))
     alive = np.ones(len(lrs), dtype=bool)
+    everyone = True  # while no run has blown up, the bookkeeping below can be skipped
     with np.errstate(all="ignore"):
         for t in range(1, steps + 2):
             gap, g = problem.gap_and_grad(x)
-            gaps[t - 1] = np.where(alive, gap, np.inf)
+            gaps[t - 1] = gap if everyone else np.where(alive, gap, np.inf)
             if t > steps:
                 break
-            g[~alive] = 0.0
+            if not everyone:
+                g[~alive] = 0.0
             rule(x, g, state, lr, t)
-            alive &= np.isfinite(x).all(axis=1) & (np.abs(x) < DIVERGED).all(axis=1)
-            x[~alive] = problem.x0
+            alive &= (np.abs(x) < DIVERGED).all(axis=1)  # False for inf and NaN as well
+            everyone = everyone and bool(alive.all())
+            if not everyone:
+                x[~alive] = problem.x0
     return gaps
 
 
@@ -290,13 +306,17 @@ for ax, pname in zip(axes, ["quadratic κ=100, axis-aligned", "breast cancer, st
     ax.set_xlabel("step $t$")
     ax.set_ylabel("$f(x_t) - f^*$")
     ax.set_title(pname)
-    ax.legend()
+    ax.legend(fontsize="small")
 plt.tight_layout()
 plt.show()
 
 # %% [markdown]
 # On the axis-aligned quadratic Adam is far ahead of SGD; on standardised logistic regression it
-# is not (the curves above). "Faster" needs a "where".
+# is not (the curves above; the step counts are in the next table and asserted after it).
+# "Faster" needs a "where". Two notes on the picture: on the quadratic the Momentum and Adam
+# curves lie almost on top of each other, and on the logistic problem every curve ends in a
+# flat band near $10^{-16}$, which is rounding noise in $f$ (about $10^{-16}$ relative to
+# $f \approx 0.1$), not progress.
 #
 # ## 2. Claim 1 — adaptive methods converge faster than SGD
 #
@@ -355,7 +375,9 @@ vs_sgd = [compare(n, "Adam", "SGD") for n in NAMES]
 vs_mom = [compare(n, "Adam", "Momentum") for n in NAMES]
 
 # %%
-fig, ax = plt.subplots(figsize=(11, 4.2))
+import textwrap
+
+fig, ax = plt.subplots(figsize=(11, 4.4))
 width = 0.16
 budget_bar = 1.5 * STEPS
 for i, m in enumerate(METHODS):
@@ -368,12 +390,12 @@ for i, m in enumerate(METHODS):
 ax.axhline(STEPS, color="k", ls=":", lw=1, label=f"budget ({STEPS} steps); hatched = never")
 ax.set_yscale("log")
 ax.set_xticks(np.arange(len(NAMES)))
-ax.set_xticklabels([n.replace(", ", ",\n") for n in NAMES], fontsize="x-small")
+ax.set_xticklabels([textwrap.fill(n, 16) for n in NAMES], fontsize="small")
 ax.set_xlabel("problem")
 ax.set_ylabel("steps to relative gap $10^{-6}$")
 ax.set_ylim(3, 3e4)
 ax.set_title("Claim 1: steps to tolerance, each method at its best learning rate")
-ax.legend(fontsize="x-small", ncol=6, loc="upper left")
+ax.legend(fontsize="small", ncol=3, loc="upper left")
 plt.show()
 
 # %%
@@ -403,6 +425,9 @@ else:
               f"{count(vs_sgd, 'faster')}/{n_prob})")
 if count(vs_mom, "faster") >= 2 * n_prob / 3 and count(vs_mom, "slower") == 0:
     short1 += "; also against tuned momentum"
+elif count(vs_mom, "slower") >= count(vs_mom, "faster"):
+    short1 += (f"; not against tuned momentum (faster on {count(vs_mom, 'faster')}, slower on "
+               f"{count(vs_mom, 'slower')}: {where(vs_mom, 'slower')})")
 else:
     short1 += (f"; mixed against tuned momentum (faster on {count(vs_mom, 'faster')}, slower on "
                f"{count(vs_mom, 'slower')}: {where(vs_mom, 'slower')})")
@@ -419,7 +444,10 @@ print("purely diagonal methods vs SGD: axis-aligned quadratic Adagrad "
 # the text below relies on these measured facts
 assert max(speed[axis, "Adagrad"], speed[axis, "RMSprop"]) < speed[axis, "SGD"] / 10
 assert speed[rotated, "Adagrad"] > speed[rotated, "SGD"]
-assert count(vs_mom, "slower") >= 1
+assert count(vs_mom, "slower") >= 1 and count(vs_sgd, "faster") >= n_prob - 1
+# the figure before this section: far ahead (> 3x fewer steps) on one problem, not on the other
+assert speed[axis, "SGD"] > 3 * speed[axis, "Adam"]
+assert compare("breast cancer, standardised", "Adam", "SGD") == "similar"
 
 # %% [markdown]
 # The per-problem table is the real result. The purely diagonal methods (Adagrad, RMSprop) win
@@ -428,6 +456,14 @@ assert count(vs_mom, "slower") >= 1
 # on the rotated quadratic Adagrad is slower than plain SGD (numbers above). Adam, which adds
 # momentum, wins against SGD almost everywhere, but a tuned heavy ball is a strong competitor
 # and is faster than Adam on some problems.
+#
+# **Does the verdict survive a longer run?** A problem where a method "never" reaches the
+# tolerance might only be a matter of budget. A check ten times longer (10,000 steps, the same
+# grid, run offline) changes no label in the table: plain SGD then reaches the tolerance on
+# Rosenbrock in 6,220 steps and on the diabetes problem in 1,551 (Adam: 445 and 185), and on
+# the raw breast-cancer features still no method reaches it, Adam ending with a gap of
+# $8 \times 10^{-6}$ against $5 \times 10^{-2}$ for SGD and $2 \times 10^{-2}$ for momentum. Where
+# Adam is faster it is faster at either budget.
 #
 # ## 3. Claim 2 — adaptive methods are less sensitive to the learning rate
 #
@@ -479,7 +515,7 @@ for ax, n in zip(axes, ["quadratic κ=100, rotated 45°", "Beale", "breast cance
     ax.set_xlabel("learning rate η")
     ax.set_ylabel(f"largest $f - f^*$ over steps {STEPS - LAST}–{STEPS}")
     ax.set_title(n)
-axes[0].legend(fontsize="x-small")
+axes[0].legend(fontsize="small")
 plt.tight_layout()
 plt.show()
 
@@ -495,15 +531,8 @@ claim2 = (
     f"momentum's on {len(wider_mom)}/{n_prob} (narrower on {len(narrower_mom)}). Median width: "
     f"Adam {adam_median:.2f}, SGD {sgd_median:.2f}, momentum {mom_median:.2f} decades."
 )
-if len(wider_sgd) > n_prob / 2 and len(wider_mom) > n_prob / 2:
-    short2 = "supported on this bench (Adam's window is wider on most problems)"
-elif len(wider_sgd) > n_prob / 2:
-    short2 = "supported against SGD, not clearly against momentum"
-else:
-    short2 = "not supported on this bench"
-verdicts.append(("2. less sensitive to η", claim2, short2))
 print(claim2)
-print("Verdict:", short2)
+assert len(wider_sgd) > n_prob / 2 and len(wider_mom) > n_prob / 2  # the text below says so
 for m in ("SGD", "Adam"):
     # the fastest learning rate to the tolerance (the smallest one on ties), where one gets there
     best_lrs = [LRS[int(np.argmin(steps_to_tolerance(results[n, m],
@@ -513,16 +542,134 @@ for m in ("SGD", "Adam"):
     print(f"{m}: fastest learning rate per problem from {min(best_lrs):.2g} to "
           f"{max(best_lrs):.2g} (on the {len(best_lrs)} problems it solves); {diverged} of "
           f"{len(NAMES) * len(LRS)} runs diverged")
-    if m == "Adam":  # the text below relies on this
+    # the text below relies on these
+    if m == "Adam":
         assert diverged == 0 and max(best_lrs) / min(best_lrs) > 10
+    else:
+        assert diverged > 0 and max(best_lrs) / min(best_lrs) > 100
 
 # %% [markdown]
-# Two caveats, both measured in the last two lines. The *location* of the window moves from
-# problem to problem by orders of magnitude, for Adam as for SGD — "less sensitive" does not
-# mean "no tuning". And for gradient descent the window's upper edge is a hard wall
-# (divergence, $\eta\lambda_{\max} < 2$), while Adam's large-η failures are soft: its steps are
-# bounded by about $\eta$ (lecture 06), so a too-large η leaves it hovering at a distance of
-# order η instead of diverging.
+# At 1,000 steps Adam's window is wider than SGD's and than momentum's on most problems (the
+# counts above; in the figure a line that stops has diverged at the larger learning rates, and
+# points drawn at $10^{-20}$ are exact zeros). Two caveats, both measured in the last two
+# lines. The *location* of the window moves from problem to problem, by more than a factor of
+# 10 for Adam and of 100 for SGD — "less sensitive" does not mean "no tuning". And for
+# gradient descent the window's upper edge is a hard wall (divergence,
+# $\eta\lambda_{\max} < 2$), while no Adam run diverges: its steps are of order $\eta$
+# (lecture 06), so a too-large η leaves it hovering near the minimum instead of diverging.
+# *Hovering* is the catch, as the next check shows.
+#
+# ### Does the window survive a run ten times longer?
+#
+# A window read at step 1,000 lists the runs that *look* converged at step 1,000. Claim 5
+# (section 6) shows that Adam with a constant η can look converged and burst back later. So we
+# continue the grid to 10,000 steps on the two cheapest problems of the bench, the
+# axis-aligned quadratic and the diabetes problem, for SGD, momentum and Adam, and read the
+# window the same way over the same last tenth of the run: the gap must stay below the
+# tolerance over all of steps 9,000–10,000.
+
+# %%
+LONG_BENCH = 10 * STEPS
+LONG_NAMES = ["quadratic κ=100, axis-aligned", "diabetes least squares"]
+long_results, long_window, kept = {}, {}, {}
+for n in LONG_NAMES:
+    problem = PROBLEMS[NAMES.index(n)]
+    for m in ("SGD", "Momentum", "Adam"):
+        gaps = run_grid(problem, RULES[m], steps=LONG_BENCH)
+        np.testing.assert_array_equal(gaps[:STEPS + 1], results[n, m])  # the same runs, continued
+        tol = REL_TOL * gaps[0, 0]
+        good_short = (results[n, m][-LAST:] <= tol).all(axis=0)
+        good_long = (gaps[-LONG_BENCH // 10:] <= tol).all(axis=0)
+        long_results[n, m], long_window[n, m] = gaps, 0.25 * int(good_long.sum())
+        kept[n, m] = (int((good_short & good_long).sum()), int(good_short.sum()))
+print(f"width of the good window in decades: at {STEPS:,} steps (last {LAST}) -> at "
+      f"{LONG_BENCH:,} steps (last {LONG_BENCH // 10:,}); learning rates of the first window "
+      "still in the second")
+for n in LONG_NAMES:
+    print(f"  {n}: " + ";  ".join(f"{m} {window[n, m]:.2f} -> {long_window[n, m]:.2f} "
+                                  f"({kept[n, m][0]} of {kept[n, m][1]} kept)"
+                                  for m in ("SGD", "Momentum", "Adam")))
+adam_burst = {}  # for Adam's learning rates of the 1,000-step window: largest gap / tolerance after
+for n in LONG_NAMES:
+    gaps = long_results[n, "Adam"]
+    good_short = (results[n, "Adam"][-LAST:] <= REL_TOL * gaps[0, 0]).all(axis=0)
+    adam_burst[n] = (gaps[STEPS:, good_short] / (REL_TOL * gaps[0, 0])).max(axis=0)
+    print(f"  Adam, {n}: of the {int(good_short.sum())} learning rates of its {STEPS:,}-step "
+          f"window ({LRS[good_short].min():.2g} to {LRS[good_short].max():.2g}), "
+          f"{int((adam_burst[n] > 1).sum())} rise above the tolerance after step {STEPS:,}, the "
+          f"largest by a factor {'> 1e3' if adam_burst[n].max() > 1e3 else 'below 1e3'}")
+# the text below relies on these
+for n in LONG_NAMES:
+    assert long_window[n, "Adam"] < window[n, "Adam"]  # Adam's window shrinks ...
+    assert all(long_window[n, m] > window[n, m] for m in ("SGD", "Momentum"))  # ... theirs grow
+    assert long_window[n, "Momentum"] > long_window[n, "Adam"] >= long_window[n, "SGD"]
+    assert adam_burst[n].max() > 1e3
+    # theirs grow by one decade (four grid points), at the small-η end
+    for m in ("SGD", "Momentum"):
+        assert long_window[n, m] - window[n, m] == 1.0
+        assert kept[n, m][0] == kept[n, m][1]
+assert kept["diabetes least squares", "Adam"][0] == 0  # not one learning rate kept
+
+# %%
+FLOOR = 1e-16  # the diabetes gap is rounding noise below about 1e-17 of its start
+fig, axes = plt.subplots(1, 2, figsize=(13, 4.6), sharey=True)
+steps_axis = np.arange(LONG_BENCH + 1)
+for ax, n in zip(axes, LONG_NAMES):
+    gaps = long_results[n, "Adam"]
+    for lr_shown, color in zip((10**-1.5, 10**-0.75, 1.0), ("C2", "C4", "C3")):
+        k = int(np.argmin(np.abs(np.log10(LRS) - math.log10(lr_shown))))
+        ax.plot(steps_axis, np.maximum(gaps[:, k] / gaps[0, 0], FLOOR), lw=0.7, color=color,
+                label=f"Adam, η = {LRS[k]:.2g}")
+    ax.axhline(REL_TOL, color="k", ls=":", lw=1, label="tolerance $10^{-6}$")
+    ax.axvline(STEPS, color="0.5", ls="--", lw=1, label=f"step {STEPS:,}: window read")
+    ax.set_yscale("log")
+    ax.set_ylim(FLOOR / 3, 10)
+    ax.set_xlabel("step $t$")
+    ax.set_title(f"{n}: Adam's 1,000-step window, continued", fontsize="medium")
+axes[0].set_ylabel("relative gap $(f - f^*)/(f(x_0) - f^*)$\n(drawn at $10^{-16}$ when smaller)")
+fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncol=5, fontsize="small")
+plt.tight_layout(rect=(0, 0.07, 1, 1))
+plt.show()
+
+# %%
+long_adam_lost = [n for n in LONG_NAMES if long_window[n, "Adam"] < window[n, "Adam"]]
+long_mom_ahead = [n for n in LONG_NAMES if long_window[n, "Momentum"] > long_window[n, "Adam"]]
+claim2 += (
+    f" Ten times longer ({LONG_BENCH:,} steps, window over the last {LONG_BENCH // 10:,}): "
+    + "; ".join(f"{n} Adam {window[n, 'Adam']:.2f} -> {long_window[n, 'Adam']:.2f}, momentum "
+                f"{window[n, 'Momentum']:.2f} -> {long_window[n, 'Momentum']:.2f}, SGD "
+                f"{window[n, 'SGD']:.2f} -> {long_window[n, 'SGD']:.2f}" for n in LONG_NAMES) + "."
+)
+if len(wider_sgd) > n_prob / 2 and len(wider_mom) > n_prob / 2:
+    short2 = (f"supported at {STEPS:,} steps (Adam's window wider than SGD's on "
+              f"{len(wider_sgd)}/{n_prob}, than momentum's on {len(wider_mom)}/{n_prob})")
+elif len(wider_sgd) > n_prob / 2:
+    short2 = f"supported against SGD at {STEPS:,} steps, not clearly against momentum"
+else:
+    short2 = f"not supported at {STEPS:,} steps"
+if long_adam_lost == LONG_NAMES and long_mom_ahead == LONG_NAMES:
+    short2 += ("; not robust: in runs ten times longer Adam's large-η runs burst back above the "
+               "tolerance and its window shrinks, while momentum's widens past it (both problems "
+               "checked; offline, all seven: momentum's wider on 5)")
+elif long_adam_lost:
+    short2 += (f"; Adam's window shrinks in runs ten times longer "
+               f"({', '.join(long_adam_lost)})")
+verdicts.append(("2. less sensitive to η", claim2, short2))
+print("Verdict:", short2)
+
+# %% [markdown]
+# The window at 1,000 steps was partly an artefact of the budget. Adam's largest learning
+# rates had not converged: they hover at the edge of stability and burst back above the
+# tolerance (the figure; the mechanism is claim 5's), so a longer run removes them from the
+# window — on the diabetes problem *every* learning rate of the 1,000-step window, and the
+# window that remains lies at smaller learning rates. SGD's and momentum's windows grow
+# instead, at their small end: a linearly converging method with ten times the steps reaches
+# the tolerance with a learning rate about ten times smaller. The same check on all seven
+# problems (run offline) gives, at 10,000 steps, median widths of 1.75 decades for Adam, 1.5
+# for SGD and 2.5 for momentum; Adam's window is wider than SGD's on 3 problems and never
+# narrower, but wider than momentum's on 1 and narrower on 5. "Less sensitive to η" thus
+# holds against plain SGD, narrowly, and not against tuned momentum; and a learning rate
+# chosen from a short tuning run can be one at which a constant-η Adam does not converge.
 
 # %% [markdown]
 # ### 3b. Claims 1 and 2 on a network
@@ -539,7 +686,10 @@ for m in ("SGD", "Adam"):
 #   epochs, as a width in decades (0.5 per grid point).
 #
 # The verdict rules are the bench's: *faster* with at least 25% fewer epochs, *wider* with a
-# larger window. All learning rates and seeds of a method train at once: the `replicas` of
+# larger window. Because every seed gives both methods the same initial weights and
+# minibatches, we also compare seed by seed — a paired comparison — and count the seeds on
+# which Adam is faster or slower by the same rule, with an exact sign test on the counts. All
+# learning rates and seeds of a method train at once: the `replicas` of
 # `adamlib.nn.MLP` stack the networks along a leading axis, and our vectorised rules take one
 # learning rate per replica. All networks see the same minibatches.
 
@@ -618,13 +768,23 @@ for m in METHODS:
           f"{net_window[m]:.1f} decades (η = {', '.join(f'{lr:.2g}' for lr in NET_LRS[good])})")
 
 # paired by seed: the same initial weights and minibatches, each method at its chosen η
-net_vs, paired = {}, {}
+
+
+def sign_test_p(b, c):
+    """Exact two-sided sign test: b pairs favour one side, c the other (ties left out)."""
+    n, k = b + c, min(b, c)
+    return 1.0 if n == 0 else min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2**n)
+
+
+net_vs, paired, sign_p = {}, {}, {}
 for b in ("SGD", "Momentum"):
     a_, b_ = net_reach["Adam"], net_reach[b]
     net_vs[b] = compare(NET, "Adam", b)
     paired[b] = (int(np.sum(a_ <= 0.75 * b_)), int(np.sum(b_ <= 0.75 * a_)))
+    sign_p[b] = sign_test_p(*paired[b])
     print(f"Adam vs {b}: {net_vs[b]} by the medians; seed by seed Adam is faster on "
-          f"{paired[b][0]}, slower on {paired[b][1]} of {NET_SEEDS}")
+          f"{paired[b][0]}, slower on {paired[b][1]} of {NET_SEEDS} (sign test p = "
+          f"{sign_p[b]:.2f})")
 
 
 def fmt_net(m):
@@ -639,59 +799,92 @@ claim1n = (
     f"against SGD and {paired['Momentum'][0]}/{NET_SEEDS} against momentum, more on "
     f"{paired['SGD'][1]} and {paired['Momentum'][1]}."
 )
-n_faster = min(paired["SGD"][0], paired["Momentum"][0])
-n_slower = max(paired["SGD"][1], paired["Momentum"][1])
-if net_vs["SGD"] == net_vs["Momentum"] == "faster" and n_faster >= 4 and n_slower == 0:
-    short1n = "supported on the network (faster on at least 4 of 5 seeds)"
-elif net_vs["SGD"] == net_vs["Momentum"] == "faster" and n_slower == 0:
-    short1n = (f"weakly supported on the network: faster by the medians, but seed by seed on "
-               f"only {paired['SGD'][0]}/{NET_SEEDS} (SGD) and {paired['Momentum'][0]}/"
-               f"{NET_SEEDS} (momentum), never slower — an advantage within the seed spread")
+
+
+def net_speed_label(b):
+    """The network's speed verdict against one baseline, from the medians and the pairs."""
+    faster, slower = paired[b]
+    if net_vs[b] == "faster" and slower == 0 and sign_p[b] < 0.05:
+        return "faster"
+    if net_vs[b] == "faster" and slower == 0:
+        return "faster by the medians only"
+    if net_vs[b] == "slower" or slower > faster:
+        return "slower"
+    return "no clear difference"
+
+
+labels1n = {b: net_speed_label(b) for b in ("SGD", "Momentum")}
+if set(labels1n.values()) == {"faster"}:
+    short1n = "supported on the network (significant against both baselines)"
+elif set(labels1n.values()) <= {"faster", "faster by the medians only"}:
+    short1n = (f"weakly supported on the network: faster by the medians, seed by seed on "
+               f"{paired['SGD'][0]}/{NET_SEEDS} (SGD) and {paired['Momentum'][0]}/{NET_SEEDS} "
+               f"(momentum) and never slower, but not significant with {NET_SEEDS} seeds (sign "
+               f"test p = {sign_p['SGD']:.2f} and {sign_p['Momentum']:.2f})")
+elif "slower" in labels1n.values():
+    short1n = (f"not supported on the network (against SGD: {labels1n['SGD']}; against "
+               f"momentum: {labels1n['Momentum']})")
 else:
-    short1n = "not supported on the network"
+    short1n = (f"mixed on the network (against SGD: {labels1n['SGD']}; against momentum: "
+               f"{labels1n['Momentum']})")
 verdicts.append(("1. faster than SGD (digits MLP)", claim1n, short1n))
 
-margin = net_window["Adam"] - max(net_window["SGD"], net_window["Momentum"])
+d_win = {b: net_window["Adam"] - net_window[b] for b in ("SGD", "Momentum")}
 claim2n = (
     f"Learning rates whose median validation loss reaches {NET_TARGET} within {NET_EPOCHS} "
     f"epochs (grid step 0.5 decades): Adam {net_window['Adam']:.1f}, SGD "
     f"{net_window['SGD']:.1f}, momentum {net_window['Momentum']:.1f} decades."
 )
-if margin >= 1.0:
+if min(d_win.values()) >= 1.0:
     short2n = "supported on the network"
-elif margin > 0:
-    short2n = ("not resolved on the network: Adam's window is one grid point (half a decade, "
-               "the grid's resolution) wider than SGD's and momentum's")
+elif d_win["SGD"] == d_win["Momentum"] == 0.5:
+    short2n = ("not resolved on the network: Adam's window is one grid point (half a decade, the "
+               "grid's resolution) wider than SGD's and momentum's")
+elif min(d_win.values()) > 0:
+    short2n = (f"not resolved on the network: Adam's window is {d_win['SGD']:.1f} and "
+               f"{d_win['Momentum']:.1f} decades wider than SGD's and momentum's (grid step 0.5)")
+elif max(d_win.values()) <= 0:
+    short2n = "not supported on the network (Adam's window is no wider)"
 else:
-    short2n = "not supported on the network"
+    short2n = "mixed on the network (wider than one baseline's window, not the other's)"
 verdicts.append(("2. less sensitive to η (digits MLP)", claim2n, short2n))
 print(claim1n)
 print("Verdict:", short1n)
 print(claim2n)
 print("Verdict:", short2n)
 # the text below relies on these
-assert net_vs["SGD"] == net_vs["Momentum"] == "faster" and 0 < n_faster < 4 and n_slower == 0
-assert margin == 0.5
+assert set(labels1n.values()) == {"faster by the medians only"}
+assert 0 < min(paired[b][0] for b in paired) and max(paired[b][0] for b in paired) < 4
+assert d_win["SGD"] == d_win["Momentum"] == 0.5
 
 # %% [markdown]
+# **Other seeds, ten times the budget.** Five seeds are few, so the same experiment was run
+# offline with two other sets of five initialisations and minibatch orders (seeds 5–9 and
+# 10–14). Against SGD the picture holds: Adam's median is faster on both sets (6 against 8
+# epochs each time, exactly at the 25% threshold), seed by seed on 4/5 and 3/5, never slower;
+# over all 15 seeds Adam is faster on 9 and slower on none (sign test p = 0.004). Against
+# momentum it does not: the medians are equal on both sets (6 and 6 epochs), Adam is faster
+# on 1/5 and 2/5 seeds and never slower (over 15 seeds: 6 faster, none slower, p = 0.03). The
+# windows are equal on both sets, 1.0 decades for Adam, SGD and momentum. And a window is a
+# statement about a budget: with 150 epochs (ten times as long, offline) every window widens,
+# to 2.5 decades for Adam and 2.0 for SGD and momentum for both seed sets checked, because
+# slow small learning rates reach the target given time. So on this network Adam's window is
+# zero or one grid point wider than the others', at the resolution of the grid.
+#
 # **Why lecture 07 answers "not supported" to both claims.** Lecture 07 trains a similar network
 # and asks different questions (its section "What exactly this measures"): "faster" there is the
 # lowest validation loss *reached within a budget* — a level, where every tuned optimizer ends
 # up in about the same place — and its good range is the learning rates within 10% of the
 # optimizer's *own* best loss, one or two grid points for every optimizer. Here, as on the
 # bench, "faster" is the time to a fixed target and the window is the set of learning rates
-# that reach the target. Timed to a target, Adam gets there in fewer epochs by the medians,
-# but seed by seed the advantage shows on only some of the 5 initialisations: it is no larger
-# than the spread between seeds. Lecture 07, measuring this way on its own finer grid, finds
-# the same: Adam's median faster than SGD's by this rule but only just, faster seed by seed on
-# only some of its networks, and no slower than momentum. Adam's window here is one grid point
-# wider, which is the grid's resolution; and a window is a statement about a budget: lecture
-# 07's ten-times-longer run (150 epochs, run offline) widens the good ranges of SGD and
-# momentum past most adaptive ones, because slow small learning rates catch up given time.
+# that reach the target. Lecture 07, measuring this way on its own finer grid, finds what we
+# find: Adam's median faster than SGD's by this rule but only just, faster seed by seed on only
+# some of its networks, and no slower than momentum.
 #
 # So the two lectures do not contradict each other once the measure is fixed: Adam reaches a
 # *tight* target much faster on badly scaled deterministic problems (the bench), reaches a
-# *loose* target on the network a few epochs sooner at best, and does not end up *better*.
+# *loose* target on the network a few epochs sooner than SGD and about when tuned momentum
+# does, and does not end up *better*.
 
 # %% [markdown]
 # ## 4. Claim 3 — Adam works out of the box with its defaults
@@ -738,25 +931,47 @@ def fmt_acc(a):
 # %% [markdown]
 # **Measure, part 2.** The default was designed for neural networks, not for 2-D functions whose
 # minimum is a distance of about 2 away (Adam moves each coordinate by at most about η per step,
-# so $10^{-3} \times 1000$ steps cannot cover that distance). So we also compare, on the
-# networks of section 3b, validation accuracy after 10 epochs at the default learning rate with
-# the best on the grid.
+# so $10^{-3} \times 1000$ steps cannot cover that distance; the distances are computed below).
+# So we also compare, on the networks of section 3b, validation accuracy after 10 epochs at the
+# default learning rate with the best on the grid.
 
 # %%
+starts = [F.quadratic(100.0), F.quadratic(100.0, np.pi / 4), F.rosenbrock, F.beale]
+dist = [float(o.distance_to_minimum(o.start[None])[0]) for o in starts]
+coord = [float(np.abs(o.start - np.asarray(o.minima)[0]).max()) for o in starts]
+print(f"2-D problems: distance from the start to the minimum {min(dist):.2f} to {max(dist):.2f}; "
+      f"the largest coordinate to cover {min(coord):.1f} to {max(coord):.1f}, against "
+      f"η × steps = {DEFAULT_LR['Adam'] * STEPS:g} for default Adam")
+assert 2 < min(dist) and max(dist) < 2.3 and min(coord) > DEFAULT_LR["Adam"] * STEPS
+
+
+def fmt_acc_grid(m, k):
+    """A mean accuracy in the table. Next to a failing learning rate (mean below 0.5), or where
+    the seeds spread over more than 0.2 (some of them failing), the digits change with the
+    rounding (a one-ulp change of the initial weights moves such entries by up to 0.02): show
+    them as a bound."""
+    seeds = net_acc10[m][k]
+    edge = k + 1 < len(NET_LRS) and net_acc10[m][k + 1].mean() < 0.5
+    if seeds.mean() >= 0.5 and (edge or np.ptp(seeds) > 0.2):
+        return "≥0.8" if seeds.mean() >= 0.8 else "0.5–0.8"
+    return fmt_acc(seeds.mean())
+
+
 print(f"digits MLP, validation accuracy after 10 epochs (mean of {NET_SEEDS} seeds) per "
-      "learning rate")
+      "learning rate (bounds: rounding-sensitive entries)")
 print(f"{'lr':>9s}" + "".join(f"{m:>10s}" for m in METHODS))
 for k, lr in enumerate(NET_LRS):
-    print(f"{lr:9.2g}" + "".join(f"{fmt_acc(net_acc10[m][k].mean()):>10s}" for m in METHODS))
+    print(f"{lr:9.2g}" + "".join(f"{fmt_acc_grid(m, k):>10s}" for m in METHODS))
 net_default, net_best = {}, {}
 for m in METHODS:
     val = net_acc10[m].mean(axis=1)
     k = int(np.argmin(np.abs(np.log10(NET_LRS) - math.log10(DEFAULT_LR[m]))))
     net_default[m], net_best[m] = val[k], val.max()
-    seeds_k, seeds_best = net_acc10[m][k], net_acc10[m][int(np.argmax(val))]
+    seeds_k = net_acc10[m][k]
     print(f"{m:9s} default lr {DEFAULT_LR[m]:g}: {fmt_acc(val[k])} (seeds {fmt_acc(seeds_k.min())}"
-          f" to {fmt_acc(seeds_k.max())})   best on grid: {val.max():.3f} (seeds "
-          f"{seeds_best.min():.3f} to {seeds_best.max():.3f})")
+          f" to {fmt_acc(seeds_k.max())})   best on the grid: {val.max():.3f}")
+# RMSprop's default is its best grid point (the text below relies on it)
+assert net_default["RMSprop"] == net_best["RMSprop"]
 
 # %%
 fig, ax = plt.subplots(figsize=(7.5, 4.2))
@@ -770,7 +985,7 @@ ax.set_xlabel("learning rate η")
 ax.set_ylabel("validation accuracy")
 ax.set_title(f"Digits MLP after 10 epochs: mean and range of {NET_SEEDS} seeds "
              "(stars: PyTorch's default η)")
-ax.legend()
+ax.legend(fontsize="small")
 plt.show()
 
 # %%
@@ -784,11 +999,22 @@ claim3 = (
     f"{net_best['Adam']:.3f} tuned; default SGD {fmt_acc(net_default['SGD'])} vs "
     f"{net_best['SGD']:.3f} tuned."
 )
+# the bench's long check (section 3) ran Adam's whole grid, its default η included
+k_def = int(np.argmin(np.abs(np.log10(LRS) - math.log10(DEFAULT_LR["Adam"]))))
+long_default_left = {n: long_results[n, "Adam"][-1, k_def] / long_results[n, "Adam"][0, 0]
+                     for n in LONG_NAMES}
+claim3 += (f" Ten times longer ({LONG_BENCH:,} steps), fraction of the gap left by default "
+           f"Adam: " + "; ".join(f"{n} {fmt_left(v)}" for n, v in long_default_left.items())
+           + ".")
 if len(adam_default_1pct) > n_prob / 2:
-    short3 = "supported on the bench"
+    short3 = f"supported on the bench at {STEPS:,} steps"
 else:
-    short3 = (f"not supported on the bench (default Adam gets within 1% of the initial gap on "
-              f"{len(adam_default_1pct)}/{n_prob} problems in 1000 steps)")
+    short3 = (f"not supported on the bench at {STEPS:,} steps (default Adam within 1% of the "
+              f"initial gap on {len(adam_default_1pct)}/{n_prob} problems)")
+    if all(v <= REL_TOL for v in long_default_left.values()):
+        short3 += (f", but slow rather than wrong: ten times longer it reaches the tolerance on "
+                   f"both problems checked (offline, all seven: within 1% on 7, the tolerance "
+                   f"on 4)")
 # a failed run's accuracy (below 0.5) is rounding-sensitive: SGD's gap is then a bound
 gap_sgd_text = f"{gap_sgd:.3f}" if net_default["SGD"] >= 0.5 else \
     f"more than {net_best['SGD'] - 0.5:.2f}"
@@ -796,17 +1022,32 @@ if gap_adam <= 0.01:
     short3 += "; supported on the network (within 1 point of tuned)"
 elif gap_adam < gap_sgd / 2:
     short3 += (f"; partly on the network: default Adam is {gap_adam:.3f} below its tuned "
-               f"validation accuracy after 10 epochs, against {gap_sgd_text} for SGD's default")
+               f"validation accuracy after 10 epochs, against {gap_sgd_text} for SGD's default "
+               f"(offline, after 100 epochs: 0.003 below)")
 else:
     short3 += f"; not on the network either ({gap_adam:.3f} below tuned accuracy)"
 verdicts.append(("3. works with defaults", claim3, short3))
 print(claim3)
 print("Verdict:", short3)
+# the text below relies on these
+assert len(adam_default_1pct) == 0 and len(sgd_default_1pct) > 0
+assert all(v <= REL_TOL for v in long_default_left.values())
+assert 0.05 < gap_adam < 0.1 and net_default["SGD"] < 0.5
 
 # %% [markdown]
-# "Out of the box" is a statement about a scale: $\eta = 10^{-3}$ suits problems whose
-# parameters need to move by a few tenths over a few thousand steps — standardised inputs, a
-# reasonable initialisation — which is the deep-learning setting the default came from.
+# "Out of the box" is a statement about a scale *and a budget*. At the budgets above Adam's
+# default trails its tuned learning rate — on the bench it leaves more than 1% of the gap on
+# every problem, on the network it is 5 to 10 points below tuned after 10 epochs — but it is
+# slow rather than wrong: its steps of about $10^{-3}$ need a few thousand of them to move the
+# parameters by a few units. Given ten times the budget (the two problems above, in the
+# notebook; the rest offline) default Adam gets within 1% of the gap on all seven problems and
+# reaches the tolerance on four (SGD at its default: within 1% on four, the tolerance on two),
+# and on the network (100 epochs, two sets of five seeds, offline) it ends 0.003 and 0.000
+# below tuned, while SGD's default is still 0.33 to 0.36 below. Two more observations from the
+# table: RMSprop's default $10^{-2}$ happens to be its best grid point here, so default RMSprop
+# beats default Adam after 10 epochs — a statement about where the defaults sit, as in
+# lecture 07; and Wilson et al. (2017) found that tuning Adam's learning rate and its decay
+# improved on the defaults in every one of their tasks, which is what we see at short budgets.
 #
 # ## 5. Claim 4 — adaptive methods handle sparse gradients
 #
@@ -953,9 +1194,9 @@ if med["sparse binary"] > 1.5 and med["dense, equal scales"] < 1:
     if matched.min() > 1:
         short4 = (f"supported on sparse features, but sparsity is not the cause: dense features "
                   f"with the same means and variances give a larger advantage "
-                  f"({matched.min():.1f}–{matched.max():.1f}× on every dataset), and with "
-                  f"equal scales SGD/momentum are better; the advantage comes from the unequal "
-                  f"feature scales")
+                  f"({matched.min():.1f}–{matched.max():.1f}× on each of the {len(SP_SEEDS)} "
+                  f"datasets), and with equal scales SGD/momentum are better; the advantage "
+                  f"comes from the unequal feature scales")
     else:
         short4 = ("supported on sparse features; unequal scales matter (with equal scales "
                   "SGD/momentum are better), sparsity compared with matched dense features "
@@ -971,16 +1212,22 @@ print("Verdict:", short4)
 # %% [markdown]
 # The control rows answer the question the story skips. If sparsity itself were the reason, the
 # sparse binary features would show the largest advantage; instead their matched dense control
-# (same mean and variance per feature, no zeros) shows a larger one, on every dataset (the
-# ratio printed above), and with equal scales the advantage turns into a disadvantage. What
+# (same mean and variance per feature, no zeros) shows a larger one, on each of the 5 datasets
+# (the ratio printed above), and with equal scales the advantage turns into a disadvantage. What
 # Adagrad fixes here is the unequal *scale* of the features, i.e. diagonal ill-conditioning
 # (lecture 04), and rare binary features are one way to get unequal scales. The centred pair
 # says the same: the median advantage of centred dense features is more than 1.5 times that
-# of centred binary ones. A check ten times longer (50 epochs, 5 datasets, run offline) keeps
-# these orderings — the matched dense control above sparse binary on every dataset, the
-# centred dense median above the centred binary one, and a disadvantage with equal scales —
-# but not the effect of centring itself, whose sign changes with the budget, so we draw no
-# conclusion from it.
+# of centred binary ones. Two checks run offline. Five *other* datasets (seeds 5–9, 5 epochs)
+# keep the medians in the same order (sparse binary 3.1, its matched dense control 8.9, equal
+# scales 0.3), but the matched control is ahead on 4 of the 5 datasets, not all (ratios 0.7 to
+# 6.9): over the ten datasets, 9 of 10, so "on every dataset" is a property of our five, and
+# the robust statement is the median and the majority. A check ten times longer (50 epochs,
+# the notebook's 5 datasets) keeps the orderings — the matched dense control above sparse
+# binary on every dataset, if barely on one (ratios 1.0 to 5.5), the centred dense median
+# above the centred binary one (15.0 against 6.2), and a disadvantage with equal scales (0.6)
+# — but not the effect of centring itself, whose sign changes with the budget (centring the
+# binary features lowers the median advantage from 2.4 to 1.7 after 5 epochs and raises it
+# from 4.0 to 6.2 after 50), so we draw no conclusion from it.
 
 # %% [markdown]
 # ## 6. Claim 5 — adaptive methods can overshoot or fail to converge
@@ -1015,10 +1262,14 @@ for m in ("SGD", "Momentum", "RMSprop", "Adam"):
         elif m == "Adam":
             eff[t] = ETA_1D / np.sqrt(state["v"][:, 0] / (1 - 0.999**t))
     one_d[m], eff_1d[m] = xs, eff
+    late_max = np.abs(xs[20_000:]).max()
+    # Adam's late bursts are chaotic (a 1e-15 change of x0 moves their largest |x| by 0.0004):
+    # show a bound; RMSprop's 2-cycle is not
+    late_text = ("< 1e-300" if late_max < 1e-300 else
+                 f"between 0.01 and η/2 = {ETA_1D / 2:g}" if m == "Adam" else f"{late_max:.3f}")
     print(f"{m:9s} (x0 = 1) lowest x = {xs[:SHORT + 1, I1].min():+.3f}; |x| at step {SHORT:,}: "
           f"{'< 1e-50' if abs(xs[SHORT, I1]) < 1e-50 else f'{abs(xs[SHORT, I1]):.3f}'}; "
-          f"largest |x| over steps 20,000-30,000, all 5 starts: "
-          f"{'< 1e-300' if np.abs(xs[20_000:]).max() < 1e-300 else f'{np.abs(xs[20_000:]).max():.3f}'}")
+          f"largest |x| over steps 20,000-30,000, all 5 starts: {late_text}")
 
 
 def reddi_adam(amsgrad, C=3.0, steps=3000, alpha=0.5):
@@ -1075,11 +1326,10 @@ print(f"  smallest |x| before that burst, x0 = 1: "
       f"{'< 1e-150' if adam_abs[SHORT:first_burst[I1], I1].min() < 1e-150 else 'larger'}; "
       f"largest |x| in the 100 steps after it: "
       f"{'> 0.01' if adam_abs[first_burst[I1]:first_burst[I1] + 100, I1].max() > 0.01 else 'smaller'}")
-print(f"  steps 20,000-30,000, all starts: a_t / 38 between {late_eff.min():.1f} and "
-      f"{late_eff.max():.1f}; |x| bursts reach {adam_abs[late].max():.2f} "
-      f"(eta/4 = {ETA_1D / 4:.4f}) and the smallest start's run stays above 1e-3 in every "
-      "1,000-step window")
 window_max = adam_abs[late][:-1].reshape(10, 1000, -1).max(axis=1)  # (10 windows, 5 starts)
+# chaotic values (the bursts) are printed as the bounds asserted below
+print(f"  steps 20,000-30,000, all starts: a_t / 38 between 0.75 and 1.15; the largest |x| in "
+      f"every 1,000-step window between 1e-3 and η/2 = {ETA_1D / 2:g}")
 # the text relies on these
 assert all(abs(one_d["Adam"][SHORT, j]) < 1e-50 for j in range(1, len(X0_1D)))
 assert all(p < b < p + 1500 for p, b in zip(predicted, first_burst))
@@ -1087,7 +1337,7 @@ assert np.all(np.diff(first_burst) > 0)  # the larger x0, the later the burst
 assert adam_abs[SHORT:first_burst[I1], I1].min() < 1e-150
 assert adam_abs[first_burst[I1]:first_burst[I1] + 100, I1].max() > 0.01
 assert 0.75 < late_eff.min() and late_eff.max() < 1.15 and window_max.min() > 1e-3
-assert 0.01 < adam_abs[late].max() < ETA_1D / 2
+assert 0.01 < adam_abs[late].max() < ETA_1D / 2 and window_max.max() < ETA_1D / 2
 assert np.all(np.abs(np.abs(one_d["RMSprop"][late]) - ETA_1D / 2) < 1e-3)
 
 # %%
@@ -1131,18 +1381,18 @@ claim5 = (
     f"from 5 starts RMSprop cycles at |x| = η/2 = {ETA_1D / 2:g}; Adam is below 1e-50 at step "
     f"{SHORT:,} but bursts back to |x| > 1e-6 near step {round(first_burst[I1], -2):,.0f} "
     f"(x0 = 1; {round(min(first_burst), -2):,.0f} to {round(max(first_burst), -2):,.0f} over the "
-    f"starts) and hovers at the edge of stability (bursts up to {adam_abs[late].max():.2f}). "
+    f"starts) and hovers at the edge of stability (bursts between 0.01 and η/2). "
     f"Reddi's problem: Adam ends at {reddi_final['Adam']:+.2f}, the worst point (AMSGrad "
     f"{reddi_final['AMSGrad']:+.2f})."
 )
-can_overshoot = overshoot["Adam"] > 0.01 and overshoot["SGD"] <= 0
+can_overshoot = overshoot["Adam"] > 0.01 and overshoot["SGD"] <= 0 and overshoot["Momentum"] > 0.01
 rms_cycles = np.abs(one_d["RMSprop"][late]).min() > 0.1 * ETA_1D
 adam_bursts = window_max.min() > 1e-3
 if can_overshoot and rms_cycles and adam_bursts and reddi_final["Adam"] > 0.9:
-    short5 = ("supported: Adam overshoots where GD does not; with a constant η neither RMSprop "
-              "(a 2-cycle) nor Adam (convergence undone after ~8,000 steps, then bursts at the "
-              "edge of stability) converges; Adam converges to the worst point of Reddi's "
-              "problem")
+    short5 = (f"supported: Adam overshoots where GD does not; with a constant η neither RMSprop "
+              f"(a 2-cycle) nor Adam (convergence undone after ~{round(first_burst[I1], -3):,.0f} "
+              f"steps, then bursts at the edge of stability) converges; Adam converges to the "
+              f"worst point of Reddi's problem")
 else:
     short5 = "only partly supported in these experiments"
 verdicts.append(("5. can overshoot / fail", claim5, short5))
@@ -1158,8 +1408,9 @@ print("Verdict:", short5)
 # Reddi et al., 2018). In practice the bursts are small — below η/2 here, the amplitude of
 # RMSprop's 2-cycle — which is why a constant-η Adam *looks* converged on most loss curves.
 # The bursting is the end state, not another stage: in a check ten times longer still (300,000
-# steps, all 5 starts, run offline), the largest $|x|$ in every window of 10,000 steps stays
-# between 0.016 and 0.021.
+# steps, all 5 starts, run offline), the largest $|x|$ in every window of 10,000 steps from
+# step 20,000 on stays between 0.016 and 0.020, and $a_t/38$ between 0.79 and 1.05. The same
+# bursting is what removed Adam's large learning rates from its good window in section 3.
 
 # %% [markdown]
 # ## 7. Claim 6 — adaptive methods generalise worse
@@ -1224,6 +1475,7 @@ def test_error(w):
 w_min_norm = np.linalg.pinv(X_w) @ y_train
 print(f"minimum-norm solution: w[:3] = {np.round(w_min_norm[:3], 3)}, "
       f"test error {test_error(w_min_norm):.3f}")
+assert w_min_norm[0] > 0.9 and test_error(w_min_norm) == 0  # the text above relies on these
 
 W_LRS = 10.0 ** np.arange(-3, -0.49, 0.5)
 wilson = {}
@@ -1255,7 +1507,7 @@ axes[0].set_xscale("log")
 axes[0].set_xlabel("learning rate η")
 axes[0].set_ylabel("test error after 3000 steps")
 axes[0].set_title("Wilson et al.'s construction (hollow: training data not fitted)")
-axes[0].legend(fontsize="x-small")
+axes[0].legend(fontsize="small", loc="center left")
 labels = ["min-norm"] + METHODS
 first3 = np.array([w_min_norm[:3]] + [wilson[m]["w"][2, :3] for m in METHODS])
 for j in range(3):
@@ -1266,11 +1518,16 @@ axes[1].set_xticklabels(labels)
 axes[1].set_xlabel("solution (min-norm: the interpolating solution of least norm)")
 axes[1].set_ylabel("weight")
 axes[1].set_title("The weights that decide new examples (η = 0.01)")
-axes[1].legend(fontsize="x-small")
+axes[1].legend(fontsize="small")
 plt.tight_layout()
 plt.show()
 
 # %% [markdown]
+# (In the left panel the curves hide each other: SGD and momentum lie on top of each other at
+# 0, and the three adaptive methods at 0.398, the share of negatives, wherever they fit the
+# data — exactly Wilson et al.'s "always positive". RMSprop at the largest η reaches 0 without
+# fitting the data.)
+#
 # The construction shows that the claim *can* be true, and why: when many solutions fit the
 # data, the solution an optimizer finds depends on its geometry, and here gradient descent's
 # minimum-norm solution is the good one. It does not show that the claim *is* true on a given
@@ -1283,8 +1540,8 @@ plt.show()
 # They report that (i) the adaptive methods' solutions generalised worse, often markedly, even
 # where their training loss was as low or lower; (ii) the adaptive methods made faster initial
 # progress on the training set but their development-set performance levelled off earlier; and
-# (iii) Adam with its default settings was clearly improved by tuning its learning rate and
-# decay, in every task.
+# (iii) the adaptive methods needed as much tuning as SGD, and Adam with its default settings
+# was clearly improved by tuning its learning rate and decay, in every task.
 #
 # **The other side.**
 #
@@ -1303,8 +1560,9 @@ plt.show()
 #   attention models?*) attribute it to heavy-tailed gradient noise in attention models, which
 #   clipping and adaptive scaling tame; Kunstner, Chen, Lavington & Schmidt (2023, *Noise is
 #   not the main factor behind the gap between SGD and Adam on transformers, but sign descent
-#   might be*) find that the gap persists, and grows, as the batch grows to the full data set,
-#   and that Adam then behaves like sign descent with momentum.
+#   might be*) find that the gap persists, and grows, as the batch grows to the full data set —
+#   so noise is not the main cause — and that Adam's behaviour with large batches is similar to
+#   that of sign descent with momentum.
 #
 # So "adaptive methods generalise worse" is a statement about particular models, budgets and
 # tuning protocols, not a law. What can *our* network say?
@@ -1400,6 +1658,10 @@ fit_adaptive = {m: wilson[m]["train_loss"] < 1e-6 for m in ("Adagrad", "RMSprop"
 sgd_err = float(np.max(wilson["SGD"]["test"][fit_sgd]))
 adaptive_errs = np.concatenate([wilson[m]["test"][f] for m, f in fit_adaptive.items()])
 bad_share = float(np.mean(adaptive_errs > 0.25))
+# the note under the figure relies on these
+assert all(np.all(wilson[m]["test"] == 0) for m in ("SGD", "Momentum"))
+assert np.all(adaptive_errs == (y_test < 0).mean())
+assert wilson["RMSprop"]["test"][-1] == 0 and not fit_adaptive["RMSprop"][-1]
 sig_sgd = int(np.sum((p_values < 0.05) & (b > c)))
 sig_adam = int(np.sum((p_values < 0.05) & (c > b)))
 claim6 = (
@@ -1436,7 +1698,9 @@ print("Verdict:", short6)
 # dozen discordant images a difference of a couple of percentage points is invisible (the
 # last line of the cell above the figure says how large it must be). Our network neither
 # confirms nor refutes Wilson et al.'s empirical claim; it says that on this small, easy task,
-# trained to fit, the two optimizers do not differ by more than that.
+# trained to fit, the two optimizers do not differ by more than that. Five other seeds (5–9,
+# with another minibatch order, run offline) agree: SGD minus Adam test accuracy from −0.017 to
+# +0.008, McNemar p from 0.15 to 1.00, none significant.
 #
 # ## 8. The verdicts
 #
@@ -1458,14 +1722,18 @@ for claim, _, short in verdicts:
 # * A fair comparison tunes every method's learning rate; "faster" then depends on the problem
 #   and on the measure. Adaptive methods win big where the difficulty is aligned with the
 #   coordinates (diagonal curvature, badly scaled features); a tuned heavy ball is a strong
-#   baseline elsewhere. On the network, timed to a loose target, Adam's lead is within the
-#   spread of the seeds.
-# * Adam's good learning-rate window is typically wider on the bench and one grid point wider on
-#   the network, but its location still moves with the problem; its default $\eta = 10^{-3}$
-#   was a reasonable start for our network on standardised data (a few points below tuned)
-#   and a poor one for problems on other scales.
+#   baseline elsewhere. These labels survive a run ten times longer. On the network, timed to a
+#   loose target, Adam is a few epochs faster than SGD and about as fast as tuned momentum.
+# * "Less sensitive to η" depends on the budget: at 1,000 steps Adam's window is the widest,
+#   but its largest learning rates had only *looked* converged — with a constant η they burst
+#   back at the edge of stability (claim 5) — and in runs ten times longer momentum's window is
+#   the wider one. On the network the windows differ by at most one grid point. The window's
+#   location moves with the problem for every method.
+# * Adam's default $\eta = 10^{-3}$ is slow rather than wrong on our problems: behind tuned at
+#   short budgets (more than 1% of the gap left on every bench problem after 1,000 steps; 5 to
+#   10 points of accuracy after 10 epochs), close to tuned given ten times the budget.
 # * The sparse-feature advantage is real, but the controls attribute it to unequal feature
-#   scales, not to sparsity: matched dense features show a larger advantage.
+#   scales, not to sparsity: matched dense features show a larger median advantage.
 # * Adaptive methods can overshoot, cycle (RMSprop with constant η), undo an apparent
 #   convergence and keep bursting at the edge of stability (Adam with constant η, visible only
 #   in a run ten times longer than one that looks converged), or converge to the wrong point
@@ -1474,7 +1742,7 @@ for claim, _, short in verdicts:
 #   they find a different zero-loss solution than SGD's minimum-norm one; the empirical
 #   literature is split, and on our small network a paired test finds no significant
 #   difference (with the power to see about 2 points). Report such claims with the conditions
-#   under which they were measured.
+#   — problem, budget, seeds, tuning — under which they were measured.
 #
 # **Now try** [exercises/09_claims_tested.ipynb](../exercises/09_claims_tested.ipynb): the
 # minimum-norm solution, Wilson's dataset, steps-to-tolerance and the learning-rate window.
