@@ -882,7 +882,7 @@ class Playground(_Interactive):
         fig.subplots_adjust(left=0.065, right=0.985, bottom=0.12, top=0.91, wspace=0.2)
         self._contours: Any = None  # the contour set shown
         self._contour_sets: dict[str, Any] = {}  # per objective, kept hidden once computed
-        self._map_layers: dict[tuple[str, tuple[float, float, float]], Any] = {}
+        self._map_layers: dict[tuple[str | None, tuple[float, float, float]], Any] = {}
         (self._minima,) = self.ax_map.plot([], [], "*", color="gold", mec="k", ms=13,
                                            ls="none", zorder=4)
         (self.start_marker,) = self.ax_map.plot([], [], "o", color="w", mec="k", ms=8,
@@ -1130,11 +1130,12 @@ class Playground(_Interactive):
         title), so their pixels are kept per objective and size (the *map layer*). A change of
         the loss panel (steps, legend, loss range) or of a visited objective then draws the
         loss panel alone over a kept map layer: the same pixels as a full draw, since the
-        loss panel is drawn last either way.
+        loss panel is drawn last either way. (Code that draws on ``ax_map`` itself must empty
+        ``_map_layers``, or its drawing is not shown until the next objective.)
         """
         canvas, fig = self.canvas, self.fig
         size = self._size()
-        key = (self.objective.name, size)
+        key = (self._shown_objective, size)
         layer = self._map_layers.get(key)
         if layer is None:
             if any(k[1] != size for k in self._map_layers):  # the page resized the figure
