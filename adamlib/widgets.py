@@ -25,7 +25,10 @@ both modes: see :meth:`Hyper.slider` for why. Either way the displayed object al
 static PNG, which GitHub and nbviewer show.
 
 Redraws are cheap: the artists that move are *animated* and blitted over a cached background;
-only a change of something static (axis limits, contours, legend) draws the whole figure.
+only a change of something static (axis limits, contours, legend) draws the static content
+again. The playground draws it in two layers, as a full draw would: the map panel, whose
+pixels are kept per objective, then the loss panel over them (see
+:meth:`Playground._draw_static`).
 
 Trajectories come from the :mod:`adamlib.optim` classes with the same steps and divergence
 rule as :func:`adamlib.run.run_optimizer` (a run that leaves ``|x| <= 1e100`` or meets a
@@ -634,8 +637,16 @@ class _Interactive:
             self._animated.append(artist)
 
     def invalidate(self) -> None:
-        """Something static changed (limits, contours, legend): the next redraw is a full one."""
+        """Something static changed (limits, contours, legend): the next redraw draws the static
+        content again (see :meth:`_draw_static`)."""
         self._background = None
+
+    def _draw_static(self) -> Any:
+        """Draw the figure without its animated artists into the canvas and return it as the new
+        background (``canvas.copy_from_bbox``), or return None to leave it to a full draw
+        (``canvas.draw()``; the draw event then keeps the background). Widgets that can redraw
+        only part of their static content override this; here: None."""
+        return None
 
     def _set_lim(self, ax: Axes, which: str, lo: float, hi: float) -> None:
         """Set x- or y-limits, invalidating the background only when they change."""
@@ -673,8 +684,9 @@ class _Interactive:
                 self.fig.draw_artist(artist)
 
     def redraw(self) -> None:
-        """Show the updated artists: blit them over the cached background, or ask for a full
-        draw when something static changed (the figure and its artists are never rebuilt).
+        """Show the updated artists: blit them over the cached background. When something
+        static changed, the widget first draws its static content again (:meth:`_draw_static`),
+        or asks for a full draw (the figure and its artists are never rebuilt).
 
         With ipympl the page is told that the figure changed (``canvas.draw_idle()``) and asks
         for the image when it is ready for one, so that images never overtake each other; the
@@ -684,12 +696,18 @@ class _Interactive:
         self.redraws += 1
         if self._background is not None and self._background_size != self._size():
             self._background = None  # the page changed the size or the pixel ratio
+        if self._background is None:  # something static changed
+            self.full_redraws += 1
+            self._background = self._draw_static()
+            self._background_size = self._size()
+            drawn = True
+        else:
+            drawn = False
         blitted = self._background is not None
         if blitted:
-            self.canvas.restore_region(self._background)
+            if not drawn:  # (a background just drawn is still in the canvas)
+                self.canvas.restore_region(self._background)
             self._draw_animated()
-        else:
-            self.full_redraws += 1
         if self.backend == "ipympl":
             self.canvas.blitted = blitted
             self.canvas.draw_idle()
@@ -801,7 +819,10 @@ class Playground(_Interactive):
         obj = self._check_objective(objective)
         steps = _check_int("steps", steps, 1, self.MAX_STEPS)
         p = obj.start if start is None else self._check_start(obj, start)
-        self._runs: dict[str, tuple[tuple[Any, ...], _Run]] = {}
+        # the last run of each optimizer on each objective visited (a settings key and the run):
+        # coming back to an objective with the same settings reruns nothing
+        self._runs_by_objective: dict[str, dict[str, tuple[tuple[Any, ...], _Run]]] = {}
+        self._runs = self._runs_by_objective.setdefault(obj.name, {})  # the objective's
         self._shown_objective: str | None = None
         self._build_figure()
         self._build_controls(objective, chosen, steps, p)
@@ -859,7 +880,9 @@ class Playground(_Interactive):
         fig = self.fig
         self.ax_map, self.ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.15]})
         fig.subplots_adjust(left=0.065, right=0.985, bottom=0.12, top=0.91, wspace=0.2)
-        self._contours: Any = None
+        self._contours: Any = None  # the contour set shown
+        self._contour_sets: dict[str, Any] = {}  # per objective, kept hidden once computed
+        self._map_layers: dict[tuple[str | None, tuple[float, float, float]], Any] = {}
         (self._minima,) = self.ax_map.plot([], [], "*", color="gold", mec="k", ms=13,
                                            ls="none", zorder=4)
         (self.start_marker,) = self.ax_map.plot([], [], "o", color="w", mec="k", ms=8,
@@ -883,6 +906,7 @@ class Playground(_Interactive):
         self.ax_loss.set_ylabel("$f(x_t) - f^*$")
         self.ax_loss.set_title("Loss against step")
         self._legend_for: tuple[str, ...] | None = None
+        self._shown_data: dict[str, tuple[_Run, int, int]] = {}  # what each label's lines show
         self._animate(*self.path_lines.values(), *self.loss_lines.values(), self.start_marker,
                       *self.heads.values())
 
@@ -1075,23 +1099,56 @@ class Playground(_Interactive):
         return {lb: self._run_for(lb).trajectory(self.steps, lb) for lb in self.selected}
 
     def _draw_background(self) -> None:
+        """Show the objective's map: its contours (computed at its first visit, then kept
+        hidden while another objective is shown), minima, limits and title."""
         obj = self.objective
         if self._shown_objective == obj.name:
             return
         if self._contours is not None:
-            self._contours.remove()
-        X, Y, F = obj.grid(160)
-        self._contours = self.ax_map.contour(
-            X, Y, F - obj.min_value, levels=log_levels(obj, 20, 160), cmap="viridis",
-            norm=mpl.colors.LogNorm(), linewidths=0.7, zorder=1)
+            self._contours.set_visible(False)
+        self._contours = self._contour_sets.get(obj.name)
+        if self._contours is None:
+            X, Y, F = obj.grid(160)
+            self._contours = self._contour_sets[obj.name] = self.ax_map.contour(
+                X, Y, F - obj.min_value, levels=log_levels(obj, 20, 160), cmap="viridis",
+                norm=mpl.colors.LogNorm(), linewidths=0.7, zorder=1)
+        self._contours.set_visible(True)
         self._minima.set_data(obj.minima[:, 0], obj.minima[:, 1])
         (x0, x1), (y0, y1) = obj.domain
         self.ax_map.set_xlim(x0, x1)
         self.ax_map.set_ylim(y0, y1)
         self.ax_map.set_title(obj.name)
-        self._runs.clear()
+        self._runs = self._runs_by_objective.setdefault(obj.name, {})
         self.invalidate()
         self._shown_objective = obj.name
+
+    def _draw_static(self) -> Any:
+        """Draw the static content as :meth:`Figure.draw <matplotlib.figure.Figure.draw>` would,
+        in its order: the figure's patch, the map panel, then the loss panel; return it.
+
+        What the first two draw depends only on the objective (contours, minima, limits,
+        title), so their pixels are kept per objective and size (the *map layer*). A change of
+        the loss panel (steps, legend, loss range) or of a visited objective then draws the
+        loss panel alone over a kept map layer: the same pixels as a full draw, since the
+        loss panel is drawn last either way. (Code that draws on ``ax_map`` itself must empty
+        ``_map_layers``, or its drawing is not shown until the next objective.)
+        """
+        canvas, fig = self.canvas, self.fig
+        size = self._size()
+        key = (self._shown_objective, size)
+        layer = self._map_layers.get(key)
+        if layer is None:
+            if any(k[1] != size for k in self._map_layers):  # the page resized the figure
+                self._map_layers.clear()
+            renderer = canvas.get_renderer()
+            renderer.clear()
+            fig.patch.draw(renderer)
+            self.ax_map.draw(renderer)
+            layer = self._map_layers[key] = canvas.copy_from_bbox(fig.bbox)
+        else:
+            canvas.restore_region(layer)
+        fig.draw_artist(self.ax_loss)
+        return canvas.copy_from_bbox(fig.bbox)
 
     def update(self) -> None:
         """Recompute what changed (cached runs are reused or continued) and redraw in place."""
@@ -1131,12 +1188,16 @@ class Playground(_Interactive):
         curves = []
         for label in self.selected:
             run = self._run_for(label)
+            y = _positive(run.losses[: self.steps + 1] - shift)
+            curves.append(y)
+            shown = (run, run.steps, n)
+            if self._shown_data.get(label) == shown:
+                continue  # the lines already show this (set_data would make them recompute)
+            self._shown_data[label] = shown
             path = run.path[: n + 1]
             self.path_lines[label].set_data(path[:, 0], path[:, 1])
             self.heads[label].set_data(path[-1:, 0], path[-1:, 1])
-            y = _positive(run.losses[: self.steps + 1] - shift)
             self.loss_lines[label].set_data(t[: n + 1], y[: n + 1])
-            curves.append(y)
         self._set_lim(self.ax_loss, "x", 0, max(self.steps, 1))
         starts = [float(y[0]) for y in curves if np.isfinite(y[0])]
         ceiling = 1e3 * max(starts) if starts and max(starts) > 1e-300 else None

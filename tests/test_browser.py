@@ -105,6 +105,9 @@ class Lab:
         self.base = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "MPL"))}
         env.pop("ADAMLIB_WIDGETS", None)
+        # the kernel imports this checkout's adamlib, also when the virtualenv's editable
+        # install points at another checkout (a git worktree using the main .venv)
+        env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
         env.update(JUPYTER_RUNTIME_DIR=str(home / "runtime"),
                    JUPYTER_CONFIG_DIR=str(home / "config"),
                    JUPYTER_DATA_DIR=str(home / "data"),
@@ -352,6 +355,8 @@ def test_playground_notebook_runs_and_responds_in_jupyterlab(lab, page):
         save(page, "browser_after_run_all.png")
     errors = page.evaluate(ERRORS_JS)
     assert errors == [], f"cells raised in JupyterLab: {errors}"
+    used = kernel(page, "import adamlib; print(adamlib.__file__)").strip()
+    assert Path(used).resolve().parent == ROOT / "adamlib", f"the kernel imported {used}"
     # the playground ends in the state the notebook's last cells set (no echo from the page
     # overrides a value set by a later cell)
     time.sleep(2)

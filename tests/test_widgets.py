@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from ipympl.backend_nbagg import Canvas
 from matplotlib.backend_bases import MouseEvent
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 import adamlib.optim as optim
 from adamlib import widgets
@@ -573,3 +574,55 @@ def test_adagrad_vs_rmsprop_marks_the_start_and_leaves_room_for_the_legend():
     ex.set(objective="beale")
     np.testing.assert_array_equal(ex.start_marker.get_xydata(), [OBJECTIVES["beale"].start])
     assert ex.ax_p.get_legend() is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# static content in layers (issue 21): the same pixels as a full draw, for less work
+# ---------------------------------------------------------------------------------------------
+def full_draw(pg: Playground) -> np.ndarray:
+    """The canvas after a real full draw (Figure.draw; the draw event blits the moving artists)."""
+    FigureCanvasAgg.draw(pg.canvas)
+    return np.asarray(pg.canvas.buffer_rgba()).copy()
+
+
+def test_the_playground_draws_only_figure_map_and_loss_panels():
+    # _draw_static relies on it: a full draw is the figure's patch, the map, then the loss panel
+    pg = Playground("rosenbrock", ["Adam"], steps=20, backend="inline")
+    fig = pg.fig
+    assert [c for c in fig.get_children() if c is not fig.patch] == [pg.ax_map, pg.ax_loss]
+    assert fig.get_layout_engine() is None
+
+
+@pytest.mark.parametrize("change", [
+    {"steps": 301}, {"optimizers": FIVE[:-1]}, {"objective": "beale"},
+    {"objective": "himmelblau"}, {"frame": 120}, {"start": (-1.0, 0.5)},
+])
+def test_every_change_shows_the_pixels_of_a_full_draw(backend, change):
+    pg = Playground("rosenbrock", FIVE, steps=300, backend=backend)
+    pg.set(objective="beale")
+    pg.set(objective="rosenbrock")  # both map layers are kept now
+    pg.canvas.draw()
+    pg.set(**change)
+    pg.canvas.draw()  # (ipympl: the page's draw request, answered with the prepared pixels)
+    shown = np.asarray(pg.canvas.buffer_rgba()).copy()
+    np.testing.assert_array_equal(shown, full_draw(pg))
+
+
+def test_a_loss_panel_change_keeps_the_map_and_a_visited_objective_reruns_nothing():
+    pg = Playground("rosenbrock", FIVE, steps=300, backend="inline")
+    pg.set(steps=301)  # the map layer of Rosenbrock is drawn here (the first full draw did not)
+    layers = dict(pg._map_layers)
+    runs = {label: pg._runs[label][1] for label in FIVE}
+    contours = pg._contours
+    full = pg.full_redraws
+    pg.set(steps=300)
+    assert pg.full_redraws == full + 1 and pg._map_layers == layers  # the loss panel only
+    pg.set(objective="beale")
+    assert len(pg._map_layers) == 2 and not contours.get_visible()
+    pg.set(objective="rosenbrock")
+    assert pg._contours is contours and contours.get_visible()
+    assert all(pg._runs[label][1] is runs[label] for label in FIVE)
+    assert_draws_reference(pg)
+    pg.set_hyper("Adam", lr=0.05)  # a new setting on a visited objective: a new run
+    assert pg._runs["Adam"][1] is not runs["Adam"]
+    assert_draws_reference(pg)
