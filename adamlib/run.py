@@ -38,7 +38,6 @@ __all__ = [
 Array = NDArray[np.floating]
 #: a run has diverged once a coordinate is larger than this in magnitude (or not finite)
 DIVERGED = 1e100
-_DIVERGED = DIVERGED  # the name widgets.py imported before
 
 
 def diverged(x: ArrayLike) -> NDArray[np.bool_] | bool:

@@ -72,7 +72,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from adamlib.functions import OBJECTIVES, Objective, as_points, quadratic
 from adamlib.plotting import log_levels
-from adamlib.run import Trajectory
+from adamlib.run import Trajectory, diverged, point_diverged
 
 __all__ = [
     "OPTIMIZERS",
@@ -94,7 +94,6 @@ __all__ = [
 ]
 
 Array = NDArray[np.float64]
-_DIVERGED = 1e100  # the threshold of adamlib.run
 _BACKENDS = ("auto", "ipympl", "inline")
 _figure_numbers = itertools.count(1000)
 
@@ -306,8 +305,7 @@ class _Run:
                         self.diverged_at = t
                         break
                     step(grads)
-                    a, b = x.tolist()
-                    if not (abs(a) <= _DIVERGED and abs(b) <= _DIVERGED):  # also NaN
+                    if point_diverged(*x.tolist()):  # adamlib.run's rule (NaN included)
                         self.diverged_at = t
                         break
                     path[t] = x
@@ -1520,7 +1518,7 @@ def adam_path(objective: Objective, start: ArrayLike, steps: int, lr: float,
                 x = x - lr / (1 - b1**t) * m / (np.sqrt(v) / math.sqrt(1 - b2**t) + eps)
             else:
                 x = x - lr * m / (np.sqrt(v) + eps)
-            if not np.all(np.abs(x) <= _DIVERGED):
+            if diverged(x):
                 break
             path[t] = x
     return path
