@@ -162,6 +162,22 @@ def _all_finite(g: np.ndarray) -> bool:
     return all(np.isfinite(flat[k : k + n]).all() for k in range(0, flat.size, n))
 
 
+_add_reduce = np.add.reduce
+_TOLIST, _LARGE = "tolist", "large"
+
+
+def _finiteness_check(p: np.ndarray) -> Any:
+    """How :meth:`Optimizer._check_gradients` tests a gradient of ``p`` for NaN and infinity:
+    ``_TOLIST`` (a Python sum, up to 64 elements), ``_LARGE`` (:func:`_all_finite`, above
+    :data:`CHUNK_BYTES`) or the dtype of one ufunc sum (float64 for float32 terms, which then
+    cannot overflow)."""
+    if p.size <= 64:
+        return _TOLIST
+    if p.nbytes > CHUNK_BYTES:
+        return _LARGE
+    return None if p.dtype == np.float64 else np.float64
+
+
 class _Group(dict):  # type: ignore[type-arg]
     """``param_groups[0]``: a dict that notes when it is changed, so that the optimizer checks
     its hyperparameters again at the next step (and not at every step)."""
@@ -266,6 +282,7 @@ class Optimizer:
             for p in plist
         ]
         self._slots = list(zip(plist, self.state, self._work, strict=True))
+        self._grad_checks = [(p, _finiteness_check(p), p.ndim == 1) for p in plist]
         self._accept_hyperparameters(self.param_groups[0])
         self._create_state()
 
@@ -337,9 +354,10 @@ class Optimizer:
             self._fresh = self._create_state(stepping=True)
         states = self.state
         step = states[0]["step"] + 1
+        update = self._update
         for (param, state, work), grad in zip(self._slots, grads, strict=False):  # (checked)
             if work is not None:
-                self._update(param, grad, state, step, work)
+                update(param, grad, state, step, work)
             else:
                 self._update_in_chunks(param, grad, state, step)
         if self._fresh:
@@ -374,31 +392,51 @@ class Optimizer:
         group.changed = False  # type: ignore[attr-defined]
 
     def _check_gradients(self, grads: Any) -> list[np.ndarray]:
-        """Validate the gradients; return them as arrays of the params' shapes and dtypes."""
-        params = self._params
-        n = len(params)
-        if type(grads) is not list or len(grads) != n:
-            if isinstance(grads, np.ndarray):
-                if n != 1:
-                    raise ValueError(
-                        f"expected a list of {n} gradients (one per param), got a single array"
-                    )
-                grads = [grads]
-            elif not isinstance(grads, (list, tuple)):
-                raise TypeError(
-                    f"grads must be a list of NumPy arrays (one per param), "
-                    f"got {type(grads).__name__}"
-                )
-            elif len(grads) != n:
-                raise ValueError(f"expected {n} gradient(s), one per param, got {len(grads)}")
-        out = list(grads)
-        for i, p in enumerate(params):
-            g = out[i]
-            if type(g) is not np.ndarray or g.dtype != p.dtype or g.shape != p.shape:
+        """Validate the gradients; return them as arrays of the params' shapes and dtypes.
+
+        Speed (this runs at every step): the usual case, a list of arrays of the right dtypes
+        and shapes, costs three attribute checks and one finiteness test per gradient, with
+        what each param needs worked out at construction (``self._grad_checks``).
+        """
+        checks = self._grad_checks
+        if type(grads) is not list or len(grads) != len(checks):
+            grads = self._gradient_list(grads)
+        out = grads  # copied only if a gradient must be converted
+        i = -1
+        for g, (p, how, ndim1) in zip(grads, checks, strict=False):  # (lengths checked)
+            i += 1
+            if type(g) is not np.ndarray or g.dtype is not p.dtype or g.shape != p.shape:
+                if out is grads:
+                    out = list(grads)
                 out[i] = g = self._convert_gradient(i, g, p)
-            if not _all_finite(g):
+            # A sum is finite whenever every term is (NaN and inf propagate); only when it is
+            # not (or for a large gradient) are the terms checked one by one in _all_finite.
+            if how is _TOLIST:  # a few Python floats are summed faster than by a ufunc call
+                total = sum(g.tolist() if ndim1 else g.reshape(-1).tolist())
+            elif how is not _LARGE:  # how: the dtype to sum in (float64 for float32 terms)
+                total = _add_reduce(g, None, how)
+            else:
+                total = math.nan
+            if not math.isfinite(total) and not _all_finite(g):
                 raise ValueError(f"gradient {i} contains NaN or infinity")
         return out
+
+    def _gradient_list(self, grads: Any) -> list[Any]:
+        """``grads`` as a list of one entry per param (a tuple, or one array for one param)."""
+        n = len(self._grad_checks)
+        if isinstance(grads, np.ndarray):
+            if n != 1:
+                raise ValueError(
+                    f"expected a list of {n} gradients (one per param), got a single array"
+                )
+            return [grads]
+        if not isinstance(grads, (list, tuple)):
+            raise TypeError(
+                f"grads must be a list of NumPy arrays (one per param), got {type(grads).__name__}"
+            )
+        if len(grads) != n:
+            raise ValueError(f"expected {n} gradient(s), one per param, got {len(grads)}")
+        return list(grads)
 
     @staticmethod
     def _convert_gradient(i: int, g: Any, p: np.ndarray) -> np.ndarray:
