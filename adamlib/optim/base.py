@@ -203,37 +203,44 @@ class _Group(dict):  # type: ignore[type-arg]
     its hyperparameters again at the next step (and not at every step)."""
 
     changed = True
+    #: the optimizer's "a group changed" flag (a one-element list), set too (one test per step)
+    flag: list[bool] | None = None
+
+    def _note(self) -> None:
+        self.changed = True
+        if self.flag is not None:
+            self.flag[0] = True
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        self.changed = True
+        self._note()
         super().__setitem__(key, value)
 
     def __delitem__(self, key: Any) -> None:
-        self.changed = True
+        self._note()
         super().__delitem__(key)
 
     def __ior__(self, other: Any) -> _Group:
-        self.changed = True
+        self._note()
         return super().__ior__(other)
 
     def update(self, *args: Any, **kwargs: Any) -> None:
-        self.changed = True
+        self._note()
         super().update(*args, **kwargs)
 
     def setdefault(self, key: Any, default: Any = None) -> Any:
-        self.changed = True
+        self._note()
         return super().setdefault(key, default)
 
     def pop(self, *args: Any) -> Any:
-        self.changed = True
+        self._note()
         return super().pop(*args)
 
     def popitem(self) -> Any:
-        self.changed = True
+        self._note()
         return super().popitem()
 
     def clear(self) -> None:
-        self.changed = True
+        self._note()
         super().clear()
 
 
@@ -311,6 +318,7 @@ class Optimizer:
         self._scratch: dict[np.dtype, list[np.ndarray]] = {}
         self.hyper: dict[str, Any] = {}
         self._fresh: frozenset[str] = frozenset()
+        self._group_changed = [False]  # set by any group's entries being changed
         if isinstance(params, Iterable) and not isinstance(
             params, (np.ndarray, Mapping, str, bytes, set, frozenset)
         ):
@@ -423,6 +431,7 @@ class Optimizer:
         # everything checked: now write
         start = len(self._params)
         states = [{"step": 0, **self._scalar_state} for _ in plist]
+        group.flag = self._group_changed
         self.param_groups.append(group)
         self._params += plist
         self.state += states
@@ -449,34 +458,30 @@ class Optimizer:
             names the group and the param). All checks run before anything is written: after
             an error, the params and the state of every group are exactly as before.
         """
-        runs = self._runs
-        for run in runs:
-            if run.group.changed:
-                self._accept_changed_groups()
-                break
-        if len(runs) != len(self.param_groups):
-            self._accept_changed_groups()  # (raises)
+        if self._group_changed[0] or len(self._runs) != len(self.param_groups):
+            self._accept_changed_groups()
         grads = self._check_gradients(grads)
         # everything checked: now write
-        update = self._update
-        for run in runs:
+        update, grads_in_order = self._update, iter(grads)
+        for run in self._runs:
             if run.missing:  # e.g. SGD's momentum buffer, created by its first step
                 run.fresh = self._create_state(run, stepping=True)
             self.hyper, self._fresh = run.hyper, run.fresh  # what _update reads
             states = run.states
             step = states[0]["step"] + 1
-            group_grads = grads if len(runs) == 1 else grads[run.start : run.stop]
-            for (param, state, work), grad in zip(run.slots, group_grads, strict=False):
+            # (zip stops after the group's last param, before taking another gradient)
+            for (param, state, work), grad in zip(run.slots, grads_in_order, strict=False):
                 if work is not None:
                     update(param, grad, state, step, work)
                 else:
                     self._update_in_chunks(param, grad, state, step)
             if run.fresh:
                 run.fresh = self._fresh = frozenset()
-            scalars = self._next_scalar_state(step, states[0]) if self._scalar_state else None
             for state in states:
                 state["step"] = step
-                if scalars:
+            if self._scalar_state:
+                scalars = self._next_scalar_state(step, states[0])
+                for state in states:
                     state.update(scalars)
 
     def _update_in_chunks(
@@ -531,6 +536,7 @@ class Optimizer:
             self._check_group(k, run.group)
         for _, run in changed:
             self._accept_hyperparameters(run)
+        self._group_changed[0] = False
 
     def _accept_hyperparameters(self, run: _Run) -> None:
         """Keep a checked group's hyperparameters as Python numbers for the steps."""
@@ -554,29 +560,35 @@ class Optimizer:
         """Validate the gradients; return them as arrays of the params' shapes and dtypes.
 
         Speed (this runs at every step): the usual case, a list of arrays of the right dtypes
-        and shapes, costs three attribute checks and one finiteness test per gradient, with
-        what each param needs worked out when it was added (``self._grad_checks``).
+        and shapes, costs three tests and one finiteness test per gradient, with what each
+        param needs worked out when it was added (``self._grad_checks``); anything else is
+        converted first (``_converted_gradients``).
         """
         checks = self._grad_checks
         if type(grads) is not list or len(grads) != len(checks):
-            grads = self._gradient_list(grads)
-        out = grads  # copied only if a gradient must be converted
-        i = -1
-        for g, (p, how, ndim1) in zip(grads, checks, strict=False):  # (lengths checked)
-            i += 1
-            if type(g) is not np.ndarray or g.dtype is not p.dtype or g.shape != p.shape:
-                if out is grads:
-                    out = list(grads)
-                out[i] = g = self._convert_gradient(i, g, p)
+            return self._converted_gradients(self._gradient_list(grads))
+        for g, (dtype, shape, how) in zip(grads, checks, strict=False):  # (lengths checked)
+            if type(g) is not np.ndarray or g.dtype is not dtype or g.shape != shape:
+                return self._converted_gradients(grads)
             # A sum is finite whenever every term is (NaN and inf propagate); only when it is
             # not (or for a large gradient) are the terms checked one by one in _all_finite.
             if how is _TOLIST:  # a few Python floats are summed faster than by a ufunc call
-                total = sum(g.tolist() if ndim1 else g.reshape(-1).tolist())
+                total = sum(g.tolist() if g.ndim == 1 else g.reshape(-1).tolist())
             elif how is not _LARGE:  # how: the dtype to sum in (float64 for float32 terms)
                 total = _add_reduce(g, None, how)
             else:
                 total = math.nan
             if not math.isfinite(total) and not _all_finite(g):
+                i = next(i for i, x in enumerate(grads) if x is g)
+                raise ValueError(f"{self._gradient_name(i)} contains NaN or infinity")
+        return grads
+
+    def _converted_gradients(self, grads: list[Any]) -> list[np.ndarray]:
+        """The gradients converted to the params' dtypes (or an error), then checked."""
+        pairs = enumerate(zip(grads, self._params, strict=True))
+        out = [self._convert_gradient(i, g, p) for i, (g, p) in pairs]
+        for i, g in enumerate(out):
+            if not _all_finite(g):
                 raise ValueError(f"{self._gradient_name(i)} contains NaN or infinity")
         return out
 
@@ -603,6 +615,8 @@ class Optimizer:
 
     def _convert_gradient(self, i: int, g: Any, p: np.ndarray) -> np.ndarray:
         """Gradient ``i`` as a C-contiguous array of param ``i``'s dtype, or raise."""
+        if type(g) is np.ndarray and g.dtype == p.dtype and g.shape == p.shape:
+            return g
         name = self._gradient_name(i)
         if not isinstance(g, np.ndarray):
             try:
@@ -644,7 +658,7 @@ class Optimizer:
                     strict=True,
                 )
             )
-        self._grad_checks = [(p, _finiteness_check(p), p.ndim == 1) for p in self._params]
+        self._grad_checks = [(p.dtype, p.shape, _finiteness_check(p)) for p in self._params]
 
     def _create_state(
         self, run: _Run, names: Iterable[str] | None = None, *, stepping: bool = False
