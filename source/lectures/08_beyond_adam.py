@@ -408,8 +408,8 @@ print("300 steps: one AdamW with two groups == two AdamW optimizers, bit for bit
 # Groups are how every per-parameter setting is written in practice: a smaller learning rate
 # for a pretrained body, no decay for biases and normalisation parameters, or different
 # optimizers' settings side by side. Each group's hyperparameters may be changed between steps
-# (`opt.param_groups[1]["lr"] = ...`), and a learning-rate schedule (section 8) scales every
-# group's rate from that group's own starting value.
+# (`opt.param_groups[1]["lr"] = ...`), and a learning-rate schedule (section 8) sets every
+# group's rate, each from that group's own starting value (`base_lrs`, one per group).
 
 # %% [markdown]
 # ## 3. AMSGrad: Reddi et al.'s counterexample, explained and fixed
