@@ -1,8 +1,9 @@
 """Learning-rate schedules with torch.optim.lr_scheduler's names and semantics.
 
-A schedule changes ``optimizer.param_groups[0]["lr"]`` (and :attr:`Optimizer.lr`) of an
-:mod:`adamlib.optim` optimizer. As in PyTorch, creating it sets the learning rate for the first
-step, and ``scheduler.step()`` is called *after* each ``optimizer.step(grads)``::
+A schedule changes ``optimizer.param_groups[k]["lr"]`` of every param group of an
+:mod:`adamlib.optim` optimizer, each from its own starting rate (``base_lrs``, one per group).
+As in PyTorch, creating it sets the learning rate for the first step, and ``scheduler.step()``
+is called *after* each ``optimizer.step(grads)``::
 
     opt = Adam([x], lr=0.1)
     sched = CosineAnnealingLR(opt, T_max=100)

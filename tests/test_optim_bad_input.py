@@ -176,7 +176,11 @@ PARAM_CASES = [
     ([[1.0, 2.0]], TypeError, "param 0 is not a NumPy array"),
     ([read_only()], ValueError, "param 0 is read-only"),
     ([np.zeros((3, 4))[:, 1]], ValueError, "param 0 is not C-contiguous"),
-    ([{"params": [np.zeros(2)], "lr": 0.1}], TypeError, "parameter groups"),
+    # param groups are dicts: a list holds either arrays or groups
+    ([np.zeros(2), {"params": [np.zeros(2)], "lr": 0.1}], TypeError, "parameter groups"),
+    ([{"params": [np.zeros(2)], "lr": 0.1}, np.zeros(2)], TypeError, "parameter groups"),
+    ([{"params": [np.zeros(2)]}, {"lr": 0.1}], ValueError, "param group 1: .*'params' entry"),
+    ([{"params": [np.zeros(2)]}, {"params": [1.0]}], TypeError, "param group 1: param 0 is not"),
 ]
 
 

@@ -7,6 +7,10 @@ against torch's trajectories (tests/test_optim_reference.py)::
     opt = Adam([x], lr=0.1)       # params: a list of float arrays (or one array)
     opt.step([grad(x)])           # updates x in place; returns None
 
+    # parameter groups, as in torch: no weight decay on the biases
+    opt = AdamW([{"params": [W1, W2]}, {"params": [b1, b2], "weight_decay": 0.0}], lr=1e-3)
+    opt.step([dW1, dW2, db1, db2])  # gradients in the order of the params, group by group
+
 =============  ====================================  =========================================
 class          module                                derived in
 =============  ====================================  =========================================

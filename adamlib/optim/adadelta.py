@@ -34,8 +34,10 @@ class Adadelta(Optimizer):
 
     Parameters
     ----------
-    params : numpy.ndarray or list of numpy.ndarray
-        Floating-point arrays, updated in place by :meth:`step`.
+    params : numpy.ndarray, list of numpy.ndarray, or list of dict
+        Floating-point arrays, updated in place by :meth:`step`; or parameter groups, dicts
+        ``{"params": [...], <hyperparameter>: value}`` as in torch.optim (the keyword arguments
+        below are the defaults of every group).
     lr : float, default 1.0
         Learning rate :math:`\eta`, a multiplier on :math:`\Delta x_t` (the paper has none).
     rho : float, default 0.9

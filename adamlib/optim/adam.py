@@ -39,8 +39,10 @@ class Adam(Optimizer):
 
     Parameters
     ----------
-    params : numpy.ndarray or list of numpy.ndarray
-        Floating-point arrays, updated in place by :meth:`step`.
+    params : numpy.ndarray, list of numpy.ndarray, or list of dict
+        Floating-point arrays, updated in place by :meth:`step`; or parameter groups, dicts
+        ``{"params": [...], <hyperparameter>: value}`` as in torch.optim (the keyword arguments
+        below are the defaults of every group).
     lr : float, default 1e-3
         Learning rate :math:`\eta`.
     betas : tuple of float, default (0.9, 0.999)
@@ -161,8 +163,10 @@ class AdamW(Adam):
 
     Parameters
     ----------
-    params : numpy.ndarray or list of numpy.ndarray
-        Floating-point arrays, updated in place by :meth:`step`.
+    params : numpy.ndarray, list of numpy.ndarray, or list of dict
+        Floating-point arrays, updated in place by :meth:`step`; or parameter groups, dicts
+        ``{"params": [...], <hyperparameter>: value}`` as in torch.optim (the keyword arguments
+        below are the defaults of every group).
     lr : float, default 1e-3
         Learning rate :math:`\eta`.
     betas : tuple of float, default (0.9, 0.999)

@@ -3,9 +3,12 @@
 An optimizer subclass says what one step does to **one array** (its ``_update`` method, plain
 whole-array NumPy in the lecture's names, like torch's ``_single_tensor_adam``). This class:
 
+- holds the params in parameter groups, as torch.optim does (``param_groups``: each group a
+  dict of its params and its hyperparameters; :meth:`Optimizer.add_param_group`);
 - checks the params once, the hyperparameters when they are set (at construction, through
-  :attr:`Optimizer.lr`, or at the first step after ``param_groups[0]`` was changed) and the
-  gradients at every step, **before anything is written**: a rejected step changes nothing;
+  :attr:`Optimizer.lr`, or at the first step after a group was changed: each group is a dict
+  that notes changes) and the gradients at every step, **before anything is written**: a
+  rejected step changes nothing, in any group;
 - creates the state arrays (``opt.state[i]["exp_avg"]``, torch's names) and a few scratch
   arrays for ``out=``, so that a step allocates no memory proportional to the params;
 - calls ``_update`` on each param; a param larger than :data:`CHUNK_BYTES` is passed in
@@ -101,45 +104,62 @@ def _plain(value: Any) -> Any:
 # ----------------------------------------------------------------------------------------------
 # params and gradients
 # ----------------------------------------------------------------------------------------------
-def _param_list(params: Any) -> list[np.ndarray]:
+def _param_list(params: Any, where: str = "") -> list[np.ndarray]:
+    """``params`` (one array or an iterable of arrays) as a checked list; ``where`` prefixes
+    the messages (``"param group 1: "``)."""
     if isinstance(params, np.ndarray):
         params = [params]
+    elif isinstance(params, (set, frozenset)):
+        raise TypeError(
+            f"{where}params must be an ordered collection (a list), not a set: the gradients "
+            "are passed in the same order"
+        )
     elif isinstance(params, Iterable) and not isinstance(params, (Mapping, str, bytes)):
         params = list(params)
     else:
         raise TypeError(
-            f"params must be a NumPy array or a list of NumPy arrays, got {type(params).__name__}"
+            f"{where}params must be a NumPy array or a list of NumPy arrays, "
+            f"got {type(params).__name__}"
         )
     if len(params) == 0:
-        raise ValueError("optimizer got an empty parameter list")
+        raise ValueError(f"{where}optimizer got an empty parameter list")
     for i, p in enumerate(params):
         if isinstance(p, Mapping):
             raise TypeError(
-                "parameter groups (dicts) are not supported: pass a list of NumPy arrays"
+                f"{where}params must be all arrays or all parameter groups (dicts with a "
+                "'params' entry), not a mix"
             )
         if not isinstance(p, np.ndarray):
             raise TypeError(
-                f"param {i} is not a NumPy array (got {type(p).__name__}); the optimizer "
+                f"{where}param {i} is not a NumPy array (got {type(p).__name__}); the optimizer "
                 "updates params in place, so pass arrays, e.g. np.array([1.0, 2.0])"
             )
         if not np.issubdtype(p.dtype, np.floating):
             raise TypeError(
-                f"param {i} has dtype {p.dtype}, but params must be floating-point arrays "
+                f"{where}param {i} has dtype {p.dtype}, but params must be floating-point arrays "
                 "(e.g. x.astype(np.float64))"
             )
         if not p.flags.writeable:
-            raise ValueError(f"param {i} is read-only; the optimizer must update it in place")
+            raise ValueError(
+                f"{where}param {i} is read-only; the optimizer must update it in place"
+            )
         if not p.flags.c_contiguous:
             raise ValueError(
-                f"param {i} is not C-contiguous (a strided view?); pass np.ascontiguousarray(x)"
+                f"{where}param {i} is not C-contiguous (a strided view?); "
+                "pass np.ascontiguousarray(x)"
             )
+    return params
+
+
+def _check_distinct(params: list[np.ndarray], names: list[str]) -> None:
+    """Raise if two params are the same array or overlap in memory (torch: "some parameters
+    appear in more than one parameter group")."""
     for i, p in enumerate(params):
         for j in range(i):
             if p is params[j]:
-                raise ValueError(f"param {i} is the same array as param {j}")
+                raise ValueError(f"{names[i]} is the same array as {names[j]}")
             if p.size and params[j].size and np.may_share_memory(p, params[j]):
-                raise ValueError(f"param {i} shares memory with param {j}")
-    return params
+                raise ValueError(f"{names[i]} shares memory with {names[j]}")
 
 
 def _all_finite(g: np.ndarray) -> bool:
@@ -162,50 +182,88 @@ def _all_finite(g: np.ndarray) -> bool:
     return all(np.isfinite(flat[k : k + n]).all() for k in range(0, flat.size, n))
 
 
+_add_reduce = np.add.reduce
+_TOLIST, _LARGE = "tolist", "large"
+
+
+def _finiteness_check(p: np.ndarray) -> Any:
+    """How :meth:`Optimizer._check_gradients` tests a gradient of ``p`` for NaN and infinity:
+    ``_TOLIST`` (a Python sum, up to 64 elements), ``_LARGE`` (:func:`_all_finite`, above
+    :data:`CHUNK_BYTES`) or the dtype of one ufunc sum (float64 for float32 terms, which then
+    cannot overflow)."""
+    if p.size <= 64:
+        return _TOLIST
+    if p.nbytes > CHUNK_BYTES:
+        return _LARGE
+    return None if p.dtype == np.float64 else np.float64
+
+
 class _Group(dict):  # type: ignore[type-arg]
-    """``param_groups[0]``: a dict that notes when it is changed, so that the optimizer checks
+    """``param_groups[k]``: a dict that notes when it is changed, so that the optimizer checks
     its hyperparameters again at the next step (and not at every step)."""
 
     changed = True
+    #: the optimizer's "a group changed" flag (a one-element list), set too (one test per step)
+    flag: list[bool] | None = None
+
+    def _note(self) -> None:
+        self.changed = True
+        if self.flag is not None:
+            self.flag[0] = True
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        self.changed = True
+        self._note()
         super().__setitem__(key, value)
 
     def __delitem__(self, key: Any) -> None:
-        self.changed = True
+        self._note()
         super().__delitem__(key)
 
     def __ior__(self, other: Any) -> _Group:
-        self.changed = True
+        self._note()
         return super().__ior__(other)
 
     def update(self, *args: Any, **kwargs: Any) -> None:
-        self.changed = True
+        self._note()
         super().update(*args, **kwargs)
 
     def setdefault(self, key: Any, default: Any = None) -> Any:
-        self.changed = True
+        self._note()
         return super().setdefault(key, default)
 
     def pop(self, *args: Any) -> Any:
-        self.changed = True
+        self._note()
         return super().pop(*args)
 
     def popitem(self) -> Any:
-        self.changed = True
+        self._note()
         return super().popitem()
 
     def clear(self) -> None:
-        self.changed = True
+        self._note()
         super().clear()
 
 
 # ----------------------------------------------------------------------------------------------
 # the base class
 # ----------------------------------------------------------------------------------------------
+class _Run:
+    """What a step needs of one param group, worked out when the group was last checked."""
+
+    __slots__ = ("group", "start", "stop", "states", "slots", "hyper", "missing", "fresh")
+
+    def __init__(self, group: _Group, start: int, states: list[dict[str, Any]]) -> None:
+        self.group = group  # the dict in param_groups
+        self.start, self.stop = start, start + len(states)  # its params' global indices
+        self.states = states  # state[start:stop]
+        self.slots: list[tuple[np.ndarray, dict[str, Any], list[np.ndarray] | None]] = []
+        self.hyper: dict[str, Any] = {}  # its hyperparameters as Python numbers
+        self.missing = False  # a state array the options need does not exist yet
+        self.fresh: frozenset[str] = frozenset()  # state arrays created by this step
+
+
 class Optimizer:
-    """Base class: a torch.optim-like optimizer over a list of NumPy arrays, updated in place.
+    """Base class: a torch.optim-like optimizer over lists of NumPy arrays, updated in place.
 
     A subclass defines
 
@@ -213,26 +271,34 @@ class Optimizer:
     - ``_state_arrays(hyper)``: ``{name: initial fill}`` of the state arrays the options need
       (fill None: created by the first step, see ``self._fresh``);
     - ``_update(param, grad, state, step, work)``: one step on one array, in place, reading
-      the hyperparameters from :attr:`hyper`; ``work`` are :attr:`_n_work` scratch arrays of
-      the param's shape for ``out=``.
+      the hyperparameters of the param's group from :attr:`hyper`; ``work`` are
+      :attr:`_n_work` scratch arrays of the param's shape for ``out=``.
 
     Parameters
     ----------
-    params : numpy.ndarray or list of numpy.ndarray
-        Writable, C-contiguous floating-point arrays, updated in place by :meth:`step`.
+    params : numpy.ndarray, list of numpy.ndarray, or list of dict
+        Writable, C-contiguous floating-point arrays, updated in place by :meth:`step`; or
+        parameter groups as in torch.optim, ``[{"params": [W1, W2], "weight_decay": 0.01},
+        {"params": [b1, b2], "weight_decay": 0.0}]``: each group takes ``defaults`` for the
+        hyperparameters it does not set, and may hold other keys (a name, a schedule's
+        ``initial_lr``).
     defaults : dict
-        The hyperparameters; they become ``param_groups[0]`` (a schedule or the user may change
-        them between steps; they are checked again at the next step).
+        The hyperparameters (the optimizer's keyword arguments).
 
     Attributes
     ----------
     param_groups : list of dict
-        One group, ``{"params": [...], "lr": ..., ...}``, as in torch.optim.
+        One dict per group, ``{"params": [...], "lr": ..., ...}``, as in torch.optim. Its
+        hyperparameters may be changed between steps (that is what a schedule does); they are
+        checked at the next step, before anything is written.
     state : list of dict
-        ``state[i]`` holds param ``i``'s ``"step"`` and its state arrays (torch's key names).
+        ``state[i]`` holds param ``i``'s ``"step"`` and its state arrays (torch's key names);
+        params are numbered across groups, in order (as in :meth:`state_dict`).
+    defaults : dict
+        The hyperparameters given to the constructor.
     hyper : dict
-        The hyperparameters of ``param_groups[0]`` as last checked, as Python floats, bools and
-        tuples (a float32 array combined with a Python float stays float32).
+        The hyperparameters of the group being updated, as last checked, as Python floats,
+        bools and tuples (a float32 array combined with a Python float stays float32).
     """
 
     #: number of scratch arrays ``_update`` gets
@@ -244,30 +310,30 @@ class Optimizer:
 
     def __init__(self, params: Any, defaults: dict[str, Any]) -> None:
         self._check_hyperparameters(defaults)
-        plist = _param_list(params)
         self.defaults = dict(defaults)
-        self.param_groups: list[dict[str, Any]] = [_Group(params=plist, **defaults)]
-        self._params = plist
-        self.state: list[dict[str, Any]] = [{"step": 0, **self._scalar_state} for _ in plist]
+        self.param_groups: list[dict[str, Any]] = []
+        self.state: list[dict[str, Any]] = []
+        self._params: list[np.ndarray] = []
+        self._runs: list[_Run] = []
+        self._scratch: dict[np.dtype, list[np.ndarray]] = {}
+        self.hyper: dict[str, Any] = {}
         self._fresh: frozenset[str] = frozenset()
-        # scratch: _n_work flat arrays per dtype, as long as the largest param or one chunk
-        self._chunk_bytes = CHUNK_BYTES
-        longest: dict[np.dtype, int] = {}
-        for p in plist:
-            n = min(p.size, max(1, CHUNK_BYTES // p.itemsize))
-            longest[p.dtype] = max(longest.get(p.dtype, 0), n)
-        self._scratch = {
-            dt: [np.empty(n, dt) for _ in range(self._n_work)] for dt, n in longest.items()
-        }
-        self._work = [
-            [w[: p.size].reshape(p.shape) for w in self._scratch[p.dtype]]
-            if p.nbytes <= CHUNK_BYTES
-            else None
-            for p in plist
-        ]
-        self._slots = list(zip(plist, self.state, self._work, strict=True))
-        self._accept_hyperparameters(self.param_groups[0])
-        self._create_state()
+        self._group_changed = [False]  # set by any group's entries being changed
+        if isinstance(params, Iterable) and not isinstance(
+            params, (np.ndarray, Mapping, str, bytes, set, frozenset)
+        ):
+            params = list(params)
+        if isinstance(params, list) and params and isinstance(params[0], Mapping):
+            groups = params  # torch: a list of dicts is a list of param groups
+            if not all(isinstance(g, Mapping) for g in groups):
+                raise TypeError(
+                    "params must be all arrays or all parameter groups (dicts with a 'params' "
+                    "entry), not a mix"
+                )
+        else:
+            groups = [{"params": params}]
+        for group in groups:
+            self.add_param_group(group)
 
     # -- hooks for subclasses ------------------------------------------------------------------
     @classmethod
@@ -287,31 +353,92 @@ class Optimizer:
     ) -> None:
         raise NotImplementedError
 
-    def _next_scalar_state(self, step: int) -> dict[str, float]:
-        """New values of the scalar state after ``step`` (see ``_scalar_state``)."""
+    def _next_scalar_state(self, step: int, state: Mapping[str, Any]) -> dict[str, float]:
+        """New values of the scalar state after ``step`` (see ``_scalar_state``), from the
+        group's current ``state`` and :attr:`hyper`."""
         return {}
 
     # -- public API ----------------------------------------------------------------------------
     @property
     def params(self) -> list[np.ndarray]:
-        """The params, in order (the arrays passed at construction)."""
-        return self.param_groups[0]["params"]
+        """All params, in order: group by group (the order :meth:`step` takes gradients in)."""
+        return list(self._params)
 
     @property
     def lr(self) -> float:
-        """The learning rate, ``param_groups[0]["lr"]`` (settable; schedules change it)."""
-        return self.param_groups[0]["lr"]
+        """The learning rate, ``param_groups[0]["lr"]`` (settable; schedules change it).
+
+        With several groups, read and set ``param_groups[k]["lr"]`` instead (this raises).
+        """
+        return self._single_group("lr")["lr"]
 
     @lr.setter
     def lr(self, value: float) -> None:
+        group = self._single_group("lr")
         check_lr(value)
-        self.param_groups[0]["lr"] = value
+        group["lr"] = value
+
+    def _single_group(self, name: str) -> dict[str, Any]:
+        if len(self.param_groups) != 1:
+            raise ValueError(
+                f"{type(self).__name__} has {len(self.param_groups)} param groups: use "
+                f"param_groups[k][{name!r}] for group k"
+            )
+        return self.param_groups[0]
 
     def __repr__(self) -> str:
-        group = self.param_groups[0]
-        lines = [f"{type(self).__name__} (", "Parameter Group 0"]
-        lines += [f"    {k}: {v}" for k, v in sorted(group.items()) if k != "params"]
+        lines = [f"{type(self).__name__} ("]
+        for k, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {k}")
+            lines += [f"    {key}: {v}" for key, v in sorted(group.items()) if key != "params"]
         return "\n".join(lines) + "\n)"
+
+    def add_param_group(self, param_group: Mapping[str, Any]) -> None:
+        """Add a group of params with its own hyperparameters (torch's ``add_param_group``).
+
+        Parameters
+        ----------
+        param_group : dict
+            ``{"params": array or list of arrays, <hyperparameter>: value, ...}``; the
+            hyperparameters it does not set are taken from :attr:`defaults`; other keys are
+            kept. Its params come after all existing ones: :meth:`step` takes their gradients
+            at the end of the list. Their state starts fresh (step 0), as in torch.
+
+        Raises
+        ------
+        TypeError, ValueError
+            For a group that is not a dict, bad params, a param already in another group, or
+            an invalid hyperparameter (the message names the group). Nothing changes then.
+        """
+        k = len(self.param_groups)
+        where = f"param group {k}: " if k or not _is_implicit(param_group) else ""
+        if not isinstance(param_group, Mapping):
+            raise TypeError(f"param group must be a dict, got {type(param_group).__name__}")
+        if "params" not in param_group:
+            raise ValueError(f"{where}a param group needs a 'params' entry")
+        plist = _param_list(param_group["params"], where)
+        group = _Group(param_group)
+        dict.__setitem__(group, "params", plist)
+        for key, value in self.defaults.items():
+            if key not in group:
+                dict.__setitem__(group, key, value)
+        self._check_group(k, group)
+        names = [f"param {i}" for i in range(len(plist))] if k == 0 else []
+        for kk, run in enumerate(self._runs):
+            names += [f"param {j} of param group {kk}" for j in range(run.stop - run.start)]
+        names += [f"param {j} of param group {k}" for j in range(len(plist))] if k else []
+        _check_distinct(self._params + plist, names)
+        # everything checked: now write
+        start = len(self._params)
+        states = [{"step": 0, **self._scalar_state} for _ in plist]
+        group.flag = self._group_changed
+        self.param_groups.append(group)
+        self._params += plist
+        self.state += states
+        self._runs.append(_Run(group, start, states))
+        self._make_scratch()
+        self._accept_hyperparameters(self._runs[-1])
+        self._create_state(self._runs[-1])
 
     def step(self, grads: Any) -> None:
         """Update every param in place with one step of the algorithm.
@@ -319,36 +446,43 @@ class Optimizer:
         Parameters
         ----------
         grads : numpy.ndarray or list of numpy.ndarray
-            One gradient per param, same shapes (a single array when there is one param).
+            One gradient per param, same shapes, in the order of :attr:`params`: the params of
+            ``param_groups[0]``, then those of ``param_groups[1]``, ... (a single array when
+            there is one param).
 
         Raises
         ------
         ValueError, TypeError
             For a wrong number of gradients, a shape mismatch, a non-numeric gradient, NaN or
-            infinity in a gradient, or an invalid hyperparameter in ``param_groups[0]``. All
-            checks run before anything is written: after an error, params and state are
-            exactly as before.
+            infinity in a gradient, or an invalid hyperparameter in a param group (the message
+            names the group and the param). All checks run before anything is written: after
+            an error, the params and the state of every group are exactly as before.
         """
-        group = self.param_groups[0]
-        if group.changed:  # type: ignore[attr-defined]
-            self._accept_hyperparameters(group)
+        if self._group_changed[0] or len(self._runs) != len(self.param_groups):
+            self._accept_changed_groups()
         grads = self._check_gradients(grads)
-        if self._missing:  # e.g. SGD's momentum buffer, created by its first step
-            self._fresh = self._create_state(stepping=True)
-        states = self.state
-        step = states[0]["step"] + 1
-        for (param, state, work), grad in zip(self._slots, grads, strict=False):  # (checked)
-            if work is not None:
-                self._update(param, grad, state, step, work)
-            else:
-                self._update_in_chunks(param, grad, state, step)
-        if self._fresh:
-            self._fresh = frozenset()
-        scalars = self._next_scalar_state(step) if self._scalar_state else {}
-        for state in states:
-            state["step"] = step
-            if scalars:
-                state.update(scalars)
+        # everything checked: now write
+        update, grads_in_order = self._update, iter(grads)
+        for run in self._runs:
+            if run.missing:  # e.g. SGD's momentum buffer, created by its first step
+                run.fresh = self._create_state(run, stepping=True)
+            self.hyper, self._fresh = run.hyper, run.fresh  # what _update reads
+            states = run.states
+            step = states[0]["step"] + 1
+            # (zip stops after the group's last param, before taking another gradient)
+            for (param, state, work), grad in zip(run.slots, grads_in_order, strict=False):
+                if work is not None:
+                    update(param, grad, state, step, work)
+                else:
+                    self._update_in_chunks(param, grad, state, step)
+            if run.fresh:
+                run.fresh = self._fresh = frozenset()
+            for state in states:
+                state["step"] = step
+            if self._scalar_state:
+                scalars = self._next_scalar_state(step, states[0])
+                for state in states:
+                    state.update(scalars)
 
     def _update_in_chunks(
         self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], step: int
@@ -365,76 +499,187 @@ class Optimizer:
             self._update(p[a:b], g[a:b], part, step, work)
 
     # -- checks --------------------------------------------------------------------------------
-    def _accept_hyperparameters(self, group: Mapping[str, Any]) -> None:
-        """Check ``group`` and keep its hyperparameters as Python numbers for the steps."""
-        self._check_hyperparameters(group)
-        self.hyper = {key: _plain(group[key]) for key in self.defaults}
-        wanted = self._state_arrays(self.hyper)
-        self._missing = any(name not in self.state[0] for name in wanted)
-        group.changed = False  # type: ignore[attr-defined]
+    def _check_group(self, k: int, group: Mapping[str, Any]) -> None:
+        """Check the hyperparameters of group ``k``; the message names the group."""
+        missing = [key for key in self.defaults if key not in group]
+        if missing:
+            raise ValueError(f"param group {k} lacks the hyperparameter(s) {missing}")
+        try:
+            self._check_hyperparameters(group)
+        except (TypeError, ValueError) as err:
+            if len(self.param_groups) + (k == len(self.param_groups)) <= 1:
+                raise  # one group: torch's message as it is
+            raise type(err)(f"param group {k}: {err}") from err
+
+    def _accept_changed_groups(self) -> None:
+        """Check every changed group (all of them first), then keep their new values."""
+        if len(self.param_groups) != len(self._runs) or any(
+            group is not run.group
+            for group, run in zip(self.param_groups, self._runs, strict=False)
+        ):
+            raise ValueError(
+                "param_groups was changed as a list: change a group's entries in place, and "
+                "add groups with add_param_group"
+            )
+        changed = [(k, run) for k, run in enumerate(self._runs) if run.group.changed]
+        for k, run in changed:
+            params = run.group.get("params")
+            if (
+                not isinstance(params, list)
+                or len(params) != len(run.slots)
+                or any(p is not slot[0] for p, slot in zip(params, run.slots, strict=False))
+            ):
+                raise ValueError(
+                    f"param_groups[{k}]['params'] was changed: params cannot be replaced (make "
+                    "a new optimizer, or add them with add_param_group)"
+                )
+            self._check_group(k, run.group)
+        for _, run in changed:
+            self._accept_hyperparameters(run)
+        self._group_changed[0] = False
+
+    def _accept_hyperparameters(self, run: _Run) -> None:
+        """Keep a checked group's hyperparameters as Python numbers for the steps."""
+        run.hyper = {key: _plain(run.group[key]) for key in self.defaults}
+        wanted = self._state_arrays(run.hyper)
+        run.missing = any(name not in run.states[0] for name in wanted)
+        run.group.changed = False
+        if run is self._runs[0]:
+            self.hyper = run.hyper
+
+    def _param_name(self, i: int) -> str:
+        """``"param 3"``, or with several groups ``"param 1 of param group 1"``."""
+        if len(self._runs) <= 1:
+            return f"param {i}"
+        for k, run in enumerate(self._runs):
+            if run.start <= i < run.stop:
+                return f"param {i - run.start} of param group {k}"
+        return f"param {i}"
 
     def _check_gradients(self, grads: Any) -> list[np.ndarray]:
-        """Validate the gradients; return them as arrays of the params' shapes and dtypes."""
-        params = self._params
-        n = len(params)
-        if type(grads) is not list or len(grads) != n:
-            if isinstance(grads, np.ndarray):
-                if n != 1:
-                    raise ValueError(
-                        f"expected a list of {n} gradients (one per param), got a single array"
-                    )
-                grads = [grads]
-            elif not isinstance(grads, (list, tuple)):
-                raise TypeError(
-                    f"grads must be a list of NumPy arrays (one per param), "
-                    f"got {type(grads).__name__}"
-                )
-            elif len(grads) != n:
-                raise ValueError(f"expected {n} gradient(s), one per param, got {len(grads)}")
-        out = list(grads)
-        for i, p in enumerate(params):
-            g = out[i]
-            if type(g) is not np.ndarray or g.dtype != p.dtype or g.shape != p.shape:
-                out[i] = g = self._convert_gradient(i, g, p)
+        """Validate the gradients; return them as arrays of the params' shapes and dtypes.
+
+        Speed (this runs at every step): the usual case, a list of arrays of the right dtypes
+        and shapes, costs three tests and one finiteness test per gradient, with what each
+        param needs worked out when it was added (``self._grad_checks``); anything else is
+        converted first (``_converted_gradients``).
+        """
+        checks = self._grad_checks
+        if type(grads) is not list or len(grads) != len(checks):
+            return self._converted_gradients(self._gradient_list(grads))
+        for g, (dtype, shape, how) in zip(grads, checks, strict=False):  # (lengths checked)
+            if type(g) is not np.ndarray or g.dtype is not dtype or g.shape != shape:
+                return self._converted_gradients(grads)
+            # A sum is finite whenever every term is (NaN and inf propagate); only when it is
+            # not (or for a large gradient) are the terms checked one by one in _all_finite.
+            if how is _TOLIST:  # a few Python floats are summed faster than by a ufunc call
+                total = sum(g.tolist() if g.ndim == 1 else g.reshape(-1).tolist())
+            elif how is not _LARGE:  # how: the dtype to sum in (float64 for float32 terms)
+                total = _add_reduce(g, None, how)
+            else:
+                total = math.nan
+            if not math.isfinite(total) and not _all_finite(g):
+                i = next(i for i, x in enumerate(grads) if x is g)
+                raise ValueError(f"{self._gradient_name(i)} contains NaN or infinity")
+        return grads
+
+    def _converted_gradients(self, grads: list[Any]) -> list[np.ndarray]:
+        """The gradients converted to the params' dtypes (or an error), then checked."""
+        pairs = enumerate(zip(grads, self._params, strict=True))
+        out = [self._convert_gradient(i, g, p) for i, (g, p) in pairs]
+        for i, g in enumerate(out):
             if not _all_finite(g):
-                raise ValueError(f"gradient {i} contains NaN or infinity")
+                raise ValueError(f"{self._gradient_name(i)} contains NaN or infinity")
         return out
 
-    @staticmethod
-    def _convert_gradient(i: int, g: Any, p: np.ndarray) -> np.ndarray:
+    def _gradient_name(self, i: int) -> str:
+        """``"gradient 3"``, or with several groups ``"gradient 3 (param 1 of param group 1)"``."""
+        return f"gradient {i}" if len(self._runs) <= 1 else f"gradient {i} ({self._param_name(i)})"
+
+    def _gradient_list(self, grads: Any) -> list[Any]:
+        """``grads`` as a list of one entry per param (a tuple, or one array for one param)."""
+        n = len(self._grad_checks)
+        if isinstance(grads, np.ndarray):
+            if n != 1:
+                raise ValueError(
+                    f"expected a list of {n} gradients (one per param), got a single array"
+                )
+            return [grads]
+        if not isinstance(grads, (list, tuple)):
+            raise TypeError(
+                f"grads must be a list of NumPy arrays (one per param), got {type(grads).__name__}"
+            )
+        if len(grads) != n:
+            raise ValueError(f"expected {n} gradient(s), one per param, got {len(grads)}")
+        return list(grads)
+
+    def _convert_gradient(self, i: int, g: Any, p: np.ndarray) -> np.ndarray:
         """Gradient ``i`` as a C-contiguous array of param ``i``'s dtype, or raise."""
+        if type(g) is np.ndarray and g.dtype == p.dtype and g.shape == p.shape:
+            return g
+        name = self._gradient_name(i)
         if not isinstance(g, np.ndarray):
             try:
                 g = np.asarray(g)
             except Exception as err:  # noqa: BLE001 - report any conversion failure
-                raise TypeError(f"gradient {i} is not an array: {err}") from err
+                raise TypeError(f"{name} is not an array: {err}") from err
         if g.dtype.kind not in "fiu":
-            raise TypeError(f"gradient {i} has dtype {g.dtype}; expected real numbers")
+            raise TypeError(f"{name} has dtype {g.dtype}; expected real numbers")
         if g.shape != p.shape:
-            raise ValueError(f"gradient {i} has shape {g.shape}, but param {i} has shape {p.shape}")
+            raise ValueError(
+                f"{name} has shape {g.shape}, but {self._param_name(i)} has shape {p.shape}"
+            )
         with np.errstate(over="ignore"):  # a float64 too large for float32: inf, rejected next
             return np.asarray(g, dtype=p.dtype, order="C")  # (ascontiguousarray makes 0-d 1-d)
 
     # -- state ---------------------------------------------------------------------------------
+    def _make_scratch(self) -> None:
+        """Scratch arrays: ``_n_work`` flat arrays per dtype, as long as the largest param or
+        one chunk; each param's ``work`` are views of them (None: updated in chunks)."""
+        longest: dict[np.dtype, int] = {}
+        for p in self._params:
+            n = min(p.size, max(1, CHUNK_BYTES // p.itemsize))
+            longest[p.dtype] = max(longest.get(p.dtype, 0), n)
+        for dt, n in longest.items():
+            if dt not in self._scratch or len(self._scratch[dt][0]) < n:
+                self._scratch[dt] = [np.empty(n, dt) for _ in range(self._n_work)]
+        self._work = [
+            [w[: p.size].reshape(p.shape) for w in self._scratch[p.dtype]]
+            if p.nbytes <= CHUNK_BYTES
+            else None
+            for p in self._params
+        ]
+        for run in self._runs:
+            run.slots = list(
+                zip(
+                    self._params[run.start : run.stop],
+                    run.states,
+                    self._work[run.start : run.stop],
+                    strict=True,
+                )
+            )
+        self._grad_checks = [(p.dtype, p.shape, _finiteness_check(p)) for p in self._params]
+
     def _create_state(
-        self, names: Iterable[str] | None = None, *, stepping: bool = False
+        self, run: _Run, names: Iterable[str] | None = None, *, stepping: bool = False
     ) -> frozenset[str]:
-        """Create the state arrays the options need that do not exist yet; return their names.
+        """Create the state arrays a group's options need that do not exist yet; return their
+        names.
 
         Arrays with fill None are created only when ``stepping`` (the step that fills them).
         ``names`` (from :meth:`load_state_dict`): create these, uninitialised, instead.
         """
-        fills = self._state_arrays(self.hyper) if names is None else dict.fromkeys(names)
+        fills = self._state_arrays(run.hyper) if names is None else dict.fromkeys(names)
         created = frozenset(
             name
             for name, fill in fills.items()
-            if name not in self.state[0] and (fill is not None or stepping or names is not None)
+            if name not in run.states[0] and (fill is not None or stepping or names is not None)
         )
-        for p, state in zip(self.params, self.state, strict=True):
+        for p, state, _ in run.slots:
             for name in created:
                 fill = fills[name]
                 state[name] = np.empty_like(p) if fill is None else np.full_like(p, fill)
-        self._missing = any(name not in self.state[0] for name in fills)
+        run.missing = any(name not in run.states[0] for name in fills)
         return created
 
     def state_dict(self) -> dict[str, Any]:
@@ -443,17 +688,21 @@ class Optimizer:
         Returns
         -------
         dict
-            ``{"optimizer": class name, "param_groups": [hyperparameters and "params": [0, 1,
-            ...]], "state": {i: {"step": int, name: array copy}}}``. Load it with
-            :meth:`load_state_dict` to resume bit-identically.
+            ``{"optimizer": class name, "param_groups": [each group's hyperparameters, with
+            "params": its params' indices, numbered across groups], "state": {i: {"step": int,
+            name: array copy}}}``. Load it with :meth:`load_state_dict` to resume
+            bit-identically.
         """
-        group = {k: v for k, v in self.param_groups[0].items() if k != "params"}
-        group["params"] = list(range(len(self.params)))
+        groups = []
+        for run in self._runs:
+            group = {k: v for k, v in run.group.items() if k != "params"}
+            group["params"] = list(range(run.start, run.stop))
+            groups.append(group)
         state = {
             i: {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in st.items()}
             for i, st in enumerate(self.state)
         }
-        return {"optimizer": type(self).__name__, "param_groups": [group], "state": state}
+        return {"optimizer": type(self).__name__, "param_groups": groups, "state": state}
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Restore a state saved by :meth:`state_dict` (validated first; nothing changes on error).
@@ -461,8 +710,10 @@ class Optimizer:
         Parameters
         ----------
         state_dict : dict
-            From :meth:`state_dict` of an optimizer of the same class over params of the same
-            number, shapes and dtypes.
+            From :meth:`state_dict` of an optimizer of the same class over param groups of the
+            same number and sizes, and params of the same shapes and dtypes. As in torch, the
+            saved params are matched to this optimizer's by position, group by group, and the
+            groups' hyperparameters are restored too.
 
         Raises
         ------
@@ -479,104 +730,135 @@ class Optimizer:
             raise ValueError(
                 f"state_dict was saved from {state_dict['optimizer']}, cannot load into {kind}"
             )
-        params = self.params
+        params, runs = self._params, self._runs
         n = len(params)
         groups = state_dict["param_groups"]
-        if not isinstance(groups, (list, tuple)) or len(groups) != 1:
-            raise ValueError("state_dict must have exactly one param group")
-        saved_group = dict(groups[0])
-        ids = saved_group.pop("params", None)
-        if ids is None or len(ids) != n:
-            count = "?" if ids is None else len(ids)
-            raise ValueError(f"state_dict was made for {count} params, this optimizer has {n}")
-        if not set(self.defaults) <= set(saved_group):
+        if not isinstance(groups, (list, tuple)) or not all(isinstance(g, Mapping) for g in groups):
+            raise ValueError("state_dict['param_groups'] must be a list of dicts")
+        if len(groups) != len(runs):
             raise ValueError(
-                f"state_dict lacks the hyperparameter(s) "
-                f"{sorted(set(self.defaults) - set(saved_group))} of {kind}"
+                f"state_dict has {len(groups)} param group(s), this optimizer has {len(runs)}"
             )
-        for key in set(saved_group) - set(self.defaults):  # e.g. a schedule's "initial_lr"
-            value = saved_group[key]
-            if not isinstance(value, (numbers.Real, tuple, list, str)):
-                raise ValueError(f"state_dict has an unusable param group entry {key!r}")
-        try:
-            self._check_hyperparameters(saved_group)
-        except (TypeError, ValueError) as err:
-            raise ValueError(f"state_dict has an invalid hyperparameter: {err}") from err
+        saved_groups: list[dict[str, Any]] = []
+        saved_ids: list[Any] = []  # saved_ids[i]: the key of param i in state_dict["state"]
+        for k, (saved, run) in enumerate(zip(groups, runs, strict=True)):
+            saved = dict(saved)
+            ids = saved.pop("params", None)
+            size = run.stop - run.start
+            if not isinstance(ids, (list, tuple)) or len(ids) != size:
+                count = len(ids) if isinstance(ids, (list, tuple)) else "?"
+                if len(runs) == 1:
+                    raise ValueError(
+                        f"state_dict was made for {count} params, this optimizer has {n}"
+                    )
+                raise ValueError(
+                    f"param group {k} of state_dict has {count} params, this optimizer's "
+                    f"param group {k} has {size}"
+                )
+            saved_ids += list(ids)
+            if not set(self.defaults) <= set(saved):
+                raise ValueError(
+                    f"state_dict lacks the hyperparameter(s) "
+                    f"{sorted(set(self.defaults) - set(saved))} of {kind} in param group {k}"
+                )
+            for key in set(saved) - set(self.defaults):  # e.g. a schedule's "initial_lr"
+                value = saved[key]
+                if not isinstance(value, (numbers.Real, tuple, list, str)):
+                    raise ValueError(f"state_dict has an unusable entry {key!r} in param group {k}")
+            try:
+                self._check_hyperparameters(saved)
+            except (TypeError, ValueError) as err:
+                where = f" in param group {k}" if len(runs) > 1 else ""
+                raise ValueError(f"state_dict has an invalid hyperparameter{where}: {err}") from err
+            saved_groups.append(saved)
+        if any(isinstance(i, bool) or not isinstance(i, numbers.Integral) for i in saved_ids) or (
+            len(set(saved_ids)) != n
+        ):
+            raise ValueError("state_dict's param groups must number their params 0, 1, ...")
         states = state_dict["state"]
-        if not isinstance(states, Mapping) or sorted(states) != list(range(n)):
+        if not isinstance(states, Mapping) or set(states) != set(saved_ids):
             raise ValueError(f"state_dict['state'] must have entries for params 0..{n - 1}")
-        steps = set()
-        scalars: dict[str, set[float]] = {}
-        names: set[str] | None = None
-        for i in range(n):
-            entry = states[i]
-            if not isinstance(entry, Mapping) or "step" not in entry:
-                raise ValueError(f"state of param {i} has no 'step'")
-            step = entry["step"]
-            if isinstance(step, np.ndarray) and step.ndim == 0:
-                step = step.item()
-            if isinstance(step, float) and step.is_integer():
-                step = int(step)
-            if isinstance(step, (bool, np.bool_)) or not isinstance(step, numbers.Integral):
-                raise ValueError(f"state of param {i}: step must be an integer, got {step!r}")
-            if step < 0:
-                raise ValueError(f"state of param {i}: step must be >= 0, got {step}")
-            steps.add(int(step))
-            for key in self._scalar_state:
-                value = entry.get(key)
-                if isinstance(value, np.ndarray) and value.ndim == 0:
-                    value = value.item()
-                if not isinstance(value, numbers.Real) or not math.isfinite(value):
-                    raise ValueError(f"state of param {i}: {key} must be a finite number")
-                scalars.setdefault(key, set()).add(float(value))
-            keys = set(entry) - {"step"} - set(self._scalar_state)
-            unknown = keys - set(self._state_keys)
-            if unknown:
-                raise ValueError(f"state of param {i} has unknown entries {sorted(unknown)}")
-            if names is None:
-                names = keys
-            elif keys != names:
-                raise ValueError("the params' states hold different entries")
-            for key in keys:
-                arr = entry[key]
+        loaded: list[tuple[int, dict[str, float], set[str]]] = []  # per group
+        for k, run in enumerate(runs):
+            steps: set[int] = set()
+            scalars: dict[str, set[float]] = {}
+            names: set[str] | None = None
+            for i in range(run.start, run.stop):
+                entry = states[saved_ids[i]]
+                name = self._param_name(i)
+                if not isinstance(entry, Mapping) or "step" not in entry:
+                    raise ValueError(f"state of {name} has no 'step'")
+                step = entry["step"]
+                if isinstance(step, np.ndarray) and step.ndim == 0:
+                    step = step.item()
+                if isinstance(step, float) and step.is_integer():
+                    step = int(step)
+                if isinstance(step, (bool, np.bool_)) or not isinstance(step, numbers.Integral):
+                    raise ValueError(f"state of {name}: step must be an integer, got {step!r}")
+                if step < 0:
+                    raise ValueError(f"state of {name}: step must be >= 0, got {step}")
+                steps.add(int(step))
+                for key in self._scalar_state:
+                    value = entry.get(key)
+                    if isinstance(value, np.ndarray) and value.ndim == 0:
+                        value = value.item()
+                    if not isinstance(value, numbers.Real) or not math.isfinite(value):
+                        raise ValueError(f"state of {name}: {key} must be a finite number")
+                    scalars.setdefault(key, set()).add(float(value))
+                keys = set(entry) - {"step"} - set(self._scalar_state)
+                unknown = keys - set(self._state_keys)
+                if unknown:
+                    raise ValueError(f"state of {name} has unknown entries {sorted(unknown)}")
+                if names is None:
+                    names = keys
+                elif keys != names:
+                    raise ValueError(f"the states of param group {k} hold different entries")
                 p = params[i]
-                if not isinstance(arr, np.ndarray):
-                    raise ValueError(f"state of param {i}: {key} is not an array")
-                if arr.shape != p.shape:
-                    raise ValueError(
-                        f"state of param {i}: {key} has shape {arr.shape}, param has {p.shape}"
-                    )
-                if arr.dtype != p.dtype:
-                    raise ValueError(
-                        f"state of param {i}: {key} has dtype {arr.dtype}, param has {p.dtype}"
-                    )
-        if len(steps) != 1:
-            raise ValueError(f"the params' states have different step counts {sorted(steps)}")
-        (step,) = steps
-        for key, values in scalars.items():
-            if len(values) != 1:
-                raise ValueError(f"the params' states have different values of {key}")
-        names = names or set()
-        hyper = {key: _plain(saved_group[key]) for key in self.defaults}
-        required = {k for k, fill in self._state_arrays(hyper).items() if fill is not None}
-        if step > 0 and not required <= names:
-            raise ValueError(f"state_dict lacks state arrays {sorted(required - names)}")
-        # everything checked: now write
-        group = self.param_groups[0]
-        for key in [k for k in group if k != "params" and k not in saved_group]:
-            del group[key]
-        group.update(saved_group)
-        for state in self.state:
-            for key in [k for k in state if k not in names and isinstance(state[k], np.ndarray)]:
-                del state[key]
-        self._create_state(names)
-        for i in range(n):
-            self.state[i]["step"] = step
+                for key in keys:
+                    arr = entry[key]
+                    if not isinstance(arr, np.ndarray):
+                        raise ValueError(f"state of {name}: {key} is not an array")
+                    if arr.shape != p.shape:
+                        raise ValueError(
+                            f"state of {name}: {key} has shape {arr.shape}, param has {p.shape}"
+                        )
+                    if arr.dtype != p.dtype:
+                        raise ValueError(
+                            f"state of {name}: {key} has dtype {arr.dtype}, param has {p.dtype}"
+                        )
+            if len(steps) != 1:
+                raise ValueError(
+                    f"the states of param group {k} have different step counts {sorted(steps)}"
+                )
             for key, values in scalars.items():
-                self.state[i][key] = next(iter(values))
-            for key in names:
-                np.copyto(self.state[i][key], states[i][key])
-        self._accept_hyperparameters(group)  # and the arrays missing before the first step
+                if len(values) != 1:
+                    raise ValueError(f"the states of param group {k} have different {key}")
+            names = names or set()
+            hyper = {key: _plain(saved_groups[k][key]) for key in self.defaults}
+            required = {n for n, fill in self._state_arrays(hyper).items() if fill is not None}
+            if steps != {0} and not required <= names:
+                raise ValueError(
+                    f"state_dict lacks state arrays {sorted(required - names)} in param group {k}"
+                )
+            loaded.append((steps.pop(), {key: v.pop() for key, v in scalars.items()}, names))
+        # everything checked: now write
+        for run, saved, (step, scalars, names) in zip(runs, saved_groups, loaded, strict=True):
+            group = run.group
+            for key in [k for k in group if k != "params" and k not in saved]:
+                del group[key]
+            group.update(saved)
+            for state in run.states:
+                for key in [
+                    k for k in state if k not in names and isinstance(state[k], np.ndarray)
+                ]:
+                    del state[key]
+            self._create_state(run, names)
+            for i, state in zip(range(run.start, run.stop), run.states, strict=True):
+                state["step"] = step
+                state.update(scalars)
+                for key in names:
+                    np.copyto(state[key], states[saved_ids[i]][key])
+            self._accept_hyperparameters(run)  # and the arrays missing before the first step
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write :meth:`state_dict` to ``path`` as a NumPy ``.npz`` file (no pickle).
@@ -588,8 +870,9 @@ class Optimizer:
         """
         sd = self.state_dict()
         arrays: dict[str, np.ndarray] = {"optimizer": np.array(sd["optimizer"])}
-        for key, value in sd["param_groups"][0].items():
-            arrays[f"group.{key}"] = np.array(value)
+        for k, group in enumerate(sd["param_groups"]):
+            for key, value in group.items():
+                arrays[f"group.{k}.{key}"] = np.array(value)
         for i, entry in sd["state"].items():
             for key, value in entry.items():
                 arrays[f"state.{i}.{key}"] = np.asarray(value)
@@ -607,20 +890,33 @@ class Optimizer:
             files = {k: data[k] for k in data.files}
         if "optimizer" not in files:
             raise ValueError(f"{path} is not an optimizer state saved by adamlib")
-        group: dict[str, Any] = {}
+        groups: dict[int, dict[str, Any]] = {}
         state: dict[int, dict[str, Any]] = {}
         for key, arr in files.items():
-            parts = key.split(".")
-            if parts[0] == "group" and len(parts) == 2:
-                group[parts[1]] = tuple(arr.tolist()) if arr.ndim == 1 else arr.item()
+            parts = key.split(".", 2)
+            if parts[0] == "group" and len(parts) in (2, 3):
+                if len(parts) == 2:  # written by adamlib before param groups: one group
+                    parts = ["group", "0", parts[1]]
+                value = tuple(arr.tolist()) if arr.ndim == 1 else arr.item()
+                groups.setdefault(int(parts[1]), {})[parts[2]] = value
             elif parts[0] == "state" and len(parts) == 3:
                 scalar = parts[2] == "step" or parts[2] in self._scalar_state
-                value: Any = arr.item() if scalar else arr
-                state.setdefault(int(parts[1]), {})[parts[2]] = value
+                state.setdefault(int(parts[1]), {})[parts[2]] = arr.item() if scalar else arr
             elif key != "optimizer":
                 raise ValueError(f"{path}: unexpected entry {key!r}")
-        if "params" in group:
-            group["params"] = list(group["params"])
+        for group in groups.values():
+            if "params" in group:
+                params = group["params"]
+                group["params"] = list(params) if isinstance(params, tuple) else [params]
         self.load_state_dict(
-            {"optimizer": str(files["optimizer"]), "param_groups": [group], "state": state}
+            {
+                "optimizer": str(files["optimizer"]),
+                "param_groups": [groups[k] for k in sorted(groups)],
+                "state": state,
+            }
         )
+
+
+def _is_implicit(group: Any) -> bool:
+    """True for the one group made from a plain list of params (torch's own messages then)."""
+    return isinstance(group, Mapping) and set(group) == {"params"}

@@ -62,8 +62,10 @@ class NAdam(Optimizer):
 
     Parameters
     ----------
-    params : numpy.ndarray or list of numpy.ndarray
-        Floating-point arrays, updated in place by :meth:`step`.
+    params : numpy.ndarray, list of numpy.ndarray, or list of dict
+        Floating-point arrays, updated in place by :meth:`step`; or parameter groups, dicts
+        ``{"params": [...], <hyperparameter>: value}`` as in torch.optim (the keyword arguments
+        below are the defaults of every group).
     lr : float, default 2e-3
         Learning rate :math:`\eta`.
     betas : tuple of float, default (0.9, 0.999)
@@ -132,10 +134,10 @@ class NAdam(Optimizer):
     def _state_arrays(self, hyper: Mapping[str, Any]) -> dict[str, float | None]:
         return {"exp_avg": 0.0, "exp_avg_sq": 0.0}
 
-    def _next_scalar_state(self, step: int) -> dict[str, float]:
+    def _next_scalar_state(self, step: int, state: Mapping[str, Any]) -> dict[str, float]:
         # torch: mu_product *= mu_t, on a float32 scalar (kept so for float64 params too)
         mu = momentum_schedule(self.hyper["betas"][0], self.hyper["momentum_decay"], step)
-        return {"mu_product": float(np.float32(self.state[0]["mu_product"]) * np.float32(mu))}
+        return {"mu_product": float(np.float32(state["mu_product"]) * np.float32(mu))}
 
     def _update(
         self,

@@ -339,6 +339,79 @@ plt.show()
 # then depends less on $\eta$.
 
 # %% [markdown]
+# ### In practice: no decay on the biases (parameter groups)
+#
+# Weight decay pulls every parameter it is applied to towards zero. For the weight matrices
+# that is the point; a bias (or the scale and shift of a normalisation layer) only moves a
+# unit's output, so common practice leaves them out of the decay. `torch.optim`, and so
+# `adamlib.optim`, do this with **parameter groups**: instead of a list of arrays, pass a list
+# of dicts, each with its `"params"` and the hyperparameters that differ; a group takes the
+# optimizer's keyword arguments for everything it does not set. `step` then takes the
+# gradients in the order of the params, group after group. Below: one step with zero
+# gradients, so that only the decay acts, and then 300 minibatch steps on lecture 07's
+# network, where the grouped optimizer must equal two separate optimizers bit for bit.
+
+# %%
+from adamlib.data import load, minibatches
+from adamlib.nn import MLP
+
+digits = load("digits", seed=0)
+LR_G, LAM_G = 0.01, 0.1
+
+
+def grouped_adamw(weights, biases):
+    return AdamW([{"params": weights},                         # weight_decay = LAM_G
+                  {"params": biases, "weight_decay": 0.0}],    # no decay on the biases
+                 lr=LR_G, weight_decay=LAM_G)
+
+
+model = MLP([64, 32, 10], seed=0)
+weights, biases = model.params[0::2], model.params[1::2]       # [W1, W2], [b1, b2]
+w0, b0 = [w.copy() for w in weights], [b.copy() for b in biases]
+opt = grouped_adamw(weights, biases)
+print(opt)
+opt.step([np.zeros_like(p) for p in weights + biases])  # g = 0: Adam's step is 0, decay only
+for w, w_before in zip(weights, w0):
+    np.testing.assert_array_equal(w, w_before * (1 - LR_G * LAM_G))  # decayed by 1 - eta*lambda
+for b, b_before in zip(biases, b0):
+    np.testing.assert_array_equal(b, b_before)                       # untouched
+print(f"one step with zero gradients: weights x {1 - LR_G * LAM_G}, biases unchanged")
+
+
+def train_grouped(two_optimizers, steps=300):
+    """lecture 07's network with AdamW, no decay on the biases: one optimizer or two."""
+    net = MLP([64, 32, 10], seed=0)
+    weights, biases = net.params[0::2], net.params[1::2]
+    if two_optimizers:
+        opts = [AdamW(weights, lr=LR_G, weight_decay=LAM_G),
+                AdamW(biases, lr=LR_G, weight_decay=0.0)]
+    else:
+        opts = [grouped_adamw(weights, biases)]
+    rng = np.random.default_rng(0)
+    batches = (idx for _ in range(steps) for idx in minibatches(len(digits.X_train), 32, rng))
+    for _, idx in zip(range(steps), batches):
+        net.loss_and_grad(digits.X_train[idx], digits.y_train[idx])
+        dweights, dbiases = net.grads[0::2], net.grads[1::2]
+        if two_optimizers:
+            opts[0].step(dweights)
+            opts[1].step(dbiases)
+        else:
+            opts[0].step(dweights + dbiases)  # the order of the params: group 0, then group 1
+    return net
+
+
+one, two = train_grouped(False), train_grouped(True)
+assert all(p.tobytes() == q.tobytes() for p, q in zip(one.params, two.params))
+print("300 steps: one AdamW with two groups == two AdamW optimizers, bit for bit")
+
+# %% [markdown]
+# Groups are how every per-parameter setting is written in practice: a smaller learning rate
+# for a pretrained body, no decay for biases and normalisation parameters, or different
+# optimizers' settings side by side. Each group's hyperparameters may be changed between steps
+# (`opt.param_groups[1]["lr"] = ...`), and a learning-rate schedule (section 8) sets every
+# group's rate, each from that group's own starting value (`base_lrs`, one per group).
+
+# %% [markdown]
 # ## 3. AMSGrad: Reddi et al.'s counterexample, explained and fixed
 #
 # Why does Adam walk the wrong way in section 1? With $\beta_1 = 0$ the update is
