@@ -5,6 +5,9 @@
 #                   developer's environment in .venv: everything lab has plus the test and
 #                   grading tools (pytest, nbval, nbgrader, Playwright, ruff, jupytext; torch
 #                   where a local wheel exists)
+#   make test-latest  strict nbval over lectures/ and solutions/, lax over exercises/, with the
+#                   newest releases of every dependency (what Binder installs) in .venv-latest;
+#                   make test-latest LATEST_REFRESH=1 upgrades it to today's releases first
 #   make dev        only create .venv (make test, notebooks, bench, lint use it)
 #   make notebooks  rebuild lectures/ and solutions/ from source/ (executed), regenerate exercises/
 #   make bench      benchmarks (results go into the README by hand)
@@ -20,11 +23,12 @@ STAMP := $(VENV)/.installed-stamp
 TORCH_WHEELS ?= /opt/wheels
 export PYTHONHASHSEED := 0
 
-.PHONY: lab dev test unit nbval notebooks bench lint lock clean-venv
+.PHONY: lab dev test test-latest unit nbval notebooks bench lint lock clean-venv
 
 # constraints.txt pins every package, on Python 3.10 to 3.13, to the versions the committed
-# notebook outputs were made with: without it, a new NumPy release (or an older Python that gets
-# an older NumPy) changes printed digits and strict nbval fails.
+# notebook outputs were made with, so that `make test` runs the same environment everywhere and
+# an upgrade is a deliberate step (make lock). The notebooks print nothing that a newer release
+# changes: `make test-latest` checks that with the newest releases.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --upgrade pip
@@ -59,6 +63,29 @@ dev: $(STAMP)
 test: $(STAMP) lint
 	$(PY) tools/run_tests.py
 
+# The newest releases: no constraints.txt, so pip takes today's release of every dependency,
+# as Binder does (environment.yml has no pins). Only what the notebooks and nbval need: adamlib,
+# JupyterLab and the notebook-testing tools (no nbgrader, Playwright, ruff, torch). The stamp
+# is remade when pyproject.toml changes; LATEST_REFRESH=1 (CI) upgrades to today's releases.
+LATEST_VENV := .venv-latest
+LATEST_STAMP := $(LATEST_VENV)/.installed-stamp
+LATEST_PYTHON ?= $(PYTHON)
+$(LATEST_STAMP): pyproject.toml
+	test -x $(LATEST_VENV)/bin/python || $(LATEST_PYTHON) -m venv $(LATEST_VENV)
+	$(LATEST_VENV)/bin/python -m pip install --upgrade pip
+	$(LATEST_VENV)/bin/python -m pip install --upgrade --upgrade-strategy eager -e '.[nbval,lab]'
+	$(LATEST_VENV)/bin/python -m pip list --format=freeze --exclude-editable > $(LATEST_VENV)/versions.txt
+	touch $(LATEST_STAMP)
+
+test-latest: $(if $(LATEST_REFRESH),latest-refresh,$(LATEST_STAMP))
+	@echo "newest releases: $$(grep -iE '^(numpy|scipy|matplotlib|scikit-learn|ipython|ipykernel)==' $(LATEST_VENV)/versions.txt | tr '\n' ' ')"
+	$(LATEST_VENV)/bin/python tools/run_tests.py --only nbval
+
+.PHONY: latest-refresh
+latest-refresh:
+	rm -f $(LATEST_STAMP)
+	$(MAKE) $(LATEST_STAMP)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
@@ -81,4 +108,4 @@ lock:
 	$(LOCK_PYTHON) tools/lock.py
 
 clean-venv:
-	rm -rf $(VENV) $(LAB_VENV)
+	rm -rf $(VENV) $(LAB_VENV) $(LATEST_VENV)

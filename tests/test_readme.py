@@ -36,3 +36,14 @@ def test_syllabus_table_is_up_to_date():
 def test_ci_script_runs_make_test_and_fails_when_it_fails():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "set -euo pipefail" in ci and re.search(r"^make test$", ci, re.MULTILINE)
+
+
+def test_ci_also_runs_the_notebooks_on_the_newest_releases():
+    """Issue 17: a release that breaks what learners get in Binder breaks CI first."""
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert re.search(r"^make test-latest LATEST_REFRESH=1$", ci, re.MULTILINE)
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    rule = re.search(r"^\$\(LATEST_STAMP\):.*?\n\n", makefile, re.MULTILINE | re.DOTALL).group(0)
+    assert "constraints.txt" not in rule and "--upgrade" in rule  # the newest releases
+    assert "run_tests.py --only nbval" in makefile.split("test-latest:", 1)[1]
+    assert "make test-latest" in README

@@ -13,13 +13,13 @@ Usage::
     python tools/build_notebooks.py --no-execute    # convert only (keeps nothing executed!)
 
 Execution uses nbclient with the kernel "python3", the notebook's folder as working directory and
-the pinned numerics of tools/reference_env.py (PYTHONHASHSEED=0, one BLAS thread, the same BLAS
-kernels and NumPy loops on every x86_64 machine), and every figure the kernel renders is
-checked against the course's figure rules (tools/figure_lint.py: title, axis labels, legend,
-colour-bar label, log scales for losses and learning rates); a notebook with a figure that
-breaks them is not written. Run-to-run noise is stripped: per-cell ``execution`` timestamps,
-notebook ``widgets`` state and ``language_info``, and widget-view outputs (their model ids are
-random).
+the settings of tools/reference_env.py (PYTHONHASHSEED=0, one BLAS thread; CPU kernels as the
+machine picks them: the notebooks print nothing that depends on them), and every figure the
+kernel renders is checked against the course's figure rules (tools/figure_lint.py: title, axis
+labels, legend, colour-bar label, log scales for losses and learning rates); a notebook with a
+figure that breaks them is not written. Run-to-run noise is stripped: per-cell ``execution``
+timestamps, notebook ``widgets`` state and ``language_info``, and widget-view outputs (their
+model ids are random).
 
 Exercises: every region between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` becomes a stub
 raising NotImplementedError (indentation kept); cells tagged ``exercise-raises`` get the nbval tag
@@ -159,8 +159,8 @@ def strip_noise(nb: NotebookNode) -> NotebookNode:
 def execute(nb: NotebookNode, cwd: Path, timeout: int = 600) -> NotebookNode:
     from nbclient import NotebookClient
 
-    # The same numerics on every machine (tools/reference_env.py): PYTHONHASHSEED, one BLAS
-    # thread, OpenBLAS' Haswell kernels, NumPy without AVX-512 loops; nbval runs with the same.
+    # tools/reference_env.py: PYTHONHASHSEED and one BLAS thread, as under nbval. No kernel
+    # pins: the outputs must not depend on the CPU's kernels (make test-latest, other machines).
     os.environ.update(reference_env.environment())
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     with figure_lint.session() as lint:

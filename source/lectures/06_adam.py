@@ -587,16 +587,28 @@ for name, obj in OBJECTIVES.items():
     ratio = np.abs(np.diff(path, axis=0)) / BOUND_LRS[:, None, None]  # (steps, lr, start, 2)
     ratio = np.nan_to_num(ratio).reshape(BOUND_STEPS, len(BOUND_LRS), 6, 9, 2)
     measured[name] = (ratio[:EARLY].max(axis=(0, 1, 3, 4)), ratio.max(axis=(0, 1, 3, 4)))
-    early, full = measured[name]
-    print(f"{name:<11} max |Δx_i|/η over 6 seeds: first {EARLY} steps {early.min():.2f}–"
-          f"{early.max():.2f}, all {BOUND_STEPS} steps {full.min():.2f}–{full.max():.2f}")
 early_max = np.max([m[0] for m in measured.values()], axis=0)  # per seed
 full_max = np.max([m[1] for m in measured.values()], axis=0)
-print(f"largest over all objectives, per seed: first {EARLY} steps {early_max.min():.2f}–"
-      f"{early_max.max():.2f} η; all {BOUND_STEPS} steps {full_max.min():.2f}–{full_max.max():.2f} η")
+# The long runs wander at a too-large η (Beale at η = 1), which is chaotic: their largest steps'
+# digits change with the CPU's kernels. Printed: what they show on every machine.
+print(f"largest over all objectives, per seed: first {EARLY} steps {early_max.min():.1f}–"
+      f"{early_max.max():.1f} η; all {BOUND_STEPS} steps: every seed "
+      f"{'above 2.9' if np.all(full_max > 2.9) else 'not always above 2.9'} η, the largest "
+      f"{'between' if kb_bound < full_max.max() < cs_bound else 'not between'} the two bounds "
+      f"({kb_bound:.2f} and {cs_bound:.2f})")
 # the text below relies on these
 assert np.all((1.4 < early_max) & (early_max < 2))
 assert np.all(full_max > 2.9) and full_max.max() > kb_bound and full_max.max() < cs_bound
+
+# %% [markdown]
+# Objective by objective (this machine's run: the 3000-step maxima come from chaotic runs, and
+# their last digits differ with other CPU kernels, e.g. 2.99 or 3.02 for Beale's smallest; the
+# test suite does not compare them):
+
+# %% tags=["nbval-ignore-output"]
+for name, (early, full) in measured.items():
+    print(f"{name:<11} max |Δx_i|/η over 6 seeds: first {EARLY} steps {early.min():.2f}–"
+          f"{early.max():.2f}, all {BOUND_STEPS} steps {full.min():.2f}–{full.max():.2f}")
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(12.5, 4.4), gridspec_kw={"width_ratios": [1.1, 1]})
 names = list(measured)

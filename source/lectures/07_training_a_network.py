@@ -553,8 +553,18 @@ with progress(len(RULES) * EPOCHS,
 # A second question is what happens when the learning rate is too *large*: the **margin** is the
 # distance from the best learning rate up to the first one whose median loss is no better than
 # guessing ($\ge \ln 10 \approx 2.30$, the loss of uniform probabilities over 10 classes).
+#
+# **Which digits are measurements.** Just above an optimizer's best learning rate, float32
+# training over hundreds of steps is chaotic: the last bit of a matrix product, which depends on
+# the CPU's kernels (OpenBLAS' core type, NumPy's AVX-512 or AVX2 loops) and on the NumPy
+# release, grows into a different loss. The same grid run with other kernels moved medians
+# there by 10–50% (momentum's at $\eta = 0.22$: 0.109 with one set of kernels, 0.126 with
+# another), and a network that has stopped learning sits at almost exactly $\ln 10$, on the
+# margin's threshold. So the tables below that contain margins and windows show this machine's
+# run (yours may differ by a grid step; the test suite does not compare their digits), while
+# the verdicts, and every claim in the text, are asserted on every machine.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 TOLERANCE = 0.10
 SPACING = np.log10(LRS[1] / LRS[0])  # decades between neighbouring learning rates
 CHANCE = np.log(10)
@@ -639,7 +649,7 @@ plt.show()
 # budget; the cell prints the verdict that the numbers give (it would print a different one if
 # the data said otherwise).
 
-# %%
+# %% tags=["nbval-ignore-output"]
 ADAPTIVE = ["Adagrad", "RMSprop", "Adam", "AdamW"]
 NON_ADAPTIVE = ["SGD", "SGD + momentum"]
 BUDGETS = [5, 10, EPOCHS]
@@ -663,6 +673,7 @@ def compare(values):
 
 outcomes = {measure: [] for measure in CLAIMS}
 by_budget = {}
+print("this machine's run (widths and margins can differ by a grid step with other CPU kernels):")
 print(f"{'':<24}" + "".join(f"{n:>9}" for n in ["SGD", "momentum", *ADAPTIVE]) + "  adaptive")
 for epochs in BUDGETS:
     by_budget[epochs] = {n: sensitivity(r["val_loss_by_epoch"][epochs - 1])
@@ -674,7 +685,11 @@ for epochs in BUDGETS:
         print(f"{measure + f', {epochs} epochs':<24}"
               + "".join(f"{values[n]:>9.3g}" for n in study) + f"  {outcomes[measure][-1]}")
 
-print()
+# %% [markdown]
+# The verdicts compare whole groups, with a grid step or more between them, so they are the same
+# with every set of kernels tried:
+
+# %%
 for measure, (predicted, claim) in CLAIMS.items():
     opposite = {"larger": "smaller", "smaller": "larger"}[predicted]
     found = outcomes[measure]
@@ -712,9 +727,18 @@ print(f"Adam at its default lr {LRS[i_default]:.0e}: median validation loss {ada
       f"{adam_default / best_loss['Adam']:.1f} times its best")
 print("best grid lr over the lr of section 3, in decades: "
       + ", ".join(f"{n} {d:.2f}" for n, d in decades_below.items()))
-print(f"median validation loss at eta = {LRS[-1]:g} (chance: {CHANCE:.2f}): " + ", ".join(
-    f"{n} {'> ' + format(CEILING, 'g') if v > CEILING else format(v, '.1f')}"
-    for n, v in at_top.items()))
+# diverging runs: which side of chance (and of the plot's ceiling) they end on is the
+# measurement; their digits change with the CPU's kernels
+def side_of_chance(v):
+    if v > CEILING:
+        return "> " + format(CEILING, "g")
+    if v > CHANCE:
+        return "> ln 10"
+    return "< ln 10" + (", > 0.75 ln 10" if v > 0.75 * CHANCE else "")
+
+
+print(f"median validation loss at eta = {LRS[-1]:g} (chance: ln 10 = {CHANCE:.2f}): " + ", ".join(
+    f"{n} {side_of_chance(v)}" for n, v in at_top.items()))
 # the text below relies on these
 assert all(o == "overlap" for o in outcomes["best loss"])
 assert max(best_loss.values()) - min(best_loss.values()) < max(seed_range.values())
@@ -751,7 +775,8 @@ assert max(best_lr.values()) / min(best_lr.values()) > 10 and adam_default > 2 *
 #   SGD trains best just below a cliff: a third to two thirds of a decade higher, the network
 #   ends no better than chance. Momentum keeps one decade of margin and every adaptive method
 #   more; for seeds 0–4 Adagrad's median does not reach chance anywhere on the grid, but only
-#   just (its median at $\eta = 10$ is printed above, against $\ln 10 \approx 2.30$). Lecture
+#   just (its median at $\eta = 10$ is between 0.75 and 1 times $\ln 10 \approx 2.30$, about
+#   2.0–2.1 depending on the CPU's kernels). Lecture
 #   06's bound $|\Delta x| \lesssim \eta$ is at work: a step normalized by the gradient's
 #   running size cannot blow up with the gradient. But the verdict is **not robust**: a check
 #   with seeds 5–9, run offline, gives momentum a margin of 1.33 decades after 10 epochs, as
@@ -802,12 +827,9 @@ def window_width(median, target):
     return (median <= target).sum() * SPACING
 
 
-speed, window, per_seed = {}, {}, {}
+speed, window, per_seed, shown_window = {}, {}, {}, {}
 print(f"epochs until each network's validation loss is <= {TARGET}, median over the seeds "
-      f"(at the learning rate\nwhere it is smallest; range over the seeds there), and the "
-      f"window of learning rates whose median\nvalidation loss is <= {TARGET} after {EPOCHS} "
-      f"epochs (a window that changes when the target moves by 5% is\nprinted as a range: a "
-      f"median that close to the target can fall on either side with other rounding):")
+      f"(at the learning rate\nwhere it is smallest; range over the seeds there):")
 for n, r in study.items():
     reach = epochs_to_target(r["val_loss_by_epoch"])
     median_reach = np.median(reach, axis=0)
@@ -816,10 +838,10 @@ for n, r in study.items():
     per_seed[n] = reach.min(axis=1)  # each network at its own fastest learning rate
     window[n] = window_width(r["median"], TARGET)
     low, high = window_width(r["median"], 0.95 * TARGET), window_width(r["median"], 1.05 * TARGET)
-    shown = f"{window[n]:.2f}" if low == high else f"{low:.2f} to {high:.2f}"
+    shown_window[n] = f"{window[n]:.2f}" if low == high else f"{low:.2f} to {high:.2f}"
     window[n] = (low, high)
     print(f"  {n:<16}{speed[n]:>3.0f} epochs [{reach[:, k].min():.0f}–{reach[:, k].max():.0f}]"
-          f" at η = {LRS[k]:.1e};  window {shown} decades")
+          f" at η = {LRS[k]:.1e}")
 
 
 def rule_09(a, b):
@@ -845,6 +867,13 @@ assert 0 < adam_wins < len(SEEDS)  # within the seed spread: faster on some seed
 assert window["RMSprop"][1] <= window["SGD"][0]  # no wider than SGD's, even with the bounds
 assert window["AdamW"][0] >= max(window[n][1] for n in NON_ADAPTIVE)  # at least as wide
 
+# %% tags=["nbval-ignore-output"]
+print(f"this machine's run: the window of learning rates whose median validation loss is <= "
+      f"{TARGET} after\n{EPOCHS} epochs (a window that changes when the target moves by 5% is "
+      f"printed as a range;\nwith other CPU kernels a window can differ by a grid step):")
+for n in study:
+    print(f"  {n:<16} window {shown_window[n]} decades")
+
 # %% [markdown]
 # So part of the disagreement is the measure and part is the problem. Timed to a target, as
 # lecture 09 times it, Adam's median is faster than plain SGD's by 09's rule (at least 25%
@@ -856,10 +885,12 @@ assert window["AdamW"][0] >= max(window[n][1] for n in NON_ADAPTIVE)  # at least
 # rule, RMSprop one epoch more than SGD, "similar"): "faster" holds for some adaptive methods
 # and not for the class. The good window, measured 09's way, is no wider for RMSprop than for
 # SGD, and for AdamW at least as wide as for SGD and momentum (printed above; the same with
-# seeds 5–9). Some windows rest on medians within 5% of the target, which can fall on either
-# side of it with other rounding — float32 training over 15 epochs amplifies the last bit,
-# most of all just below a learning-rate cliff (the same grid run in another process gave
-# momentum 1.33 decades and RMSprop a margin of 1.67) — so they are printed as ranges. On
+# seeds 5–9, and with every set of CPU kernels tried). Some windows rest on medians within 5%
+# of the target, printed as ranges; with other kernels a window's digits can still move by a
+# grid step (float32 training amplifies the last bit most just above the best learning rate:
+# see "Which digits are measurements" above: with one set of kernels momentum's window is 1.00
+# to 1.33 decades and RMSprop's margin 1.67, with another 0.67 to 1.33 and 2.00), which is why
+# the comparisons, not the digits, are what the notebook asserts. On
 # this problem the folklore's "less tuning" does not hold for the class under either
 # definition. Lecture 09's verdict table (its section 8) puts its bench and this
 # network side by side.

@@ -1238,14 +1238,41 @@ def spread(a, fmt):
     return f"{format(np.median(a), fmt)} [{format(a.min(), fmt)}, {format(a.max(), fmt)}]"
 
 
-print(f"\nmedian [min, max] over {len(NET_SEEDS)} networks, after {T_NET} steps")
+# What holds on every machine: the asserted facts that the text below relies on.
+blow_up = peak["Adam", 0.1].min() > 2  # plain Adam blows up early at eta = 0.1, in every network
+calm_01 = max(peak["Adam + warmup", 0.1].max(), peak["RAdam", 0.1].max()) < 1.5
+calm_001 = max(peak[m, 0.01].max() for m in NET_METHODS) < 1.1
+lower_001 = (max(final_loss[m, 0.01].max() for m in NET_METHODS)
+             < min(final_loss[m, 0.1].min() for m in NET_METHODS))
+better_001 = (min(np.median(test_acc[m, 0.01]) for m in NET_METHODS)
+              > max(np.median(test_acc[m, 0.1]) for m in NET_METHODS))
+print(f"over {len(NET_SEEDS)} networks, {T_NET} steps:")
+print(f"  eta = 0.1: plain Adam's peak in the first {WARMUP_NET} minibatch losses "
+      f"{'> 2' if blow_up else 'not always > 2'} x the initial loss in every network; with "
+      f"warmup and RAdam {'< 1.5' if calm_01 else 'not always < 1.5'} x in every network")
+print(f"  eta = 0.01: every method's peak {'< 1.1' if calm_001 else 'not always < 1.1'} x the "
+      f"initial loss in every network")
+print(f"  every network at eta = 0.01 ends with a {'lower' if lower_001 else 'not always lower'} "
+      f"loss than every network at eta = 0.1, and every method's median test accuracy at "
+      f"0.01 is {'higher' if better_001 else 'not always higher'} than at 0.1")
+assert blow_up and calm_01 and calm_001 and lower_001 and better_001  # the text relies on these
+
+# %% [markdown]
+# The networks one by one. Each of these runs is chaotic after a few hundred steps (a late loss
+# spike, a network that lands in another basin), and its digits change with the CPU's kernels
+# (OpenBLAS' core type, NumPy's AVX-512 or AVX2 loops, the NumPy release): the two cells below
+# show this machine's run and the test suite does not compare their digits. What the text
+# relies on is asserted in them on every machine.
+
+# %% tags=["nbval-ignore-output"]
+print(f"median [min, max] over {len(NET_SEEDS)} networks, after {T_NET} steps")
 for lr in NET_LRS:
     for m in NET_METHODS:
         print(f"eta = {lr:<4g} {m:13s}: peak of the first {WARMUP_NET} minibatch losses "
               f"{spread(peak[m, lr], '.2f')} x the initial loss; loss over the last 100 steps "
               f"{spread(final_loss[m, lr], '.1e')}; test accuracy {spread(test_acc[m, lr], '.1%')}")
 
-# %%
+# %% tags=["nbval-ignore-output"]
 # the paired comparison: the same network (seed) under two methods
 def paired(a, b, lr):
     """log10 of the training-loss ratio and test-accuracy difference of method a vs b."""
@@ -1268,13 +1295,6 @@ between = {(m, lr): np.log10(final_loss[m, lr].max() / final_loss[m, lr].min())
 print("spread between the five networks of one method, log10(max/min) of the final loss: "
       + "; ".join(f"eta = {lr:g} {m} {v:.1f}" for (m, lr), v in between.items()))
 # the text below relies on these measured facts
-assert peak["Adam", 0.1].min() > 2  # plain Adam blows up early at eta = 0.1, in every network
-assert max(peak["Adam + warmup", 0.1].max(), peak["RAdam", 0.1].max()) < 1.5
-assert max(peak[m, 0.01].max() for m in NET_METHODS) < 1.1
-assert (max(final_loss[m, 0.01].max() for m in NET_METHODS)
-        < min(final_loss[m, 0.1].min() for m in NET_METHODS))
-assert (min(np.median(test_acc[m, 0.01]) for m in NET_METHODS)
-        > max(np.median(test_acc[m, 0.1]) for m in NET_METHODS))
 assert all(both_signs[a, b, lr] for a, b in [("RAdam", "Adam + warmup")] for lr in NET_LRS)
 for lr in NET_LRS:  # paired differences of the same order as the spread between networks
     spread_lr = min(between[m, lr] for m in ("RAdam", "Adam + warmup"))
