@@ -496,11 +496,19 @@ assert tail_ratio.min() < 1 and tail_ratio.max() > 1e3  # the text above relies 
 
 window = {(n, m): window_decades(results[n, m], REL_TOL * results[n, m][0, 0])
           for n in NAMES for m in METHODS}
-print("width of the good learning-rate window, in decades")
+
+# %% tags=["nbval-ignore-output"]
+# A run at the edge of a window can burst (its gap rising and falling by orders of magnitude
+# over the last 100 steps); whether it stays below the tolerance is then decided by the last
+# bits of the arithmetic, so one width can move by a grid step (0.25) with other CPU kernels.
+# The counts and medians the verdict reads (printed below the figure) did not move in eight
+# such runs.
+print("this machine's run: width of the good learning-rate window, in decades")
 print(f"{'problem':31s}" + "".join(f"{m:>10s}" for m in METHODS))
 for n in NAMES:
     print(f"{n:31s}" + "".join(f"{window[n, m]:>10.2f}" for m in METHODS))
 
+# %%
 fig, axes = plt.subplots(1, 3, figsize=(15, 4))
 for ax, n in zip(axes, ["quadratic κ=100, rotated 45°", "Beale", "breast cancer, raw features"]):
     for m in METHODS:
@@ -526,6 +534,7 @@ narrower_mom = [n for n in NAMES if window[n, "Adam"] < window[n, "Momentum"]]
 adam_median = float(np.median([window[n, "Adam"] for n in NAMES]))
 sgd_median = float(np.median([window[n, "SGD"] for n in NAMES]))
 mom_median = float(np.median([window[n, "Momentum"] for n in NAMES]))
+
 claim2 = (
     f"Adam's window is wider than SGD's on {len(wider_sgd)}/{n_prob} problems and wider than "
     f"momentum's on {len(wider_mom)}/{n_prob} (narrower on {len(narrower_mom)}). Median width: "
@@ -1478,6 +1487,22 @@ print(f"minimum-norm solution: w[:3] = {np.round(w_min_norm[:3], 3)}, "
 assert w_min_norm[0] > 0.9 and test_error(w_min_norm) == 0  # the text above relies on these
 
 W_LRS = 10.0 ** np.arange(-3, -0.49, 0.5)
+# "fits the training data": a training loss below 1e-2 (the loss starts at 0.5). A run with a
+# constant η can end oscillating around the fit (RMSprop here), with a final loss anywhere from
+# 0 to about 3e-3 depending on the last bits of the arithmetic: a tighter threshold would make
+# the count depend on the CPU.
+FIT_LOSS = 1e-2
+
+
+def describe_w3(w3):
+    """The three weights that decide new examples, at the precision that is not rounding."""
+    if np.allclose(w3, 0.25, atol=0.01):
+        return "≈ (0.25, 0.25, 0.25) within 0.01"
+    if np.allclose(w3, w_min_norm[:3], atol=0.01):
+        return "≈ the minimum-norm solution's, within 0.01"
+    return str(np.round(w3, 2))
+
+
 wilson = {}
 for m, rule in RULES.items():
     w = np.zeros((len(W_LRS), X_w.shape[1]))
@@ -1488,16 +1513,16 @@ for m, rule in RULES.items():
             rule(w, g, state, W_LRS[:, None], t)
         train_loss = 0.5 * np.mean((w @ X_w.T - y_train) ** 2, axis=1)
     wilson[m] = dict(w=w.copy(), train_loss=train_loss, test=test_error(w))
-    fit = train_loss < 1e-6
-    print(f"{m:9s} fits the training data (loss < 1e-6) at {int(fit.sum())}/{len(W_LRS)} "
+    fit = train_loss < FIT_LOSS
+    print(f"{m:9s} fits the training data (loss < {FIT_LOSS:g}) at {int(fit.sum())}/{len(W_LRS)} "
           f"learning rates; test error at those: "
           f"{', '.join(f'{e:.3f}' for e in wilson[m]['test'][fit])}; "
-          f"w[:3] at η = 0.01: {np.round(w[2, :3], 3)}")
+          f"w[:3] at η = 0.01 {describe_w3(w[2, :3])}")
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(12, 4))
 for m, marker, size in zip(METHODS, "osv^D", (11, 8, 11, 8, 5)):
-    fit = wilson[m]["train_loss"] < 1e-6
+    fit = wilson[m]["train_loss"] < FIT_LOSS
     line, = axes[0].plot(W_LRS, wilson[m]["test"], "-", marker=marker, ms=size, mfc="none",
                          label=m)
     axes[0].plot(W_LRS[fit], wilson[m]["test"][fit], marker, ms=size, color=line.get_color())
@@ -1653,8 +1678,8 @@ ax.legend(fontsize="small", loc="upper left")
 plt.show()
 
 # %%
-fit_sgd = wilson["SGD"]["train_loss"] < 1e-6
-fit_adaptive = {m: wilson[m]["train_loss"] < 1e-6 for m in ("Adagrad", "RMSprop", "Adam")}
+fit_sgd = wilson["SGD"]["train_loss"] < FIT_LOSS
+fit_adaptive = {m: wilson[m]["train_loss"] < FIT_LOSS for m in ("Adagrad", "RMSprop", "Adam")}
 sgd_err = float(np.max(wilson["SGD"]["test"][fit_sgd]))
 adaptive_errs = np.concatenate([wilson[m]["test"][f] for m, f in fit_adaptive.items()])
 bad_share = float(np.mean(adaptive_errs > 0.25))
