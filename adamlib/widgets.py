@@ -52,8 +52,10 @@ import itertools
 import math
 import os
 import re
+import struct
 import sys
 import warnings
+import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -472,6 +474,25 @@ def _ipympl_canvas_class() -> type:
 _IPYMPL_CANVAS: type | None = None
 
 
+def _png(rgb: NDArray[np.uint8]) -> bytes:
+    """``rgb`` (height × width × 3 bytes) as a PNG file, written for speed (it runs at every change
+    of an inline widget): no row filters and zlib's run-length strategy, which suit figures of
+    flat colours and take half of Pillow's time for a smaller file. Lossless, like any PNG."""
+    height, width, _ = rgb.shape
+    rows = np.zeros((height, 1 + 3 * width), np.uint8)  # each row: filter type 0, then RGB
+    rows[:, 1:] = rgb.reshape(height, -1)
+    deflate = zlib.compressobj(1, zlib.DEFLATED, 15, 9, zlib.Z_RLE)
+    data = deflate.compress(rows.tobytes()) + deflate.flush()
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (struct.pack(">I", len(body)) + kind + body
+                + struct.pack(">I", zlib.crc32(kind + body)))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data)
+            + chunk(b"IEND", b""))
+
+
 def _css(name: str) -> str:
     return "adamlib-" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
@@ -716,12 +737,7 @@ class _Interactive:
             self._show_png()
 
     def _show_png(self) -> None:
-        from PIL import Image
-
-        buf = io.BytesIO()
-        rgb = Image.fromarray(np.asarray(self.canvas.buffer_rgba())).convert("RGB")
-        rgb.save(buf, format="png", compress_level=1)  # fast: this runs at every change
-        self.last_png = buf.getvalue()
+        self.last_png = _png(np.asarray(self.canvas.buffer_rgba())[..., :3])
         self.view.outputs = ({
             "output_type": "display_data",
             "data": {"image/png": base64.b64encode(self.last_png).decode("ascii"),

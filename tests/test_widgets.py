@@ -236,6 +236,19 @@ def test_backends_ipympl_canvas_or_inline_png_with_update_on_release():
     assert still.last_png != png
 
 
+def test_the_inline_png_holds_the_canvas_pixels():
+    from io import BytesIO
+
+    from PIL import Image
+
+    pg = Playground("rosenbrock", FIVE, steps=300, backend="inline")
+    pg.set_hyper("Adam", lr=0.05)
+    rgb = np.asarray(pg.canvas.buffer_rgba())[..., :3]
+    shown = np.asarray(Image.open(BytesIO(pg.last_png)))
+    assert pg.last_png.startswith(PNG_MAGIC) and shown.dtype == np.uint8
+    np.testing.assert_array_equal(shown, rgb)
+
+
 def test_a_change_within_the_limits_blits_instead_of_redrawing_everything():
     pg = Playground("quadratic", ["SGD+momentum", "Adam"], steps=100, backend="inline")
     pg.canvas.draw()
