@@ -295,7 +295,8 @@ class _Run:
         self._grow(steps)
         first = self.steps + 1
         if self.diverged_at is None:
-            x, path, gradient = self.x, self.path, self.objective.gradient
+            x, path, losses = self.x, self.path, self.losses
+            gradient, value = self.objective.gradient, self.objective.value
             px, py = x[..., 0], x[..., 1]  # 0-d views, as objective.grad(x) makes them
             step, isfinite = self.opt.step, math.isfinite
             g = np.empty(2)  # the optimizers keep no reference to it: reuse
@@ -312,8 +313,9 @@ class _Run:
                         self.diverged_at = t
                         break
                     path[t] = x
-                seg = slice(first, steps + 1 if self.diverged_at is None else self.diverged_at)
-                self.losses[seg] = self.objective.value(path[seg, 0], path[seg, 1])
+                    # point by point, as objective.f(x): on whole arrays NumPy squares by
+                    # multiplying where a scalar calls pow(), which can differ in the last bit
+                    losses[t] = value(px, py)
         if self.diverged_at is not None:
             d = max(self.diverged_at, first)
             self.path[d : steps + 1] = np.nan
