@@ -28,7 +28,9 @@ Redraws are cheap: the artists that move are *animated* and blitted over a cache
 only a change of something static (axis limits, contours, legend) draws the static content
 again. The playground draws it in two layers, as a full draw would: the map panel, whose
 pixels are kept per objective, then the loss panel over them (see
-:meth:`Playground._draw_static`).
+:meth:`Playground._draw_static`). Once the kernel has been idle for a moment, the playground
+prepares the other objectives (contours, map, runs, static picture; see
+:meth:`Playground.prepare`), so that a first visit costs what coming back costs.
 
 Trajectories come from the :mod:`adamlib.optim` classes with the same steps and divergence
 rule as :func:`adamlib.run.run_optimizer` (a run that leaves ``|x| <= 1e100`` or meets a
@@ -44,6 +46,7 @@ only the number of steps grows.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import html
 import importlib
@@ -52,8 +55,10 @@ import itertools
 import math
 import os
 import re
+import struct
 import sys
 import warnings
+import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -292,7 +297,8 @@ class _Run:
         self._grow(steps)
         first = self.steps + 1
         if self.diverged_at is None:
-            x, path, gradient = self.x, self.path, self.objective.gradient
+            x, path, losses = self.x, self.path, self.losses
+            gradient, value = self.objective.gradient, self.objective.value
             px, py = x[..., 0], x[..., 1]  # 0-d views, as objective.grad(x) makes them
             step, isfinite = self.opt.step, math.isfinite
             g = np.empty(2)  # the optimizers keep no reference to it: reuse
@@ -309,8 +315,9 @@ class _Run:
                         self.diverged_at = t
                         break
                     path[t] = x
-                seg = slice(first, steps + 1 if self.diverged_at is None else self.diverged_at)
-                self.losses[seg] = self.objective.value(path[seg, 0], path[seg, 1])
+                    # point by point, as objective.f(x): on whole arrays NumPy squares by
+                    # multiplying where a scalar calls pow(), which can differ in the last bit
+                    losses[t] = value(px, py)
         if self.diverged_at is not None:
             d = max(self.diverged_at, first)
             self.path[d : steps + 1] = np.nan
@@ -451,8 +458,6 @@ def _ipympl_canvas_class() -> type:
                 self._remind(self.version, 40)
 
             def _remind(self, version: int, tries: int) -> None:
-                import asyncio
-
                 try:
                     loop = asyncio.get_running_loop()
                 except RuntimeError:  # no event loop (tests, scripts): nothing to remind
@@ -470,6 +475,25 @@ def _ipympl_canvas_class() -> type:
 
 
 _IPYMPL_CANVAS: type | None = None
+
+
+def _png(rgb: NDArray[np.uint8]) -> bytes:
+    """``rgb`` (height × width × 3 bytes) as a PNG file, written for speed (it runs at every change
+    of an inline widget): no row filters and zlib's run-length strategy, which suit figures of
+    flat colours and take half of Pillow's time for a smaller file. Lossless, like any PNG."""
+    height, width, _ = rgb.shape
+    rows = np.zeros((height, 1 + 3 * width), np.uint8)  # each row: filter type 0, then RGB
+    rows[:, 1:] = rgb.reshape(height, -1)
+    deflate = zlib.compressobj(1, zlib.DEFLATED, 15, 9, zlib.Z_RLE)
+    data = deflate.compress(rows.tobytes()) + deflate.flush()
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (struct.pack(">I", len(body)) + kind + body
+                + struct.pack(">I", zlib.crc32(kind + body)))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data)
+            + chunk(b"IEND", b""))
 
 
 def _css(name: str) -> str:
@@ -509,6 +533,18 @@ def _decades(arrays: Sequence[Array], floor_ratio: float = 1e-16,
     lo = max(min(float(a.min()) for a in finite), hi * floor_ratio)
     lo = min(lo, hi)
     return 10.0 ** math.floor(math.log10(lo) - 0.05), 10.0 ** math.ceil(math.log10(hi) + 0.05)
+
+
+def _log_ylim(current: tuple[float, float], arrays: Sequence[Array], floor_ratio: float = 1e-16,
+              ceiling: float | None = None) -> tuple[float, float]:
+    """The y-limits of a log axis showing ``arrays``: the ``current`` ones while the data fit
+    them well, else the whole decades of :func:`_decades`."""
+    lo, hi = _decades(arrays, floor_ratio, ceiling)
+    cur_lo, cur_hi = current
+    span = math.log10(hi / lo)
+    if cur_lo > 0 and cur_lo <= lo and cur_hi >= hi and math.log10(cur_hi / cur_lo) <= span + 2:
+        return cur_lo, cur_hi
+    return lo, hi
 
 
 class _Interactive:
@@ -657,12 +693,7 @@ class _Interactive:
                       ceiling: float | None = None) -> None:
         """Whole-decade y-limits for a log axis; kept while the data fit them well (so most
         changes only blit). ``ceiling``: see :func:`_decades`."""
-        lo, hi = _decades(arrays, floor_ratio, ceiling)
-        cur_lo, cur_hi = ax.get_ylim()
-        span = math.log10(hi / lo)
-        if cur_lo > 0 and cur_lo <= lo and cur_hi >= hi and math.log10(cur_hi / cur_lo) <= span + 2:
-            return
-        self._set_lim(ax, "y", lo, hi)
+        self._set_lim(ax, "y", *_log_ylim(ax.get_ylim(), arrays, floor_ratio, ceiling))
 
     def _on_draw(self, event: Any) -> None:
         # A full draw (ours, or one the page asked for) left out the animated artists: keep
@@ -716,12 +747,7 @@ class _Interactive:
             self._show_png()
 
     def _show_png(self) -> None:
-        from PIL import Image
-
-        buf = io.BytesIO()
-        rgb = Image.fromarray(np.asarray(self.canvas.buffer_rgba())).convert("RGB")
-        rgb.save(buf, format="png", compress_level=1)  # fast: this runs at every change
-        self.last_png = buf.getvalue()
+        self.last_png = _png(np.asarray(self.canvas.buffer_rgba())[..., :3])
         self.view.outputs = ({
             "output_type": "display_data",
             "data": {"image/png": base64.b64encode(self.last_png).decode("ascii"),
@@ -822,6 +848,7 @@ class Playground(_Interactive):
         self._runs_by_objective: dict[str, dict[str, tuple[tuple[Any, ...], _Run]]] = {}
         self._runs = self._runs_by_objective.setdefault(obj.name, {})  # the objective's
         self._shown_objective: str | None = None
+        self._preparing: asyncio.TimerHandle | None = None  # the next piece of preparation
         self._build_figure()
         self._build_controls(objective, chosen, steps, p)
         for label, values in (hyper or {}).items():
@@ -832,6 +859,13 @@ class Playground(_Interactive):
         if self.backend == "ipympl":
             self.canvas.mpl_connect("button_press_event", self._on_click)
         self.update()
+
+    def close(self) -> None:
+        """Stop preparing other objectives and close every widget."""
+        if self._preparing is not None:
+            self._preparing.cancel()
+            self._preparing = None
+        super().close()
 
     # -- validation ------------------------------------------------------------------------
     def _check_optimizers(self, optimizers: Sequence[str]) -> list[str]:
@@ -881,6 +915,9 @@ class Playground(_Interactive):
         self._contours: Any = None  # the contour set shown
         self._contour_sets: dict[str, Any] = {}  # per objective, kept hidden once computed
         self._map_layers: dict[tuple[str | None, tuple[float, float, float]], Any] = {}
+        # per objective and size: the whole static picture last drawn, with its loss-panel state
+        self._backgrounds: dict[tuple[str | None, tuple[float, float, float]],
+                                tuple[tuple[Any, ...], Any]] = {}
         (self._minima,) = self.ax_map.plot([], [], "*", color="gold", mec="k", ms=13,
                                            ls="none", zorder=4)
         (self.start_marker,) = self.ax_map.plot([], [], "o", color="w", mec="k", ms=8,
@@ -1080,16 +1117,26 @@ class Playground(_Interactive):
         self.set(start=(event.xdata, event.ydata))
 
     # -- computing and drawing -------------------------------------------------------------
-    def _run_for(self, label: str) -> _Run:
-        spec = OPTIMIZERS[label]
+    def _run_for(self, label: str, objective: Objective | None = None,
+                 start: Array | None = None) -> _Run:
+        """``label``'s run with the current settings (``steps`` steps), from the cache when it
+        holds one; by default on the objective shown, from the start shown."""
+        obj = self.objective if objective is None else objective
+        start = self.start if start is None else start
         kw = self.kwargs(label)
-        key = (self.objective.name, tuple(self.start.tolist()), tuple(sorted(kw.items())))
-        cached = self._runs.get(label)
+        key = (obj.name, tuple(start.tolist()), tuple(sorted(kw.items())))
+        runs = self._runs_by_objective.setdefault(obj.name, {})
+        cached = runs.get(label)
         if cached is None or cached[0] != key:
-            cached = (key, _Run(self.objective, spec.optimizer, kw, self.start))
-            self._runs[label] = cached
+            cached = runs[label] = (key, _Run(obj, OPTIMIZERS[label].optimizer, kw, start))
         cached[1].advance(self.steps)
         return cached[1]
+
+    def _has_run(self, label: str, objective: Objective, start: Array) -> bool:
+        """Whether :meth:`_run_for` would compute nothing."""
+        cached = self._runs_by_objective.get(objective.name, {}).get(label)
+        key = (objective.name, tuple(start.tolist()), tuple(sorted(self.kwargs(label).items())))
+        return cached is not None and cached[0] == key and cached[1].steps >= self.steps
 
     @property
     def trajectories(self) -> dict[str, Trajectory]:
@@ -1097,28 +1144,138 @@ class Playground(_Interactive):
         return {lb: self._run_for(lb).trajectory(self.steps, lb) for lb in self.selected}
 
     def _draw_background(self) -> None:
-        """Show the objective's map: its contours (computed at its first visit, then kept
-        hidden while another objective is shown), minima, limits and title."""
+        """Show the objective's map (see :meth:`_show_map`) when the dropdown changed it."""
         obj = self.objective
         if self._shown_objective == obj.name:
             return
-        if self._contours is not None:
-            self._contours.set_visible(False)
-        self._contours = self._contour_sets.get(obj.name)
-        if self._contours is None:
+        self._show_map(obj)
+        self._runs = self._runs_by_objective.setdefault(obj.name, {})
+        self.invalidate()
+
+    def _contours_of(self, obj: Objective) -> Any:
+        """``obj``'s contour set on the map, computed once and hidden until shown."""
+        contours = self._contour_sets.get(obj.name)
+        if contours is None:
             X, Y, F = obj.grid(160)
-            self._contours = self._contour_sets[obj.name] = self.ax_map.contour(
+            contours = self._contour_sets[obj.name] = self.ax_map.contour(
                 X, Y, F - obj.min_value, levels=log_levels(obj, 20, 160), cmap="viridis",
                 norm=mpl.colors.LogNorm(), linewidths=0.7, zorder=1)
+            contours.set_visible(False)
+        return contours
+
+    def _show_map(self, obj: Objective) -> None:
+        """Set the map panel's static artists to ``obj``: its contours (the others hidden),
+        minima, limits and title."""
+        if self._contours is not None:
+            self._contours.set_visible(False)
+        self._contours = self._contours_of(obj)
         self._contours.set_visible(True)
         self._minima.set_data(obj.minima[:, 0], obj.minima[:, 1])
         (x0, x1), (y0, y1) = obj.domain
         self.ax_map.set_xlim(x0, x1)
         self.ax_map.set_ylim(y0, y1)
         self.ax_map.set_title(obj.name)
-        self._runs = self._runs_by_objective.setdefault(obj.name, {})
-        self.invalidate()
         self._shown_objective = obj.name
+
+    def _draw_map_layer(self) -> None:
+        """Draw the figure's patch and the map panel into the canvas and keep them as the map
+        layer of the objective shown (at the figure's size)."""
+        canvas, fig = self.canvas, self.fig
+        size = self._size()
+        if any(k[1] != size for k in self._map_layers):  # the page resized the figure
+            self._map_layers.clear()
+        renderer = canvas.get_renderer()
+        renderer.clear()
+        fig.patch.draw(renderer)
+        self.ax_map.draw(renderer)
+        self._map_layers[(self._shown_objective, size)] = canvas.copy_from_bbox(fig.bbox)
+
+    # -- preparing the other objectives while the kernel is idle ---------------------------
+    #: seconds without a change before the playground starts preparing the other objectives
+    PREPARE_AFTER = 0.5
+
+    def prepare(self) -> None:
+        """Prepare every other objective now, as the playground does by itself while the kernel
+        is idle: its contours, its map layer and the runs of the ticked optimizers from its
+        start, so that a first visit costs what coming back costs (for scripts and the
+        benchmark; the picture is the same either way)."""
+        for _ in self._preparation():
+            pass
+
+    def _preparation(self) -> Iterator[None]:
+        """The work of :meth:`prepare`, one piece (≈ one draw or less) per item."""
+        for obj in OBJECTIVES.values():
+            if obj.name == self._shown_objective:
+                continue
+            if obj.name not in self._contour_sets:
+                self._contours_of(obj)
+                yield
+            if (obj.name, self._size()) not in self._map_layers:
+                self._prepare_map_layer(obj)
+                yield
+            for label in self.selected:
+                if not self._has_run(label, obj, obj.start):
+                    self._run_for(label, obj, obj.start)
+                    yield
+            if self._prepare_background(obj):
+                yield
+
+    @contextmanager
+    def _showing(self, obj: Objective, loss_ylim: tuple[float, float] | None = None
+                 ) -> Iterator[None]:
+        """Within: the static artists as a visit of ``obj`` would set them (map panel, and the
+        loss axis's y-limits when given); after: as before, with the canvas's pixels (ipympl
+        may still send them)."""
+        shown = OBJECTIVES[self._shown_objective] if self._shown_objective else None
+        ylim = self.ax_loss.get_ylim()
+        pixels = self.canvas.copy_from_bbox(self.fig.bbox)
+        self._show_map(obj)
+        if loss_ylim is not None:
+            self.ax_loss.set_ylim(*loss_ylim)
+        try:
+            yield
+        finally:
+            if shown is not None:
+                self._show_map(shown)
+            self.ax_loss.set_ylim(*ylim)
+            self.canvas.restore_region(pixels)
+
+    def _prepare_map_layer(self, obj: Objective) -> None:
+        """Draw ``obj``'s map layer (see :meth:`_draw_map_layer`)."""
+        with self._showing(obj):
+            self._draw_map_layer()
+
+    def _prepare_background(self, obj: Objective) -> bool:
+        """Draw the static picture a first visit of ``obj`` would show (its map layer, the loss
+        panel with the limits its runs give), unless it is kept; return whether it drew."""
+        ylim = self._loss_ylim(self._loss_curves(obj, obj.start))
+        with self._showing(obj, ylim):
+            kept = self._backgrounds.get((obj.name, self._size()))
+            if kept is not None and kept[0] == self._loss_panel_state():
+                return False
+            self._draw_static()
+        return True
+
+    def _schedule_preparation(self) -> None:
+        """Prepare the other objectives once the kernel has been idle for ``PREPARE_AFTER``
+        seconds, one piece per turn of its event loop (a change in between waits for one piece
+        at most, and starts the preparation again from its new settings)."""
+        if self._preparing is not None:
+            self._preparing.cancel()
+            self._preparing = None
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (tests, scripts): see prepare()
+            return
+        pieces = self._preparation()
+
+        def next_piece() -> None:
+            if next(pieces, StopIteration) is not StopIteration:
+                self._preparing = loop.call_later(0.01, next_piece)
+            else:
+                self._preparing = None
+
+        self._preparing = loop.call_later(self.PREPARE_AFTER, next_piece)
 
     def _draw_static(self) -> Any:
         """Draw the static content as :meth:`Figure.draw <matplotlib.figure.Figure.draw>` would,
@@ -1128,25 +1285,34 @@ class Playground(_Interactive):
         title), so their pixels are kept per objective and size (the *map layer*). A change of
         the loss panel (steps, legend, loss range) or of a visited objective then draws the
         loss panel alone over a kept map layer: the same pixels as a full draw, since the
-        loss panel is drawn last either way. (Code that draws on ``ax_map`` itself must empty
-        ``_map_layers``, or its drawing is not shown until the next objective.)
+        loss panel is drawn last either way. The whole picture is kept per objective too,
+        with the loss panel's limits and legend it was drawn for: coming back to an objective
+        whose loss panel would look the same restores it. (Code that draws on ``ax_map`` or
+        ``ax_loss`` itself must empty ``_map_layers`` and ``_backgrounds``, or its drawing is
+        not shown until the next objective.)
         """
         canvas, fig = self.canvas, self.fig
-        size = self._size()
-        key = (self._shown_objective, size)
+        key = (self._shown_objective, self._size())
+        state = self._loss_panel_state()
+        kept = self._backgrounds.get(key)
+        if kept is not None and kept[0] == state:
+            canvas.restore_region(kept[1])
+            return kept[1]
         layer = self._map_layers.get(key)
         if layer is None:
-            if any(k[1] != size for k in self._map_layers):  # the page resized the figure
-                self._map_layers.clear()
-            renderer = canvas.get_renderer()
-            renderer.clear()
-            fig.patch.draw(renderer)
-            self.ax_map.draw(renderer)
-            layer = self._map_layers[key] = canvas.copy_from_bbox(fig.bbox)
+            self._draw_map_layer()
         else:
             canvas.restore_region(layer)
         fig.draw_artist(self.ax_loss)
-        return canvas.copy_from_bbox(fig.bbox)
+        background = canvas.copy_from_bbox(fig.bbox)
+        if any(k[1] != key[1] for k in self._backgrounds):  # the page resized the figure
+            self._backgrounds.clear()
+        self._backgrounds[key] = (state, background)
+        return background
+
+    def _loss_panel_state(self) -> tuple[Any, ...]:
+        """What the loss panel's static content depends on: its limits and its legend."""
+        return (tuple(self.ax_loss.get_xlim()), tuple(self.ax_loss.get_ylim()), self._legend_for)
 
     def update(self) -> None:
         """Recompute what changed (cached runs are reused or continued) and redraw in place."""
@@ -1171,6 +1337,7 @@ class Playground(_Interactive):
             self.invalidate()
         self._update_status()
         self.redraw()
+        self._schedule_preparation()
 
     def _show_frame(self) -> None:
         """Show every run up to the chosen iteration (the axes limits fit the whole runs, so
@@ -1181,13 +1348,10 @@ class Playground(_Interactive):
         instead of stretching the axis over a hundred decades.
         """
         n = min(self.frame, self.steps)
-        shift = self.objective.min_value
         t = np.arange(self.steps + 1)
-        curves = []
-        for label in self.selected:
+        curves = self._loss_curves(self.objective, self.start)
+        for label, y in zip(self.selected, curves, strict=True):
             run = self._run_for(label)
-            y = _positive(run.losses[: self.steps + 1] - shift)
-            curves.append(y)
             shown = (run, run.steps, n)
             if self._shown_data.get(label) == shown:
                 continue  # the lines already show this (set_data would make them recompute)
@@ -1197,9 +1361,18 @@ class Playground(_Interactive):
             self.heads[label].set_data(path[-1:, 0], path[-1:, 1])
             self.loss_lines[label].set_data(t[: n + 1], y[: n + 1])
         self._set_lim(self.ax_loss, "x", 0, max(self.steps, 1))
+        self._set_lim(self.ax_loss, "y", *self._loss_ylim(curves))
+
+    def _loss_curves(self, objective: Objective, start: Array) -> list[Array]:
+        """``f(x_t) − f*`` of every ticked optimizer's run, ready for the log axis."""
+        return [_positive(self._run_for(label, objective, start).losses[: self.steps + 1]
+                          - objective.min_value) for label in self.selected]
+
+    def _loss_ylim(self, curves: Sequence[Array]) -> tuple[float, float]:
+        """The loss axis's y-limits for ``curves`` (see :func:`_log_ylim`)."""
         starts = [float(y[0]) for y in curves if np.isfinite(y[0])]
         ceiling = 1e3 * max(starts) if starts and max(starts) > 1e-300 else None
-        self._set_log_ylim(self.ax_loss, curves, ceiling=ceiling)
+        return _log_ylim(self.ax_loss.get_ylim(), curves, ceiling=ceiling)
 
     def _update_status(self) -> None:
         cells = []

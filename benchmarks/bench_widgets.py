@@ -66,6 +66,7 @@ class Scenario:
     change: Callable[[Playground, int], None]
     target: float
     fresh: bool = False  # each change on a new playground (not timed: its construction)
+    prepared: bool = False  # ... which has prepared the other objectives (not timed either)
 
 
 def scenarios() -> list[Scenario]:
@@ -86,16 +87,22 @@ def scenarios() -> list[Scenario]:
                  lambda pg, i: pg.set(optimizers=FIVE if i % 2 else FIVE[:-1]), ANY_CONTROL),
         Scenario("objective rosenbrock ↔ beale (visited: contours, map and runs kept)",
                  lambda pg, i: pg.set(objective=("beale", "rosenbrock")[i % 2]), ANY_CONTROL),
-        Scenario("objective rosenbrock → beale, first visit (contours, map, 5 runs)",
+        Scenario("objective rosenbrock → beale, first visit (prepared while the kernel was idle)",
+                 lambda pg, i: pg.set(objective="beale"), ANY_CONTROL, fresh=True,
+                 prepared=True),
+        Scenario("objective rosenbrock → beale, first visit right after construction "
+                 "(contours, map, 5 runs)",
                  lambda pg, i: pg.set(objective="beale"), ANY_CONTROL, fresh=True),
     ]
 
 
-def new_playground(backend: str) -> Playground:
+def new_playground(backend: str, prepared: bool = False) -> Playground:
     pg = Playground("rosenbrock", FIVE, steps=STEPS, backend=backend)
     if backend == "ipympl":
         pg.canvas.syncing_data_url = False  # as once the page has said "initialized"
     answer_page(pg)
+    if prepared:  # what the kernel does once idle for Playground.PREPARE_AFTER seconds
+        pg.prepare()
     return pg
 
 
@@ -146,7 +153,7 @@ class Row:
 
 
 def measure(backend: str, scenario: Scenario, bare: BareFigure, repeats: int) -> Row:
-    pg = new_playground(backend)
+    pg = new_playground(backend, scenario.prepared)
     for i in range(3):  # warm-up
         scenario.change(pg, i)
         answer_page(pg)
@@ -155,7 +162,7 @@ def measure(backend: str, scenario: Scenario, bare: BareFigure, repeats: int) ->
     for i in range(3, 3 + repeats):
         if scenario.fresh:
             pg.close()
-            pg = new_playground(backend)
+            pg = new_playground(backend, scenario.prepared)
         before = pg.full_redraws
         w0, c0 = time.perf_counter(), time.process_time()
         scenario.change(pg, i)
@@ -169,6 +176,36 @@ def measure(backend: str, scenario: Scenario, bare: BareFigure, repeats: int) ->
     pg.close()
     med = [1e3 * float(np.median(x)) for x in (wall, cpu, bare_wall, bare_cpu)]
     return Row(backend, scenario, *med, full, repeats)
+
+
+@dataclass(frozen=True)
+class OneTime:
+    backend: str
+    build: float  # median CPU ms of Playground(...) and its first image
+    prepare: float  # median CPU ms of preparing the other objectives (while idle)
+    piece: float  # the largest piece of preparation seen (ms CPU): what a change may wait
+    bare: float
+
+
+def one_time_costs(backend: str, bare: BareFigure, repeats: int) -> OneTime:
+    build, prepare, piece, bare_cpu = [], [], [], []
+    for _ in range(repeats):
+        c0 = time.process_time()
+        pg = new_playground(backend)
+        build.append(time.process_time() - c0)
+        pieces = []
+        c0 = time.process_time()
+        for _ in pg._preparation():  # Playground.prepare(), one idle turn at a time
+            now = time.process_time()
+            pieces.append(now - c0)
+            c0 = now
+        pieces.append(time.process_time() - c0)
+        prepare.append(sum(pieces))
+        piece.append(max(pieces))
+        pg.close()
+        bare_cpu.append(bare.draw()[1])
+    med = [1e3 * float(np.median(x)) for x in (build, prepare)]
+    return OneTime(backend, *med, 1e3 * max(piece), 1e3 * float(np.median(bare_cpu)))
 
 
 def cpu_model() -> str:
@@ -193,6 +230,7 @@ def report(repeats: int) -> str:
             print(f"  {backend:6s} {scenario.name}: {row.wall:.1f} ms wall "
                   f"({row.ratio_wall:.2f}×), {row.cpu:.1f} ms CPU ({row.ratio_cpu:.2f}×)",
                   file=sys.stderr, flush=True)
+    once = [one_time_costs(backend, bare, max(5, repeats // 3)) for backend in ("ipympl", "inline")]
     load1 = os.getloadavg()
     import ipympl
     import ipywidgets
@@ -230,6 +268,22 @@ def report(repeats: int) -> str:
             f"| {r.backend} | {r.scenario.name} | **{r.ratio_wall:.2f}×** | {r.ratio_cpu:.2f}× "
             f"| ≤ {r.scenario.target:g}× | {'yes' if r.ok else '**no**'} | {r.wall:.1f} | "
             f"{r.cpu:.1f} | {r.bare_wall:.1f} / {r.bare_cpu:.1f} | {r.full}/{r.n} |")
+    lines += [
+        "",
+        "One-time costs (median CPU ms; ratio to the bare draw in brackets): building the "
+        "playground with its first image (what the learner waits for when the cell runs), and "
+        "preparing the other objectives' contours, map panels, runs and static pictures, which "
+        "the playground does by itself once the kernel has been idle for "
+        f"{Playground.PREPARE_AFTER:g} s, one piece per turn of the event loop (the largest "
+        "piece is what a change arriving meanwhile may wait).",
+        "",
+        "| backend | build | prepare (idle, all pieces) | largest piece |",
+        "|---|---:|---:|---:|",
+    ]
+    for o in once:
+        lines.append(f"| {o.backend} | {o.build:.0f} ({o.build / o.bare:.1f}×) | "
+                     f"{o.prepare:.0f} ({o.prepare / o.bare:.1f}×) | "
+                     f"{o.piece:.0f} ({o.piece / o.bare:.1f}×) |")
     return "\n".join(lines) + "\n"
 
 

@@ -236,6 +236,19 @@ def test_backends_ipympl_canvas_or_inline_png_with_update_on_release():
     assert still.last_png != png
 
 
+def test_the_inline_png_holds_the_canvas_pixels():
+    from io import BytesIO
+
+    from PIL import Image
+
+    pg = Playground("rosenbrock", FIVE, steps=300, backend="inline")
+    pg.set_hyper("Adam", lr=0.05)
+    rgb = np.asarray(pg.canvas.buffer_rgba())[..., :3]
+    shown = np.asarray(Image.open(BytesIO(pg.last_png)))
+    assert pg.last_png.startswith(PNG_MAGIC) and shown.dtype == np.uint8
+    np.testing.assert_array_equal(shown, rgb)
+
+
 def test_a_change_within_the_limits_blits_instead_of_redrawing_everything():
     pg = Playground("quadratic", ["SGD+momentum", "Adam"], steps=100, backend="inline")
     pg.canvas.draw()
@@ -626,3 +639,36 @@ def test_a_loss_panel_change_keeps_the_map_and_a_visited_objective_reruns_nothin
     pg.set_hyper("Adam", lr=0.05)  # a new setting on a visited objective: a new run
     assert pg._runs["Adam"][1] is not runs["Adam"]
     assert_draws_reference(pg)
+
+
+@pytest.mark.parametrize("objective", [name for name in OBJECTIVES if name != "rosenbrock"])
+def test_a_prepared_first_visit_shows_the_pixels_of_a_full_draw_and_reruns_nothing(backend,
+                                                                                   objective):
+    pg = Playground("rosenbrock", FIVE, steps=300, backend=backend)
+    pg.canvas.draw()
+    before = np.asarray(pg.canvas.buffer_rgba()).copy()
+    pg.prepare()  # what the playground does while the kernel is idle
+    assert pg._shown_objective == "rosenbrock" and pg.ax_map.get_title() == "rosenbrock"
+    np.testing.assert_array_equal(np.asarray(pg.canvas.buffer_rgba()), before)
+    runs = {label: pg._runs_by_objective[objective][label][1] for label in FIVE}
+    full = pg.full_redraws
+    pg.set(objective=objective)
+    pg.canvas.draw()
+    assert pg.full_redraws == full + 1  # (the kept picture, restored)
+    assert all(pg._runs[label][1] is runs[label] for label in FIVE)
+    shown = np.asarray(pg.canvas.buffer_rgba()).copy()
+    np.testing.assert_array_equal(shown, full_draw(pg))
+    assert_draws_reference(pg)
+
+
+def test_preparation_follows_the_settings():
+    pg = Playground("rosenbrock", ["Adam"], steps=100, backend="inline")
+    pg.prepare()
+    pg.set_hyper("Adam", lr=0.05)  # the prepared runs of the other objectives are stale now
+    pg.prepare()
+    pg.set(objective="beale")
+    run = pg._runs["Adam"][1]
+    expected = run_optimizer(OBJECTIVES["beale"], optim.Adam, steps=100, **pg.kwargs("Adam"))
+    np.testing.assert_array_equal(run.path[:101], expected.path)
+    shown = np.asarray(pg.canvas.buffer_rgba()).copy()
+    np.testing.assert_array_equal(shown, full_draw(pg))
