@@ -407,8 +407,9 @@ class MLP:
             raise TypeError(f"X must hold numbers, got dtype {X.dtype}")
         allowed = (2,) if self.replicas is None else (2, 3)
         if X.ndim not in allowed:
-            want = "(batch, features)" + ("" if self.replicas is None else
-                                          " or (replicas, batch, features)")
+            want = "(batch, features)" + (
+                "" if self.replicas is None else " or (replicas, batch, features)"
+            )
             raise ValueError(f"X must have shape {want}, got shape {X.shape}")
         if X.ndim == 3 and X.shape[0] != self.replicas:
             raise ValueError(f"X has {X.shape[0]} replicas but the model has {self.replicas}")
@@ -426,8 +427,10 @@ class MLP:
         if not np.issubdtype(y.dtype, np.integer):
             raise TypeError(f"y must hold integer class labels, got dtype {y.dtype}")
         if y.shape != Z.shape[:-1] and y.shape != Z.shape[-2:-1]:
-            raise ValueError(f"y has shape {y.shape} but X has {Z.shape[-2]} rows: "
-                             f"expected y of shape {Z.shape[-2:-1]}")
+            raise ValueError(
+                f"y has shape {y.shape} but X has {Z.shape[-2]} rows: "
+                f"expected y of shape {Z.shape[-2:-1]}"
+            )
         lo, hi = int(y.min()), int(y.max())
         if lo < 0 or hi >= self.n_classes:
             bad = lo if lo < 0 else hi

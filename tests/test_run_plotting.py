@@ -88,6 +88,7 @@ def test_run_rejects_bad_steps():
 
 def test_run_optimizer_equals_from_scratch_gd():
     from adamlib import optim
+
     q = F.quadratic(10.0, angle=0.4)
     a = run_optimizer(q, optim.SGD, steps=30, lr=0.05)
     b = run(q, gd(0.05), steps=30)

@@ -651,8 +651,7 @@ class Exercise:
         lines: list[str] = []
         names: list[str] = []
 
-        slow = [i for i in failing
-                if any(isinstance(s.outcome.error, TimeLimit) for s in runs[i])]
+        slow = [i for i in failing if any(isinstance(s.outcome.error, TimeLimit) for s in runs[i])]
         if slow:
             finished = len(cases) - len(slow)
             lines.append(
@@ -791,8 +790,17 @@ class Exercise:
         self, cases: list[Any], verdicts: list[CaseVerdict], failing: list[int]
     ) -> list[str]:
         """Lines about problems found without the catalogue (exceptions, None, shapes...)."""
-        order = ["exception", "none", "structure", "mutation", "type", "shape", "dtype", "nan",
-                 "reproducibility"]
+        order = [
+            "exception",
+            "none",
+            "structure",
+            "mutation",
+            "type",
+            "shape",
+            "dtype",
+            "nan",
+            "reproducibility",
+        ]
         lines = []
         for kind in order:
             hit = [i for i in failing if kind in verdicts[i].kinds]
@@ -1402,8 +1410,9 @@ def _call_arg(value: Any) -> str:
     """An argument in a Call line: whole numbers only (never an array cut mid-number)."""
     if isinstance(value, np.ndarray) and value.size > 4:
         flat = value.ravel()[:3]
-        nums = ", ".join(f"{x:.4g}" if np.issubdtype(value.dtype, np.floating) else str(x)
-                         for x in flat.tolist())
+        nums = ", ".join(
+            f"{x:.4g}" if np.issubdtype(value.dtype, np.floating) else str(x) for x in flat.tolist()
+        )
         return f"<{value.dtype} array of shape {value.shape}: {nums}, ...>"
     return short_repr(value, 60)
 
@@ -1492,10 +1501,15 @@ class FunctionExercise(Exercise):
             elif len(call.args) > pos and isinstance(call.args[pos], np.random.Generator):
                 where = pos
             if where is not None:
-                base.append(ReproducibilityCall(
-                    f"reproducibility ({call.label}): equal seeds give equal results, different "
-                    "seeds different ones, whatever np.random.seed was",
-                    call.args, call.kwargs, rng_index=where))
+                base.append(
+                    ReproducibilityCall(
+                        f"reproducibility ({call.label}): equal seeds give equal results, "
+                        "different seeds different ones, whatever np.random.seed was",
+                        call.args,
+                        call.kwargs,
+                        rng_index=where,
+                    )
+                )
                 break
         return base
 
