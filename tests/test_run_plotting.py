@@ -4,13 +4,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-from adamlib import functions as F  # noqa: E402
-from adamlib import plotting  # noqa: E402
-from adamlib.run import measured_rate, run, run_optimizer, sweep  # noqa: E402
+from adamlib import functions as F
+from adamlib import plotting
+from adamlib.run import measured_rate, run, run_optimizer, sweep
 
 
 def gd(lr):

@@ -41,8 +41,8 @@ import nbformat
 from nbformat import NotebookNode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import figure_lint  # noqa: E402
-import reference_env  # noqa: E402
+import figure_lint
+import reference_env
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "source"

@@ -30,8 +30,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import figure_lint  # noqa: E402
-import reference_env  # noqa: E402
+import figure_lint
+import reference_env
 
 ROOT = Path(__file__).resolve().parent.parent
 NBVAL = [

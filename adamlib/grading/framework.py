@@ -94,7 +94,7 @@ class CallOutcome:
         return isinstance(self.error, NotImplementedError)
 
 
-class TimeLimit(BaseException):  # noqa: N818 - reported to learners, never raised to them
+class TimeLimit(BaseException):  # reported to learners, never raised to them
     """Raised inside a learner's function when the check's time budget is used up.
 
     A BaseException, so that a learner's own ``except Exception:`` cannot swallow it. Once the

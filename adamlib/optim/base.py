@@ -621,7 +621,7 @@ class Optimizer:
         if not isinstance(g, np.ndarray):
             try:
                 g = np.asarray(g)
-            except Exception as err:  # noqa: BLE001 - report any conversion failure
+            except Exception as err:  # report any conversion failure (re-raised below)
                 raise TypeError(f"{name} is not an array: {err}") from err
         if g.dtype.kind not in "fiu":
             raise TypeError(f"{name} has dtype {g.dtype}; expected real numbers")
