@@ -167,7 +167,10 @@ def _split(
         test.append(idx[:n_test])
         val.append(idx[n_test : n_test + n_val])
         train.append(idx[n_test + n_val :])
-    return tuple(rng.permutation(np.concatenate(parts)) for parts in (train, val, test))
+    train_rows, val_rows, test_rows = (
+        rng.permutation(np.concatenate(parts)) for parts in (train, val, test)
+    )
+    return train_rows, val_rows, test_rows
 
 
 def load(
@@ -237,11 +240,18 @@ def load(
         f"{name}: {DATASETS[name]}. Split {len(tr)}/{len(va)}/{len(te)} "
         f"(train/val/test, seed {seed}); {how}."
     )
-    arrays = [np.ascontiguousarray(a) for a in (X_tr, y_tr, X_va, y_va, X_te, y_te)]
+    X_tr, y_tr, X_va, y_va, X_te, y_te = arrays = [
+        np.ascontiguousarray(a) for a in (X_tr, y_tr, X_va, y_va, X_te, y_te)
+    ]
     for a in arrays:
         a.setflags(write=False)  # shared by every caller: nobody may modify them in place
     return Dataset(
-        *arrays,
+        X_tr,
+        y_tr,
+        X_va,
+        y_va,
+        X_te,
+        y_te,
         name=name,
         description=description,
         n_classes=n_classes,

@@ -450,7 +450,10 @@ class MLP:
         for i in range(len(self.layers) - 1, -1, -1):
             layer = self.layers[i]
             if isinstance(layer, Linear):
-                dZ = layer.backward(dZ, input_grad=i > 0)
+                dX = layer.backward(dZ, input_grad=i > 0)
+                if dX is None:  # the first layer: nothing below it needs a gradient
+                    break
+                dZ = dX
             else:
                 dZ = layer.backward(dZ)
 
@@ -487,7 +490,7 @@ class MLP:
 
     def replica(self, r: int) -> MLP:
         """Replica ``r`` of a stack as a standalone :class:`MLP` (copies of its parameters)."""
-        if self.replicas is None:
+        if self.replicas is None or not isinstance(self.seed, Sequence):
             raise ValueError("this MLP has no replicas (it was built from a single seed)")
         r = _check_int("r", r)
         if not -self.replicas <= r < self.replicas:

@@ -160,6 +160,7 @@ def plot_losses(
     """
     if ax is None:
         _, ax = plt.subplots()
+    items: list[tuple[str, ArrayLike]]
     if isinstance(curves, Trajectory):
         items = [(curves.label, curves.losses)]
     elif isinstance(curves, Mapping):

@@ -98,7 +98,7 @@ __all__ = [
     "resolve_backend",
 ]
 
-Array = NDArray[np.float64]
+Array = NDArray[np.floating]
 _BACKENDS = ("auto", "ipympl", "inline")
 _figure_numbers = itertools.count(1000)
 
@@ -586,6 +586,8 @@ class _Interactive:
 
     css = "adamlib-widget"
     description = "an adamlib widget"
+    #: the box shown by the notebook: built by each subclass's __init__ (with :meth:`_layout`)
+    _box: W.Box
 
     def __init__(self, figsize: tuple[float, float], backend: str = "auto") -> None:
         self.backend = resolve_backend(backend)
@@ -1151,7 +1153,7 @@ class Playground(_Interactive):
             frame = _check_int("frame", frame, 0, n)
         with self.hold():
             if objective is not None:
-                self._set_objective_controls(obj, p)
+                self._set_objective_controls(obj, p if p is not None else obj.start)
             elif p is not None:
                 self.controls["x0"].value, self.controls["y0"].value = float(p[0]), float(p[1])
             if chosen is not None:
@@ -1605,6 +1607,7 @@ class MomentumExplorer(_Interactive):
     ) -> None:
         super().__init__(figsize=(11.0, 3.75), backend=backend)
         self.objective = quadratic(condition_number)
+        assert self.objective.hessian is not None  # a quadratic always carries its Hessian
         self.eigenvalues = np.linalg.eigvalsh(self.objective.hessian)
         # η's range follows the curvature: GD's edge 2/λ_max sits in the middle of it whatever κ
         lam_max = float(self.eigenvalues.max())
@@ -1849,10 +1852,11 @@ def adam_path(
     up to rounding; without it the update is ``η m_t / (√v_t + ε)``.
     """
     b1, b2 = betas
-    x = np.array(as_points(start), dtype=np.float64)
+    x: Array = np.array(as_points(start), dtype=np.float64)
     path = np.full((steps + 1, 2), np.nan)
     path[0] = x
-    m, v = np.zeros(2), np.zeros(2)
+    m: Array = np.zeros(2)
+    v: Array = np.zeros(2)
     with np.errstate(all="ignore"):
         for t in range(1, steps + 1):
             g = objective.grad(x)
@@ -1988,9 +1992,9 @@ class BiasCorrectionExplorer(_Interactive):
         self.other_step_line.set_data(t, _positive(steps_off if on else steps_on))
         self._set_lim(self.ax_s, "x", 1, steps)
         self._set_log_ylim(self.ax_s, [_positive(steps_on), _positive(steps_off), np.ones(1)])
-        kw = {"lr": 0.1, "betas": (b1, b2), "eps": eps}
-        path = adam_path(self.objective, self.objective.start, steps, bias_correction=on, **kw)
-        other = adam_path(self.objective, self.objective.start, steps, bias_correction=not on, **kw)
+        obj = self.objective
+        path = adam_path(obj, obj.start, steps, 0.1, (b1, b2), eps, bias_correction=on)
+        other = adam_path(obj, obj.start, steps, 0.1, (b1, b2), eps, bias_correction=not on)
         self.path = path
         self.path_line.set_data(path[:, 0], path[:, 1])
         self.other_path_line.set_data(other[:, 0], other[:, 1])
@@ -2069,10 +2073,16 @@ class EpsilonExplorer(_Interactive):
     def scaled(self, scale: float) -> Objective:
         """The quadratic multiplied by ``scale`` (same minimum, same contours)."""
         base = self.base
+
+        def gradient(x: Array, y: Array) -> tuple[Array, Array]:
+            """The base quadratic's gradient times ``scale``."""
+            gx, gy = base.gradient(x, y)
+            return scale * gx, scale * gy
+
         return replace(
             base,
             value=lambda x, y: scale * base.value(x, y),
-            gradient=lambda x, y: tuple(scale * g for g in base.gradient(x, y)),
+            gradient=gradient,
             description=f"{scale:g} × ({base.description})",
         )
 

@@ -221,8 +221,9 @@ def _exception_line(exc: BaseException) -> str:
         and not f.filename.startswith(_THIS_DIR)
         and f.line
     ]
-    if learner:
-        text += f" (at `{learner[-1].line.strip()}`)"
+    line = learner[-1].line if learner else None
+    if line:
+        text += f" (at `{line.strip()}`)"
     return text
 
 
@@ -280,23 +281,23 @@ def call_guarded(
             warnings.simplefilter("ignore")
             outcome.value = _call_with_budget(fn, given_args, given_kwargs)
     except TimeLimit as exc:
-        outcome.error = exc  # type: ignore[assignment]
+        outcome.error = exc
         seconds = _BUDGET[-1].seconds if _BUDGET else None
         outcome.error_text = f"did not finish within the check's {seconds or TIME_LIMIT_S:g} s"
     except KeyboardInterrupt as exc:  # the learner's raise, or the kernel's interrupt button
         if _BUDGET:
             _BUDGET[-1].interrupted = True
-        outcome.error = exc  # type: ignore[assignment]
+        outcome.error = exc
         outcome.error_text = "was interrupted (KeyboardInterrupt)"
     except SystemExit as exc:
-        outcome.error = exc  # type: ignore[assignment]
+        outcome.error = exc
         outcome.error_text = (
             f"called sys.exit({'' if exc.code is None else repr(exc.code)}) (SystemExit): a "
             "function must return its result; sys.exit(), exit() and quit() would stop Python"
         )
         outcome.error_text += _exception_line(exc)
     except BaseException as exc:  # noqa: BLE001 - any learner error becomes feedback
-        outcome.error = exc  # type: ignore[assignment]
+        outcome.error = exc
         outcome.error_text = _exception_text(exc)
     outcome.printed = buffer.getvalue()
     names = list(arg_names or [])
@@ -982,7 +983,7 @@ class ArrayExercise(Exercise):
     """
 
     outputs: tuple[str, ...]
-    cases: Callable[[], list[StepCase]]  # type: ignore[assignment]
+    cases: Callable[[], list[StepCase]]
     carry: dict[str, str] = field(default_factory=dict)
     counter: str | None = None
     rtol: dict[str, float] = field(
@@ -1472,7 +1473,7 @@ class FunctionExercise(Exercise):
         Name of the returned quantity in messages (default ``"result"``).
     """
 
-    cases: Callable[[], list[Call]]  # type: ignore[assignment]
+    cases: Callable[[], list[Call]]
     judge: Judge = default_judge
     same_value: Callable[[Any, Any], bool] = values_close
     output: str = "result"

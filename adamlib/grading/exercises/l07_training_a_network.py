@@ -191,7 +191,7 @@ def _logits_cases(seed: int) -> list[Call]:
 # ----------------------------------------------------------------------------------------------
 # softmax_cross_entropy
 # ----------------------------------------------------------------------------------------------
-def softmax_cross_entropy(logits: Array, y: Array) -> float:
+def softmax_cross_entropy(logits: Array, y: Array) -> float | Array:
     """Reference: mean over the batch of ``logsumexp(logits[i]) - logits[i, y[i]]``."""
     return nn.softmax_cross_entropy(logits, y)
 
