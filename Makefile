@@ -3,7 +3,7 @@
 #                   environment in .venv-lab: adamlib's dependencies and JupyterLab, nothing else
 #   make test       the whole suite: unit tests, nbval over every notebook, browser test; the
 #                   developer's environment in .venv: everything lab has plus the test and
-#                   grading tools (pytest, nbval, nbgrader, Playwright, ruff, jupytext; torch
+#                   grading tools (pytest, nbval, nbgrader, Playwright, ruff, mypy, jupytext; torch
 #                   where a local wheel exists)
 #   make test-latest  strict nbval over lectures/ and solutions/, lax over exercises/, with the
 #                   newest releases of every dependency (what Binder installs) in .venv-latest;
@@ -11,7 +11,7 @@
 #   make dev        only create .venv (make test, notebooks, bench, lint use it)
 #   make notebooks  rebuild lectures/ and solutions/ from source/ (executed), regenerate exercises/
 #   make bench      benchmarks (results go into the README by hand)
-#   make lint       ruff
+#   make lint       ruff check, ruff format --check, and mypy over adamlib/ (pyproject.toml)
 #   make lock       re-resolve constraints.txt on Python 3.10 (then make notebooks, make test)
 
 PYTHON ?= python3
@@ -88,6 +88,8 @@ latest-refresh:
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 unit: $(STAMP)
 	$(PY) tools/run_tests.py --only unit

@@ -116,8 +116,9 @@ def momentum_iteration_matrix(
     Returns:
         Array of shape ``broadcast(lr, momentum, lam).shape + (2, 2)``.
     """
-    eta, beta, lam = np.broadcast_arrays(_real("lr", lr), _real("momentum", momentum),
-                                         _real("lam", lam))
+    eta, beta, lam = np.broadcast_arrays(
+        _real("lr", lr), _real("momentum", momentum), _real("lam", lam)
+    )
     M = np.empty((*eta.shape, 2, 2))
     if nesterov:
         M[..., 0, 0] = 1.0 - eta * lam * (1.0 + beta)
@@ -138,8 +139,9 @@ def momentum_roots(
     They solve ``σ² − trace·σ + det = 0`` with ``trace = 1 + β − ηλ`` and ``det = β`` (heavy
     ball), or ``trace = (1 + β)(1 − ηλ)`` and ``det = β(1 − ηλ)`` (Nesterov).
     """
-    eta, beta, lam = np.broadcast_arrays(_real("lr", lr), _real("momentum", momentum),
-                                         _real("lam", lam))
+    eta, beta, lam = np.broadcast_arrays(
+        _real("lr", lr), _real("momentum", momentum), _real("lam", lam)
+    )
     if nesterov:
         trace = (1.0 + beta) * (1.0 - eta * lam)
         det = beta * (1.0 - eta * lam)
@@ -188,8 +190,7 @@ def optimal_momentum(lambda_min: float, lambda_max: float) -> tuple[float, float
 
 def _check_spectrum(lambda_min: float, lambda_max: float) -> tuple[float, float]:
     for name, value in (("lambda_min", lambda_min), ("lambda_max", lambda_max)):
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer,
-                                                             np.floating)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
             raise TypeError(f"{name} must be a number, got {type(value).__name__}")
     lo, hi = float(lambda_min), float(lambda_max)
     if not (np.isfinite(lo) and np.isfinite(hi) and 0 < lo <= hi):

@@ -53,11 +53,11 @@ __all__ = ["DATASETS", "Dataset", "load", "minibatches"]
 #: The names :func:`load` accepts, with what each one is.
 DATASETS: dict[str, str] = {
     "diabetes": "regression: disease progression of 442 diabetes patients from 10 baseline "
-                "measurements (age, sex, body mass index, blood pressure, 6 blood serum values)",
+    "measurements (age, sex, body mass index, blood pressure, 6 blood serum values)",
     "breast_cancer": "binary classification: 569 breast tumours as malignant (0) or benign (1) "
-                     "from 30 measurements of cell nuclei in a digitized image",
+    "from 30 measurements of cell nuclei in a digitized image",
     "digits": "10-class classification: 1797 handwritten digits 0-9 as 8x8 images "
-              "(64 pixels with intensities 0..16)",
+    "(64 pixels with intensities 0..16)",
 }
 
 
@@ -107,8 +107,10 @@ class Dataset:
         return self.n_classes is not None
 
     def __repr__(self) -> str:
-        return (f"Dataset({self.name!r}: train {self.X_train.shape}, val {self.X_val.shape}, "
-                f"test {self.X_test.shape}, n_classes={self.n_classes})")
+        return (
+            f"Dataset({self.name!r}: train {self.X_train.shape}, val {self.X_val.shape}, "
+            f"test {self.X_test.shape}, n_classes={self.n_classes})"
+        )
 
 
 def _check_fraction(name: str, value: float) -> float:
@@ -148,20 +150,27 @@ def _split_counts(n: int, val_fraction: float, test_fraction: float) -> tuple[in
 
 
 def _split(
-    y: NDArray, classification: bool, val_fraction: float, test_fraction: float,
+    y: NDArray,
+    classification: bool,
+    val_fraction: float,
+    test_fraction: float,
     rng: np.random.Generator,
 ) -> tuple[NDArray, NDArray, NDArray]:
     """Row indices of the train, validation and test splits (each shuffled)."""
-    groups = [np.flatnonzero(y == c) for c in np.unique(y)] if classification \
-        else [np.arange(len(y))]
+    groups = (
+        [np.flatnonzero(y == c) for c in np.unique(y)] if classification else [np.arange(len(y))]
+    )
     train, val, test = [], [], []
     for idx in groups:
         idx = rng.permutation(idx)
         n_val, n_test = _split_counts(len(idx), val_fraction, test_fraction)
         test.append(idx[:n_test])
-        val.append(idx[n_test:n_test + n_val])
-        train.append(idx[n_test + n_val:])
-    return tuple(rng.permutation(np.concatenate(parts)) for parts in (train, val, test))
+        val.append(idx[n_test : n_test + n_val])
+        train.append(idx[n_test + n_val :])
+    train_rows, val_rows, test_rows = (
+        rng.permutation(np.concatenate(parts)) for parts in (train, val, test)
+    )
+    return train_rows, val_rows, test_rows
 
 
 def load(
@@ -227,13 +236,29 @@ def load(
         if not classification:
             target_mean, target_std = 0.0, 1.0
 
-    description = (f"{name}: {DATASETS[name]}. Split {len(tr)}/{len(va)}/{len(te)} "
-                   f"(train/val/test, seed {seed}); {how}.")
-    arrays = [np.ascontiguousarray(a) for a in (X_tr, y_tr, X_va, y_va, X_te, y_te)]
+    description = (
+        f"{name}: {DATASETS[name]}. Split {len(tr)}/{len(va)}/{len(te)} "
+        f"(train/val/test, seed {seed}); {how}."
+    )
+    X_tr, y_tr, X_va, y_va, X_te, y_te = arrays = [
+        np.ascontiguousarray(a) for a in (X_tr, y_tr, X_va, y_va, X_te, y_te)
+    ]
     for a in arrays:
         a.setflags(write=False)  # shared by every caller: nobody may modify them in place
-    return Dataset(*arrays, name=name, description=description, n_classes=n_classes,
-                   feature_names=feature_names, target_mean=target_mean, target_std=target_std)
+    return Dataset(
+        X_tr,
+        y_tr,
+        X_va,
+        y_va,
+        X_te,
+        y_te,
+        name=name,
+        description=description,
+        n_classes=n_classes,
+        feature_names=feature_names,
+        target_mean=target_mean,
+        target_std=target_std,
+    )
 
 
 def minibatches(
@@ -271,4 +296,4 @@ def minibatches(
         )
     order = rng.permutation(n)  # drawn now, so the epoch is fixed when the iterator is made
     stop = n - n % batch_size if drop_last else n
-    return (order[i:i + batch_size] for i in range(0, stop, batch_size))
+    return (order[i : i + batch_size] for i in range(0, stop, batch_size))

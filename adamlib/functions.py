@@ -185,9 +185,7 @@ def _rosenbrock(a: float = 1.0, b: float = 100.0) -> Objective:
 
 
 def _beale_value(x: Array, y: Array) -> Array:
-    return (
-        (1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2 + (2.625 - x + x * y**3) ** 2
-    )
+    return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2 + (2.625 - x + x * y**3) ** 2
 
 
 def _beale_gradient(x: Array, y: Array) -> tuple[Array, Array]:

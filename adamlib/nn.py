@@ -407,8 +407,9 @@ class MLP:
             raise TypeError(f"X must hold numbers, got dtype {X.dtype}")
         allowed = (2,) if self.replicas is None else (2, 3)
         if X.ndim not in allowed:
-            want = "(batch, features)" + ("" if self.replicas is None else
-                                          " or (replicas, batch, features)")
+            want = "(batch, features)" + (
+                "" if self.replicas is None else " or (replicas, batch, features)"
+            )
             raise ValueError(f"X must have shape {want}, got shape {X.shape}")
         if X.ndim == 3 and X.shape[0] != self.replicas:
             raise ValueError(f"X has {X.shape[0]} replicas but the model has {self.replicas}")
@@ -426,8 +427,10 @@ class MLP:
         if not np.issubdtype(y.dtype, np.integer):
             raise TypeError(f"y must hold integer class labels, got dtype {y.dtype}")
         if y.shape != Z.shape[:-1] and y.shape != Z.shape[-2:-1]:
-            raise ValueError(f"y has shape {y.shape} but X has {Z.shape[-2]} rows: "
-                             f"expected y of shape {Z.shape[-2:-1]}")
+            raise ValueError(
+                f"y has shape {y.shape} but X has {Z.shape[-2]} rows: "
+                f"expected y of shape {Z.shape[-2:-1]}"
+            )
         lo, hi = int(y.min()), int(y.max())
         if lo < 0 or hi >= self.n_classes:
             bad = lo if lo < 0 else hi
@@ -447,7 +450,10 @@ class MLP:
         for i in range(len(self.layers) - 1, -1, -1):
             layer = self.layers[i]
             if isinstance(layer, Linear):
-                dZ = layer.backward(dZ, input_grad=i > 0)
+                dX = layer.backward(dZ, input_grad=i > 0)
+                if dX is None:  # the first layer: nothing below it needs a gradient
+                    break
+                dZ = dX
             else:
                 dZ = layer.backward(dZ)
 
@@ -484,7 +490,7 @@ class MLP:
 
     def replica(self, r: int) -> MLP:
         """Replica ``r`` of a stack as a standalone :class:`MLP` (copies of its parameters)."""
-        if self.replicas is None:
+        if self.replicas is None or not isinstance(self.seed, Sequence):
             raise ValueError("this MLP has no replicas (it was built from a single seed)")
         r = _check_int("r", r)
         if not -self.replicas <= r < self.replicas:

@@ -74,12 +74,27 @@ def contour(
         _, ax = plt.subplots(figsize=(5.2, 4.4))
     X, Y, F = objective.grid(resolution)
     lv = log_levels(objective, levels, resolution) if isinstance(levels, int) else levels
-    ax.contour(X, Y, F - objective.min_value, levels=lv, cmap="viridis",
-               norm=mpl.colors.LogNorm(), linewidths=0.8)
+    ax.contour(
+        X,
+        Y,
+        F - objective.min_value,
+        levels=lv,
+        cmap="viridis",
+        norm=mpl.colors.LogNorm(),
+        linewidths=0.8,
+    )
     if show_minima:
         m = objective.minima
-        ax.plot(m[:, 0], m[:, 1], "*", color="gold", markeredgecolor="k", markersize=13,
-                label="minimum" if len(m) == 1 else "minima", linestyle="none")
+        ax.plot(
+            m[:, 0],
+            m[:, 1],
+            "*",
+            color="gold",
+            markeredgecolor="k",
+            markersize=13,
+            label="minimum" if len(m) == 1 else "minima",
+            linestyle="none",
+        )
     (x0, x1), (y0, y1) = objective.domain
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
@@ -93,8 +108,10 @@ def _items(trajectories: Trajectory | Sequence[Trajectory] | Mapping[str, Any]):
     if isinstance(trajectories, Trajectory):
         return [(trajectories.label, trajectories.path)]
     if isinstance(trajectories, Mapping):
-        return [(k, v.path if isinstance(v, Trajectory) else np.asarray(v))
-                for k, v in trajectories.items()]
+        return [
+            (k, v.path if isinstance(v, Trajectory) else np.asarray(v))
+            for k, v in trajectories.items()
+        ]
     return [(t.label, t.path) for t in trajectories]
 
 
@@ -143,6 +160,7 @@ def plot_losses(
     """
     if ax is None:
         _, ax = plt.subplots()
+    items: list[tuple[str, ArrayLike]]
     if isinstance(curves, Trajectory):
         items = [(curves.label, curves.losses)]
     elif isinstance(curves, Mapping):

@@ -27,13 +27,15 @@ __all__ = ["progress_bar"]
 FINAL_FORMAT = "{l_bar}{bar}| {n_fmt}/{total_fmt} {unit}s"
 
 
-class _NotebookBar(tqdm_notebook):  # type: ignore[misc]
+class _NotebookBar(tqdm_notebook):
     """tqdm's notebook widget, stored without text, replaced by its final line when closed."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from IPython.display import display
 
-        super().__init__(*args, display=False, **kwargs)
+        # display=False: the widget is shown below, without its text. mypy matches no overload
+        # of tqdm's stub once *args and **kwargs come with a keyword (here display).
+        super().__init__(*args, display=False, **kwargs)  # type: ignore[call-overload]
         if not self.disable:
             bundle = self.container._repr_mimebundle_()
             bundle["text/plain"] = ""  # the live widget only; the final line is printed

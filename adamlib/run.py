@@ -216,8 +216,9 @@ def run_optimizer(
     (11, 2)
     """
     if label is None:
-        args = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
-                         for k, v in hyper.items())
+        args = ", ".join(
+            f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in hyper.items()
+        )
         label = f"{optimizer.__name__}({args})"
     holder: dict[str, Any] = {}
 

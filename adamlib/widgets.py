@@ -98,7 +98,7 @@ __all__ = [
     "resolve_backend",
 ]
 
-Array = NDArray[np.float64]
+Array = NDArray[np.floating]
 _BACKENDS = ("auto", "ipympl", "inline")
 _figure_numbers = itertools.count(1000)
 
@@ -151,12 +151,24 @@ class Hyper:
         }
         v = self.default if value is None else value
         if self.log:
-            return W.FloatLogSlider(value=v, base=10, min=math.log10(self.low),
-                                    max=math.log10(self.high), step=self.step,
-                                    readout_format=".2g", **common)
+            return W.FloatLogSlider(
+                value=v,
+                base=10,
+                min=math.log10(self.low),
+                max=math.log10(self.high),
+                step=self.step,
+                readout_format=".2g",
+                **common,
+            )
         digits = max(0, -math.floor(math.log10(self.step)))
-        return W.FloatSlider(value=v, min=self.low, max=self.high, step=self.step,
-                             readout_format=f".{digits}f", **common)
+        return W.FloatSlider(
+            value=v,
+            min=self.low,
+            max=self.high,
+            step=self.step,
+            readout_format=f".{digits}f",
+            **common,
+        )
 
     def check(self, owner: str, value: Any) -> float:
         """``value`` as a float, or a ValueError/TypeError saying what is allowed."""
@@ -234,19 +246,25 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
         OptimizerSpec("SGD", "SGD", (_lr(2e-3),)),
         OptimizerSpec("SGD+momentum", "SGD", (_lr(1e-3), _MOMENTUM)),
         OptimizerSpec("Adagrad", "Adagrad", (_lr(0.5), _eps(1e-10))),
-        OptimizerSpec("RMSprop", "RMSprop",
-                      (_lr(0.03), Hyper("alpha", "α", 0.99, 0.5, 0.9999, step=0.0001),
-                       _eps(1e-8))),
+        OptimizerSpec(
+            "RMSprop",
+            "RMSprop",
+            (_lr(0.03), Hyper("alpha", "α", 0.99, 0.5, 0.9999, step=0.0001), _eps(1e-8)),
+        ),
         OptimizerSpec("Adam", "Adam", (_lr(0.1), _BETA1, _BETA2, _eps(1e-8))),
-        OptimizerSpec("AdamW", "AdamW",
-                      (_lr(0.1), _BETA1, _BETA2, _eps(1e-8),
-                       Hyper("weight_decay", "λ", 1e-2, 0.0, 1.0))),
+        OptimizerSpec(
+            "AdamW",
+            "AdamW",
+            (_lr(0.1), _BETA1, _BETA2, _eps(1e-8), Hyper("weight_decay", "λ", 1e-2, 0.0, 1.0)),
+        ),
         OptimizerSpec("NAdam", "NAdam", (_lr(0.05), _BETA1, _BETA2, _eps(1e-8))),
         OptimizerSpec("Adamax", "Adamax", (_lr(0.05), _BETA1, _BETA2, _eps(1e-8))),
         OptimizerSpec("RAdam", "RAdam", (_lr(0.05), _BETA1, _BETA2, _eps(1e-8))),
-        OptimizerSpec("Adadelta", "Adadelta",
-                      (_lr(1.0), Hyper("rho", "ρ", 0.9, 0.5, 0.9999, step=0.0001),
-                       _eps(1e-6))),
+        OptimizerSpec(
+            "Adadelta",
+            "Adadelta",
+            (_lr(1.0), Hyper("rho", "ρ", 0.9, 0.5, 0.9999, step=0.0001), _eps(1e-6)),
+        ),
     ]
 }
 
@@ -268,8 +286,9 @@ class _Run:
     for batches, and keeps the optimizer so that more steps continue the run.
     """
 
-    def __init__(self, objective: Objective, optimizer: type, kwargs: Mapping[str, Any],
-                 start: ArrayLike) -> None:
+    def __init__(
+        self, objective: Objective, optimizer: type, kwargs: Mapping[str, Any], start: ArrayLike
+    ) -> None:
         self.objective = objective
         self.x = np.array(as_points(start), dtype=np.float64)
         if self.x.shape != (2,):
@@ -328,12 +347,17 @@ class _Run:
         """The first ``steps`` steps as a :class:`~adamlib.run.Trajectory` (views, no copy)."""
         self.advance(steps)
         diverged = self.diverged_at is not None and self.diverged_at <= steps
-        return Trajectory(path=self.path[: steps + 1], losses=self.losses[: steps + 1],
-                          label=label, diverged=diverged)
+        return Trajectory(
+            path=self.path[: steps + 1],
+            losses=self.losses[: steps + 1],
+            label=label,
+            diverged=diverged,
+        )
 
 
-def _run(objective: Objective, optimizer: type, start: ArrayLike, steps: int,
-         **kwargs: Any) -> Trajectory:
+def _run(
+    objective: Objective, optimizer: type, start: ArrayLike, steps: int, **kwargs: Any
+) -> Trajectory:
     return _Run(objective, optimizer, kwargs, start).trajectory(steps)
 
 
@@ -488,12 +512,14 @@ def _png(rgb: NDArray[np.uint8]) -> bytes:
     data = deflate.compress(rows.tobytes()) + deflate.flush()
 
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return (struct.pack(">I", len(body)) + kind + body
-                + struct.pack(">I", zlib.crc32(kind + body)))
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data)
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    )
 
 
 def _css(name: str) -> str:
@@ -516,8 +542,9 @@ def _positive(y: Array) -> Array:
     return out
 
 
-def _decades(arrays: Sequence[Array], floor_ratio: float = 1e-16,
-             ceiling: float | None = None) -> tuple[float, float]:
+def _decades(
+    arrays: Sequence[Array], floor_ratio: float = 1e-16, ceiling: float | None = None
+) -> tuple[float, float]:
     """Whole decades ``(lo, hi)`` covering the finite positive values of ``arrays``.
 
     With a ``ceiling``, ``hi`` stops there: a growing run leaves through the top of the axis
@@ -535,8 +562,12 @@ def _decades(arrays: Sequence[Array], floor_ratio: float = 1e-16,
     return 10.0 ** math.floor(math.log10(lo) - 0.05), 10.0 ** math.ceil(math.log10(hi) + 0.05)
 
 
-def _log_ylim(current: tuple[float, float], arrays: Sequence[Array], floor_ratio: float = 1e-16,
-              ceiling: float | None = None) -> tuple[float, float]:
+def _log_ylim(
+    current: tuple[float, float],
+    arrays: Sequence[Array],
+    floor_ratio: float = 1e-16,
+    ceiling: float | None = None,
+) -> tuple[float, float]:
     """The y-limits of a log axis showing ``arrays``: the ``current`` ones while the data fit
     them well, else the whole decades of :func:`_decades`."""
     lo, hi = _decades(arrays, floor_ratio, ceiling)
@@ -555,6 +586,8 @@ class _Interactive:
 
     css = "adamlib-widget"
     description = "an adamlib widget"
+    #: the box shown by the notebook: built by each subclass's __init__ (with :meth:`_layout`)
+    _box: W.Box
 
     def __init__(self, figsize: tuple[float, float], backend: str = "auto") -> None:
         self.backend = resolve_backend(backend)
@@ -598,12 +631,22 @@ class _Interactive:
     def _slider(self, name: str, hyper: Hyper, value: float | None = None) -> W.Widget:
         return self._add(name, hyper.slider(value))
 
-    def _int_slider(self, name: str, description: str, value: int, low: int,
-                    high: int, step: int = 1) -> W.IntSlider:
-        return self._add(name, W.IntSlider(
-            value=value, min=low, max=high, step=step, description=description,
-            continuous_update=self.continuous, style={"description_width": "initial"},
-            layout=W.Layout(width="290px")))
+    def _int_slider(
+        self, name: str, description: str, value: int, low: int, high: int, step: int = 1
+    ) -> W.IntSlider:
+        return self._add(
+            name,
+            W.IntSlider(
+                value=value,
+                min=low,
+                max=high,
+                step=step,
+                description=description,
+                continuous_update=self.continuous,
+                style={"description_width": "initial"},
+                layout=W.Layout(width="290px"),
+            ),
+        )
 
     def _changed(self, change: Mapping[str, Any]) -> None:
         if not self._holding:
@@ -638,8 +681,10 @@ class _Interactive:
 
     def _check(self, name: str, value: Any) -> Any:
         if name not in self.controls:
-            raise ValueError(f"{type(self).__name__} has no control {name!r}; "
-                             f"choose from {sorted(self.controls)}")
+            raise ValueError(
+                f"{type(self).__name__} has no control {name!r}; "
+                f"choose from {sorted(self.controls)}"
+            )
         widget = self.controls[name]
         if isinstance(widget, (W.IntSlider, W.Play)):
             return _check_int(name, value, widget.min, widget.max)
@@ -689,8 +734,13 @@ class _Interactive:
             set_(lo, hi)
             self.invalidate()
 
-    def _set_log_ylim(self, ax: Axes, arrays: Sequence[Array], floor_ratio: float = 1e-16,
-                      ceiling: float | None = None) -> None:
+    def _set_log_ylim(
+        self,
+        ax: Axes,
+        arrays: Sequence[Array],
+        floor_ratio: float = 1e-16,
+        ceiling: float | None = None,
+    ) -> None:
         """Whole-decade y-limits for a log axis; kept while the data fit them well (so most
         changes only blit). ``ceiling``: see :func:`_decades`."""
         self._set_lim(ax, "y", *_log_ylim(ax.get_ylim(), arrays, floor_ratio, ceiling))
@@ -748,12 +798,16 @@ class _Interactive:
 
     def _show_png(self) -> None:
         self.last_png = _png(np.asarray(self.canvas.buffer_rgba())[..., :3])
-        self.view.outputs = ({
-            "output_type": "display_data",
-            "data": {"image/png": base64.b64encode(self.last_png).decode("ascii"),
-                     "text/plain": f"<{self.description}>"},
-            "metadata": {},
-        },)
+        self.view.outputs = (
+            {
+                "output_type": "display_data",
+                "data": {
+                    "image/png": base64.b64encode(self.last_png).decode("ascii"),
+                    "text/plain": f"<{self.description}>",
+                },
+                "metadata": {},
+            },
+        )
 
     def _layout(self, rows: Sequence[W.Widget]) -> W.Box:
         box = W.VBox([*rows, self.view])
@@ -766,8 +820,9 @@ class _Interactive:
         """The ipywidgets box shown by the notebook."""
         return self._box
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None,
-                          **kwargs: Any) -> dict[str, Any]:
+    def _repr_mimebundle_(
+        self, include: Any = None, exclude: Any = None, **kwargs: Any
+    ) -> dict[str, Any]:
         bundle = dict(self._box._repr_mimebundle_(include=include, exclude=exclude) or {})
         buf = io.BytesIO()
         self.fig.savefig(buf, format="png", dpi="figure")
@@ -916,23 +971,27 @@ class Playground(_Interactive):
         self._contour_sets: dict[str, Any] = {}  # per objective, kept hidden once computed
         self._map_layers: dict[tuple[str | None, tuple[float, float, float]], Any] = {}
         # per objective and size: the whole static picture last drawn, with its loss-panel state
-        self._backgrounds: dict[tuple[str | None, tuple[float, float, float]],
-                                tuple[tuple[Any, ...], Any]] = {}
-        (self._minima,) = self.ax_map.plot([], [], "*", color="gold", mec="k", ms=13,
-                                           ls="none", zorder=4)
-        (self.start_marker,) = self.ax_map.plot([], [], "o", color="w", mec="k", ms=8,
-                                                zorder=5, label="start")
+        self._backgrounds: dict[
+            tuple[str | None, tuple[float, float, float]], tuple[tuple[Any, ...], Any]
+        ] = {}
+        (self._minima,) = self.ax_map.plot(
+            [], [], "*", color="gold", mec="k", ms=13, ls="none", zorder=4
+        )
+        (self.start_marker,) = self.ax_map.plot(
+            [], [], "o", color="w", mec="k", ms=8, zorder=5, label="start"
+        )
         self.path_lines: dict[str, Line2D] = {}
         self.loss_lines: dict[str, Line2D] = {}
         self.heads: dict[str, Line2D] = {}
         for i, label in enumerate(self.labels):
             color = f"C{i % 10}"
-            (self.path_lines[label],) = self.ax_map.plot([], [], "-", color=color, lw=1.5,
-                                                         label=label, zorder=3)
-            (self.heads[label],) = self.ax_map.plot([], [], "o", color=color, mec="k", ms=5,
-                                                    zorder=6)
-            (self.loss_lines[label],) = self.ax_loss.plot([], [], color=color, lw=1.4,
-                                                          label=label)
+            (self.path_lines[label],) = self.ax_map.plot(
+                [], [], "-", color=color, lw=1.5, label=label, zorder=3
+            )
+            (self.heads[label],) = self.ax_map.plot(
+                [], [], "o", color=color, mec="k", ms=5, zorder=6
+            )
+            (self.loss_lines[label],) = self.ax_loss.plot([], [], color=color, lw=1.4, label=label)
         self.ax_map.set_xlabel("$x$")
         self.ax_map.set_ylabel("$y$")
         self.ax_loss.set_yscale("log")
@@ -942,47 +1001,90 @@ class Playground(_Interactive):
         self.ax_loss.set_title("Loss against step")
         self._legend_for: tuple[str, ...] | None = None
         self._shown_data: dict[str, tuple[_Run, int, int]] = {}  # what each label's lines show
-        self._animate(*self.path_lines.values(), *self.loss_lines.values(), self.start_marker,
-                      *self.heads.values())
+        self._animate(
+            *self.path_lines.values(),
+            *self.loss_lines.values(),
+            self.start_marker,
+            *self.heads.values(),
+        )
 
-    def _build_controls(self, objective: str, chosen: Sequence[str], steps: int,
-                        start: Array) -> None:
+    def _build_controls(
+        self, objective: str, chosen: Sequence[str], steps: int, start: Array
+    ) -> None:
         add = self._add
-        add("objective", W.Dropdown(options=list(OBJECTIVES), value=objective,
-                                    description="objective", layout=W.Layout(width="240px")))
+        add(
+            "objective",
+            W.Dropdown(
+                options=list(OBJECTIVES),
+                value=objective,
+                description="objective",
+                layout=W.Layout(width="240px"),
+            ),
+        )
         self._int_slider("steps", "steps", steps, 1, self.MAX_STEPS)
         lim = OBJECTIVES[objective].domain
         for name, (lo, hi), v in (("x0", lim[0], start[0]), ("y0", lim[1], start[1])):
-            add(name, W.FloatSlider(value=v, min=lo, max=hi, step=(hi - lo) / 400,
-                                    description=f"start {name[0]}", readout_format=".3f",
-                                    continuous_update=False,
-                                    layout=W.Layout(width="290px")))
+            add(
+                name,
+                W.FloatSlider(
+                    value=v,
+                    min=lo,
+                    max=hi,
+                    step=(hi - lo) / 400,
+                    description=f"start {name[0]}",
+                    readout_format=".3f",
+                    continuous_update=False,
+                    layout=W.Layout(width="290px"),
+                ),
+            )
         for label in self.labels:
-            add(f"use:{label}", W.Checkbox(value=label in chosen, description=label,
-                                           indent=False, layout=W.Layout(width="auto")))
+            add(
+                f"use:{label}",
+                W.Checkbox(
+                    value=label in chosen,
+                    description=label,
+                    indent=False,
+                    layout=W.Layout(width="auto"),
+                ),
+            )
             for h in OPTIMIZERS[label].hypers:
                 self._slider(f"{label}:{h.name}", h)
         self._int_slider("frame", "iteration", steps, 0, steps)
-        play = add("play", W.Play(value=steps, min=0, max=steps, step=self._play_step(steps),
-                                  interval=80 if self.continuous else 400,
-                                  description="play"), observe=False)
+        play = add(
+            "play",
+            W.Play(
+                value=steps,
+                min=0,
+                max=steps,
+                step=self._play_step(steps),
+                interval=80 if self.continuous else 400,
+                description="play",
+            ),
+            observe=False,
+        )
         self._links.append(W.jslink((play, "value"), (self.controls["frame"], "value")))
         self.status = W.HTML()
         self.status.add_class("adamlib-status")
 
     def _rows(self) -> list[W.Widget]:
         c = self.controls
-        tabs = W.Tab(children=[
-            W.VBox([c[f"{label}:{h.name}"] for h in OPTIMIZERS[label].hypers])
-            for label in self.labels
-        ])
+        tabs = W.Tab(
+            children=[
+                W.VBox([c[f"{label}:{h.name}"] for h in OPTIMIZERS[label].hypers])
+                for label in self.labels
+            ]
+        )
         tabs.titles = tuple(self.labels)
-        hint = ("click on the map to move the start" if self.backend == "ipympl"
-                else "the figure is redrawn after each change")
+        hint = (
+            "click on the map to move the start"
+            if self.backend == "ipympl"
+            else "the figure is redrawn after each change"
+        )
         return [
             W.HBox([c["objective"], c["steps"], c["x0"], c["y0"]]),
-            W.HBox([W.HTML("<b>optimizers</b>&nbsp;"),
-                    *[c[f"use:{label}"] for label in self.labels]]),
+            W.HBox(
+                [W.HTML("<b>optimizers</b>&nbsp;"), *[c[f"use:{label}"] for label in self.labels]]
+            ),
             tabs,
             W.HBox([c["play"], c["frame"], W.HTML(f"<i>{hint}</i>")]),
             self.status,
@@ -1016,8 +1118,10 @@ class Playground(_Interactive):
 
     def hyper(self, label: str) -> dict[str, float]:
         """The slider values of optimizer ``label``."""
-        return {h.name: float(self.controls[f"{label}:{h.name}"].value)
-                for h in OPTIMIZERS[label].hypers}
+        return {
+            h.name: float(self.controls[f"{label}:{h.name}"].value)
+            for h in OPTIMIZERS[label].hypers
+        }
 
     def kwargs(self, label: str) -> dict[str, Any]:
         """The keyword arguments ``label``'s optimizer class gets."""
@@ -1049,7 +1153,7 @@ class Playground(_Interactive):
             frame = _check_int("frame", frame, 0, n)
         with self.hold():
             if objective is not None:
-                self._set_objective_controls(obj, p)
+                self._set_objective_controls(obj, p if p is not None else obj.start)
             elif p is not None:
                 self.controls["x0"].value, self.controls["y0"].value = float(p[0]), float(p[1])
             if chosen is not None:
@@ -1069,8 +1173,7 @@ class Playground(_Interactive):
 
     def _set_objective_controls(self, obj: Objective, start: Array) -> None:
         self.controls["objective"].value = obj.name
-        for name, (lo, hi), v in (("x0", obj.domain[0], start[0]),
-                                  ("y0", obj.domain[1], start[1])):
+        for name, (lo, hi), v in (("x0", obj.domain[0], start[0]), ("y0", obj.domain[1], start[1])):
             s = self.controls[name]
             s.min, s.max = min(lo, s.min), max(hi, s.max)  # widen, move, then narrow
             s.value = float(v)
@@ -1100,9 +1203,9 @@ class Playground(_Interactive):
         elif owner is c["steps"]:
             with self.hold():
                 follow = c["frame"].value >= change["old"]
-                self._set_steps_controls(change["new"],
-                                         None if follow else min(c["frame"].value,
-                                                                 change["new"]))
+                self._set_steps_controls(
+                    change["new"], None if follow else min(c["frame"].value, change["new"])
+                )
         elif owner is c["frame"]:
             self._show_frame()
             self.redraw()
@@ -1111,14 +1214,19 @@ class Playground(_Interactive):
 
     def _on_click(self, event: Any) -> None:
         toolbar = getattr(self.canvas, "toolbar", None)
-        if (event.inaxes is not self.ax_map or event.button != 1 or event.xdata is None
-                or str(getattr(toolbar, "mode", "")) != ""):
+        if (
+            event.inaxes is not self.ax_map
+            or event.button != 1
+            or event.xdata is None
+            or str(getattr(toolbar, "mode", "")) != ""
+        ):
             return
         self.set(start=(event.xdata, event.ydata))
 
     # -- computing and drawing -------------------------------------------------------------
-    def _run_for(self, label: str, objective: Objective | None = None,
-                 start: Array | None = None) -> _Run:
+    def _run_for(
+        self, label: str, objective: Objective | None = None, start: Array | None = None
+    ) -> _Run:
         """``label``'s run with the current settings (``steps`` steps), from the cache when it
         holds one; by default on the objective shown, from the start shown."""
         obj = self.objective if objective is None else objective
@@ -1158,8 +1266,15 @@ class Playground(_Interactive):
         if contours is None:
             X, Y, F = obj.grid(160)
             contours = self._contour_sets[obj.name] = self.ax_map.contour(
-                X, Y, F - obj.min_value, levels=log_levels(obj, 20, 160), cmap="viridis",
-                norm=mpl.colors.LogNorm(), linewidths=0.7, zorder=1)
+                X,
+                Y,
+                F - obj.min_value,
+                levels=log_levels(obj, 20, 160),
+                cmap="viridis",
+                norm=mpl.colors.LogNorm(),
+                linewidths=0.7,
+                zorder=1,
+            )
             contours.set_visible(False)
         return contours
 
@@ -1221,8 +1336,9 @@ class Playground(_Interactive):
                 yield
 
     @contextmanager
-    def _showing(self, obj: Objective, loss_ylim: tuple[float, float] | None = None
-                 ) -> Iterator[None]:
+    def _showing(
+        self, obj: Objective, loss_ylim: tuple[float, float] | None = None
+    ) -> Iterator[None]:
         """Within: the static artists as a visit of ``obj`` would set them (map panel, and the
         loss axis's y-limits when given); after: as before, with the canvas's pixels (ipympl
         may still send them)."""
@@ -1365,8 +1481,13 @@ class Playground(_Interactive):
 
     def _loss_curves(self, objective: Objective, start: Array) -> list[Array]:
         """``f(x_t) − f*`` of every ticked optimizer's run, ready for the log axis."""
-        return [_positive(self._run_for(label, objective, start).losses[: self.steps + 1]
-                          - objective.min_value) for label in self.selected]
+        return [
+            _positive(
+                self._run_for(label, objective, start).losses[: self.steps + 1]
+                - objective.min_value
+            )
+            for label in self.selected
+        ]
 
     def _loss_ylim(self, curves: Sequence[Array]) -> tuple[float, float]:
         """The loss axis's y-limits for ``curves`` (see :func:`_log_ylim`)."""
@@ -1409,15 +1530,23 @@ def playground(
 # ----------------------------------------------------------------------------------------------
 # focused explorers
 # ----------------------------------------------------------------------------------------------
-def _map(ax: Axes, objective: Objective, resolution: int = 140,
-         levels: int | ArrayLike = 18) -> None:
+def _map(
+    ax: Axes, objective: Objective, resolution: int = 140, levels: int | ArrayLike = 18
+) -> None:
     """A light contour map of ``objective`` on ``ax`` (log-spaced levels of ``f − f*``, or the
     given ``levels``)."""
     X, Y, F = objective.grid(resolution)
     if isinstance(levels, int):
         levels = log_levels(objective, levels, resolution)
-    ax.contour(X, Y, F - objective.min_value, levels=levels, cmap="viridis",
-               norm=mpl.colors.LogNorm(), linewidths=0.6)
+    ax.contour(
+        X,
+        Y,
+        F - objective.min_value,
+        levels=levels,
+        cmap="viridis",
+        norm=mpl.colors.LogNorm(),
+        linewidths=0.6,
+    )
     m = objective.minima
     ax.plot(m[:, 0], m[:, 1], "*", color="gold", mec="k", ms=11, ls="none")
     (x0, x1), (y0, y1) = objective.domain
@@ -1468,10 +1597,17 @@ class MomentumExplorer(_Interactive):
     css = "adamlib-momentum-explorer"
     description = "momentum explorer"
 
-    def __init__(self, condition_number: float = 10.0, lr: float | None = None,
-                 momentum: float = 0.5, steps: int = 60, backend: str = "auto") -> None:
+    def __init__(
+        self,
+        condition_number: float = 10.0,
+        lr: float | None = None,
+        momentum: float = 0.5,
+        steps: int = 60,
+        backend: str = "auto",
+    ) -> None:
         super().__init__(figsize=(11.0, 3.75), backend=backend)
         self.objective = quadratic(condition_number)
+        assert self.objective.hessian is not None  # a quadratic always carries its Hessian
         self.eigenvalues = np.linalg.eigvalsh(self.objective.hessian)
         # η's range follows the curvature: GD's edge 2/λ_max sits in the middle of it whatever κ
         lam_max = float(self.eigenvalues.max())
@@ -1503,18 +1639,23 @@ class MomentumExplorer(_Interactive):
         lowest = log_levels(self.objective, 18, 140)[0]  # the levels of the domain, continued
         top = float(wide.grid(240)[2].max() - wide.min_value)
         _map(ax_path, wide, resolution=240, levels=np.geomspace(lowest, top, 26))
-        (self.path_line,) = ax_path.plot([], [], ".-", color="C3", lw=1.3, ms=3,
-                                         label="heavy ball")
+        (self.path_line,) = ax_path.plot([], [], ".-", color="C3", lw=1.3, ms=3, label="heavy ball")
         # on top, dashed: the first step of both is the same, and GD must stay visible
-        (self.gd_line,) = ax_path.plot([], [], "--", color="0.25", lw=1.1, label="GD, same η",
-                                       zorder=4)
+        (self.gd_line,) = ax_path.plot(
+            [], [], "--", color="0.25", lw=1.1, label="GD, same η", zorder=4
+        )
         ax_path.legend(loc="lower right")
         self.path_title = ax_path.set_title("")
-        note = {"fontsize": "small", "va": "top", "zorder": 10,
-                "bbox": {"boxstyle": "round,pad=0.25", "fc": "w", "ec": "0.7", "alpha": 0.85}}
+        note = {
+            "fontsize": "small",
+            "va": "top",
+            "zorder": 10,
+            "bbox": {"boxstyle": "round,pad=0.25", "fc": "w", "ec": "0.7", "alpha": 0.85},
+        }
         # top right: paths start at the top left (-1.8, 1.2) and end at the centre
-        self.path_note = ax_path.text(0.97, 0.97, "", transform=ax_path.transAxes, ha="right",
-                                      **note)
+        self.path_note = ax_path.text(
+            0.97, 0.97, "", transform=ax_path.transAxes, ha="right", **note
+        )
         lrs = np.geomspace(*self.lr_range, 160)
         betas = np.linspace(0.0, 0.99, 100)
         rates = momentum_rate(lrs[None, :], betas[:, None], self.eigenvalues)
@@ -1526,21 +1667,30 @@ class MomentumExplorer(_Interactive):
         best = float(np.nanmin(self.steps_per_digit))
         vmin = 10.0 ** math.floor(math.log10(best)) if best > 0 else 1.0
         ax_map.set_facecolor("0.75")
-        mesh = ax_map.pcolormesh(lrs, betas, self.steps_per_digit, cmap="viridis_r",
-                                 norm=mpl.colors.LogNorm(vmin=vmin, vmax=1e4), shading="auto",
-                                 rasterized=True)
+        mesh = ax_map.pcolormesh(
+            lrs,
+            betas,
+            self.steps_per_digit,
+            cmap="viridis_r",
+            norm=mpl.colors.LogNorm(vmin=vmin, vmax=1e4),
+            shading="auto",
+            rasterized=True,
+        )
         self.rate_mesh = mesh
-        self.fig.colorbar(mesh, ax=ax_map, label="steps per digit (gray: diverges)",
-                          pad=0.02, extend="max")
+        self.fig.colorbar(
+            mesh, ax=ax_map, label="steps per digit (gray: diverges)", pad=0.02, extend="max"
+        )
         ax_map.contour(lrs, betas, rates, levels=[1.0], colors="w", linewidths=1.0)
         lo, hi = float(self.eigenvalues.min()), float(self.eigenvalues.max())
         best_lr = 4.0 / (math.sqrt(hi) + math.sqrt(lo)) ** 2
         best_beta = ((math.sqrt(hi) - math.sqrt(lo)) / (math.sqrt(hi) + math.sqrt(lo))) ** 2
-        ax_map.plot([best_lr], [best_beta], "*", color="gold", mec="k", ms=12,
-                    label="optimal (η*, β*)")
+        ax_map.plot(
+            [best_lr], [best_beta], "*", color="gold", mec="k", ms=12, label="optimal (η*, β*)"
+        )
         # a ring, so that the star still shows when your point sits on it
-        (self.point,) = ax_map.plot([], [], "o", mfc="none", mec="C0", mew=2.2, ms=11,
-                                    label="yours")
+        (self.point,) = ax_map.plot(
+            [], [], "o", mfc="none", mec="C0", mew=2.2, ms=11, label="yours"
+        )
         ax_map.set_xscale("log")
         ax_map.set_xlabel("learning rate η")
         ax_map.set_ylabel("momentum β")
@@ -1556,11 +1706,20 @@ class MomentumExplorer(_Interactive):
         ax_err.set_ylabel("distance to the minimum ‖x_t‖")
         ax_err.legend(loc="lower left")
         self.error_title = ax_err.set_title("")
-        self.error_note = ax_err.text(0.97, 0.97, "", transform=ax_err.transAxes, ha="right",
-                                      **note)
-        self._animate(self.gd_line, self.path_line, self.point, self.error_line,
-                      self.predicted_line, self.path_title, self.error_title, self.path_note,
-                      self.error_note)
+        self.error_note = ax_err.text(
+            0.97, 0.97, "", transform=ax_err.transAxes, ha="right", **note
+        )
+        self._animate(
+            self.gd_line,
+            self.path_line,
+            self.point,
+            self.error_line,
+            self.predicted_line,
+            self.path_title,
+            self.error_title,
+            self.path_note,
+            self.error_note,
+        )
         self.ax_path, self.ax_map, self.ax_err = ax_path, ax_map, ax_err
 
     def _frame(self, path: Array) -> list[tuple[float, float]]:
@@ -1605,8 +1764,12 @@ class MomentumExplorer(_Interactive):
 
         def outside(path: Array) -> NDArray[np.bool_]:
             with np.errstate(invalid="ignore"):
-                return ~((path[:, 0] >= x0) & (path[:, 0] <= x1) & (path[:, 1] >= y0)
-                         & (path[:, 1] <= y1))
+                return ~(
+                    (path[:, 0] >= x0)
+                    & (path[:, 0] <= x1)
+                    & (path[:, 1] >= y0)
+                    & (path[:, 1] <= y1)
+                )
 
         self.path_line.set_data(p[:, 0], p[:, 1])
         gd_out = np.flatnonzero(outside(q))
@@ -1619,8 +1782,9 @@ class MomentumExplorer(_Interactive):
             notes.append("heavy ball leaves the frame")
         lam_max = float(self.eigenvalues.max())
         if self.gd_rate >= 1:
-            notes.append(f"GD, same η: diverges\n(ηλ_max = {lr * lam_max:.2f} ≥ 2),\n"
-                         "drawn until it leaves")
+            notes.append(
+                f"GD, same η: diverges\n(ηλ_max = {lr * lam_max:.2f} ≥ 2),\ndrawn until it leaves"
+            )
         elif beta == 0:
             notes.append("β = 0: heavy ball is GD\n(the grey path is under it)")
         self.path_note.set_text("\n".join(notes))
@@ -1634,14 +1798,18 @@ class MomentumExplorer(_Interactive):
             predicted = err[0] * self.rate**t
         self.predicted_line.set_data(t, _positive(predicted))
         self._set_lim(self.ax_err, "x", 0, steps)
-        self._set_log_ylim(self.ax_err, [_positive(err)], floor_ratio=1e-20,
-                           ceiling=1e3 * float(err[0]))
+        self._set_log_ylim(
+            self.ax_err, [_positive(err)], floor_ratio=1e-20, ceiling=1e3 * float(err[0])
+        )
         note = ""
         if self.rate < 1 and np.isfinite(err[-1]) and err[-1] > 0 and predicted[-1] > 0:
             ratio = float(err[-1] / predicted[-1])
             if ratio >= 10:
-                why = ("double root:\nerror ∝ t ρᵗ" if self._double_root(lr, beta)
-                       else "a transient;\nthe slope is ρ")
+                why = (
+                    "double root:\nerror ∝ t ρᵗ"
+                    if self._double_root(lr, beta)
+                    else "a transient;\nthe slope is ρ"
+                )
                 note = f"ends {ratio:.0f}× above ‖x₀‖ρᵗ,\n{why}"
             elif ratio <= 0.1:
                 note = f"ends {1 / ratio:.0f}× below ‖x₀‖ρᵗ"
@@ -1669,19 +1837,26 @@ def _adam_moments(g: Array, beta1: float, beta2: float) -> tuple[Array, Array]:
     return m, v
 
 
-def adam_path(objective: Objective, start: ArrayLike, steps: int, lr: float,
-              betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-              bias_correction: bool = True) -> Array:
+def adam_path(
+    objective: Objective,
+    start: ArrayLike,
+    steps: int,
+    lr: float,
+    betas: tuple[float, float] = (0.9, 0.999),
+    eps: float = 1e-8,
+    bias_correction: bool = True,
+) -> Array:
     """Adam from scratch (lecture 06), optionally without bias correction: the path.
 
     With ``bias_correction=True`` this is ``torch.optim.Adam`` (and :class:`adamlib.optim.Adam`)
     up to rounding; without it the update is ``η m_t / (√v_t + ε)``.
     """
     b1, b2 = betas
-    x = np.array(as_points(start), dtype=np.float64)
+    x: Array = np.array(as_points(start), dtype=np.float64)
     path = np.full((steps + 1, 2), np.nan)
     path[0] = x
-    m, v = np.zeros(2), np.zeros(2)
+    m: Array = np.zeros(2)
+    v: Array = np.zeros(2)
     with np.errstate(all="ignore"):
         for t in range(1, steps + 1):
             g = objective.grad(x)
@@ -1726,17 +1901,31 @@ class BiasCorrectionExplorer(_Interactive):
     css = "adamlib-bias-correction-explorer"
     description = "bias correction explorer"
 
-    def __init__(self, beta1: float = 0.9, beta2: float = 0.999, bias_correction: bool = True,
-                 noise: float = 0.5, steps: int = 100, backend: str = "auto") -> None:
+    def __init__(
+        self,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        bias_correction: bool = True,
+        noise: float = 0.5,
+        steps: int = 100,
+        backend: str = "auto",
+    ) -> None:
         super().__init__(figsize=(11.0, 3.625), backend=backend)
         self._slider("beta1", Hyper("beta1", "β₁", 0.9, 0.0, 0.99), beta1)
         self._slider("beta2", Hyper("beta2", "β₂", 0.999, 0.5, 0.9999, step=0.0001), beta2)
         self._slider("noise", Hyper("noise", "σ", 0.5, 0.0, 3.0, step=0.05), noise)
         self._int_slider("steps", "steps", steps, 5, 500)
-        self._add("bias_correction", W.Checkbox(value=bias_correction,
-                                                description="bias correction", indent=False))
-        for name, v in (("beta1", beta1), ("beta2", beta2), ("noise", noise),
-                        ("steps", steps), ("bias_correction", bias_correction)):
+        self._add(
+            "bias_correction",
+            W.Checkbox(value=bias_correction, description="bias correction", indent=False),
+        )
+        for name, v in (
+            ("beta1", beta1),
+            ("beta2", beta2),
+            ("noise", noise),
+            ("steps", steps),
+            ("bias_correction", bias_correction),
+        ):
             self._check(name, v)
         self.objective = quadratic(10.0)
         self._z = np.random.default_rng(0).standard_normal(500)
@@ -1769,9 +1958,17 @@ class BiasCorrectionExplorer(_Interactive):
         (self.path_line,) = ax_p.plot([], [], ".-", color="C3", lw=1.2, ms=3)
         self.path_title = ax_p.set_title("")
         self.ax_m, self.ax_s, self.ax_p = ax_m, ax_s, ax_p
-        self._animate(self.rms_ref, self.m_line, self.v_line, self.m_title,
-                      self.other_step_line, self.step_line, self.other_path_line,
-                      self.path_line, self.path_title)
+        self._animate(
+            self.rms_ref,
+            self.m_line,
+            self.v_line,
+            self.m_title,
+            self.other_step_line,
+            self.step_line,
+            self.other_path_line,
+            self.path_line,
+            self.path_title,
+        )
 
     def update(self) -> None:
         """Recompute the estimates, the steps and the path; move every artist."""
@@ -1795,10 +1992,9 @@ class BiasCorrectionExplorer(_Interactive):
         self.other_step_line.set_data(t, _positive(steps_off if on else steps_on))
         self._set_lim(self.ax_s, "x", 1, steps)
         self._set_log_ylim(self.ax_s, [_positive(steps_on), _positive(steps_off), np.ones(1)])
-        kw = {"lr": 0.1, "betas": (b1, b2), "eps": eps}
-        path = adam_path(self.objective, self.objective.start, steps, bias_correction=on, **kw)
-        other = adam_path(self.objective, self.objective.start, steps, bias_correction=not on,
-                          **kw)
+        obj = self.objective
+        path = adam_path(obj, obj.start, steps, 0.1, (b1, b2), eps, bias_correction=on)
+        other = adam_path(obj, obj.start, steps, 0.1, (b1, b2), eps, bias_correction=not on)
         self.path = path
         self.path_line.set_data(path[:, 0], path[:, 1])
         self.other_path_line.set_data(other[:, 0], other[:, 1])
@@ -1835,35 +2031,58 @@ class EpsilonExplorer(_Interactive):
     css = "adamlib-epsilon-explorer"
     description = "epsilon explorer"
 
-    def __init__(self, optimizer: str = "Adam", eps: float = 1e-8, scale: float = 1.0,
-                 lr: float = 0.1, steps: int = 100, backend: str = "auto") -> None:
+    def __init__(
+        self,
+        optimizer: str = "Adam",
+        eps: float = 1e-8,
+        scale: float = 1.0,
+        lr: float = 0.1,
+        steps: int = 100,
+        backend: str = "auto",
+    ) -> None:
         super().__init__(figsize=(11.0, 3.625), backend=backend)
         # the initial value goes in at construction: setting it later would fire update()
         # before the figure exists (an invalid name is reported by _check below)
-        self._add("optimizer", W.ToggleButtons(
-            options=["Adam", "RMSprop"],
-            value=optimizer if optimizer in ("Adam", "RMSprop") else "Adam",
-            style={"button_width": "7em"}))
+        self._add(
+            "optimizer",
+            W.ToggleButtons(
+                options=["Adam", "RMSprop"],
+                value=optimizer if optimizer in ("Adam", "RMSprop") else "Adam",
+                style={"button_width": "7em"},
+            ),
+        )
         self._slider("eps", Hyper("eps", "ε", 1e-8, 1e-12, 1.0, log=True, step=0.25), eps)
         self._slider("scale", Hyper("scale", "s", 1.0, 1e-8, 1e2, log=True, step=0.25), scale)
         self._slider("lr", Hyper("lr", "η", 0.1, 1e-3, 1.0, log=True, step=0.05), lr)
         self._int_slider("steps", "steps", steps, 5, 500)
-        for name, v in (("optimizer", optimizer), ("eps", eps), ("scale", scale), ("lr", lr),
-                        ("steps", steps)):
+        for name, v in (
+            ("optimizer", optimizer),
+            ("eps", eps),
+            ("scale", scale),
+            ("lr", lr),
+            ("steps", steps),
+        ):
             self._check(name, v)
         self.base = quadratic(10.0)
         self._build()
-        self._box = self._layout([W.HBox(list(self.controls.values())[:3]),
-                                  W.HBox(list(self.controls.values())[3:])])
+        self._box = self._layout(
+            [W.HBox(list(self.controls.values())[:3]), W.HBox(list(self.controls.values())[3:])]
+        )
         self.update()
 
     def scaled(self, scale: float) -> Objective:
         """The quadratic multiplied by ``scale`` (same minimum, same contours)."""
         base = self.base
+
+        def gradient(x: Array, y: Array) -> tuple[Array, Array]:
+            """The base quadratic's gradient times ``scale``."""
+            gx, gy = base.gradient(x, y)
+            return scale * gx, scale * gy
+
         return replace(
             base,
             value=lambda x, y: scale * base.value(x, y),
-            gradient=lambda x, y: tuple(scale * g for g in base.gradient(x, y)),
+            gradient=gradient,
             description=f"{scale:g} × ({base.description})",
         )
 
@@ -1886,8 +2105,9 @@ class EpsilonExplorer(_Interactive):
         ax_s.legend(loc="lower left", fontsize="small")
         self.step_title = ax_s.set_title("")
         self.ax_p, self.ax_l, self.ax_s = ax_p, ax_l, ax_s
-        self._animate(self.path_line, self.path_title, self.loss_line, self.step_line,
-                      self.step_title)
+        self._animate(
+            self.path_line, self.path_title, self.loss_line, self.step_line, self.step_title
+        )
 
     def update(self) -> None:
         """Rerun the optimizer and move every artist."""
@@ -1898,8 +2118,9 @@ class EpsilonExplorer(_Interactive):
         scale, lr, steps = float(c["scale"].value), float(c["lr"].value), int(c["steps"].value)
         objective = self.scaled(scale)
         self.objective = objective
-        self.trajectory = _run(objective, getattr(optim, name), self.base.start, steps,
-                               lr=lr, eps=eps)
+        self.trajectory = _run(
+            objective, getattr(optim, name), self.base.start, steps, lr=lr, eps=eps
+        )
         p = self.trajectory.path
         t = np.arange(steps + 1)
         self.path_line.set_data(p[:, 0], p[:, 1])
@@ -1948,17 +2169,28 @@ class AdagradVsRMSprop(_Interactive):
     description = "Adagrad versus RMSprop"
     NAMES = ("Adagrad", "RMSprop")
 
-    def __init__(self, objective: str = "rosenbrock", lr: float = 0.05, alpha: float = 0.99,
-                 steps: int = 300, backend: str = "auto") -> None:
+    def __init__(
+        self,
+        objective: str = "rosenbrock",
+        lr: float = 0.05,
+        alpha: float = 0.99,
+        steps: int = 300,
+        backend: str = "auto",
+    ) -> None:
         super().__init__(figsize=(11.0, 3.75), backend=backend)
-        self._add("objective", W.Dropdown(options=list(OBJECTIVES), value="rosenbrock",
-                                          description="objective",
-                                          layout=W.Layout(width="220px")))
+        self._add(
+            "objective",
+            W.Dropdown(
+                options=list(OBJECTIVES),
+                value="rosenbrock",
+                description="objective",
+                layout=W.Layout(width="220px"),
+            ),
+        )
         self._slider("lr", Hyper("lr", "η", 0.05, 1e-4, 3.0, log=True, step=0.05), lr)
         self._slider("alpha", Hyper("alpha", "α", 0.99, 0.5, 0.9999, step=0.0001), alpha)
         self._int_slider("steps", "steps", steps, 5, 2000)
-        for name, v in (("objective", objective), ("lr", lr), ("alpha", alpha),
-                        ("steps", steps)):
+        for name, v in (("objective", objective), ("lr", lr), ("alpha", alpha), ("steps", steps)):
             self._check(name, v)
         self.controls["objective"].value = objective
         self._build()
@@ -1973,16 +2205,20 @@ class AdagradVsRMSprop(_Interactive):
         self.rate_lines: dict[tuple[str, int], Line2D] = {}
         # Adagrad's path is short (its rates only shrink) and lies where RMSprop's first steps
         # pass: it is drawn on top, with its points marked
-        styles = {"Adagrad": {"ls": "-", "marker": ".", "ms": 4, "lw": 1.5, "zorder": 4},
-                  "RMSprop": {"ls": "-", "lw": 1.1, "zorder": 3}}
+        styles = {
+            "Adagrad": {"ls": "-", "marker": ".", "ms": 4, "lw": 1.5, "zorder": 4},
+            "RMSprop": {"ls": "-", "lw": 1.1, "zorder": 3},
+        }
         for i, name in enumerate(self.NAMES):
             color = f"C{i + 1}"
-            (self.path_lines[name],) = self.ax_p.plot([], [], color=color, label=name,
-                                                      **styles[name])
+            (self.path_lines[name],) = self.ax_p.plot(
+                [], [], color=color, label=name, **styles[name]
+            )
             (self.loss_lines[name],) = self.ax_l.plot([], [], color=color, label=name)
             for k, ls in ((0, "-"), (1, "--")):
                 (self.rate_lines[name, k],) = self.ax_r.plot(
-                    [], [], ls, color=color, label=f"{name}, {'xy'[k]}")
+                    [], [], ls, color=color, label=f"{name}, {'xy'[k]}"
+                )
         self.ax_l.set_yscale("log")
         self.ax_l.set_xlabel("step $t$")
         self.ax_l.set_ylabel("$f(x_t) - f^*$")
@@ -1994,13 +2230,19 @@ class AdagradVsRMSprop(_Interactive):
         self.ax_r.set_ylabel("effective rate η / (√s + ε)")
         self.ax_r.set_title("Per-coordinate learning rates")
         # above the curves: update() leaves the top quarter of the axis free for it
-        self.ax_r.legend(loc="upper left", fontsize="small", ncol=2, columnspacing=1.0,
-                         handlelength=1.8)
-        (self.start_marker,) = self.ax_p.plot([], [], "o", color="w", mec="k", ms=7, zorder=5,
-                                              label="start")
+        self.ax_r.legend(
+            loc="upper left", fontsize="small", ncol=2, columnspacing=1.0, handlelength=1.8
+        )
+        (self.start_marker,) = self.ax_p.plot(
+            [], [], "o", color="w", mec="k", ms=7, zorder=5, label="start"
+        )
         self._shown_objective: str | None = None
-        self._animate(*self.path_lines.values(), *self.loss_lines.values(),
-                      *self.rate_lines.values(), self.start_marker)
+        self._animate(
+            *self.path_lines.values(),
+            *self.loss_lines.values(),
+            *self.rate_lines.values(),
+            self.start_marker,
+        )
 
     def effective_rates(self, name: str) -> Array:
         """``η / (√s_t + ε)`` per step (rows) and coordinate (columns) along ``name``'s path.
@@ -2037,8 +2279,9 @@ class AdagradVsRMSprop(_Interactive):
             _map(self.ax_p, self.objective)
             self.ax_p.set_title(self.objective.name)
             if self.ax_p.get_legend() is None:
-                self.ax_p.legend(handles=[*self.path_lines.values(), self.start_marker],
-                                 loc="lower right")
+                self.ax_p.legend(
+                    handles=[*self.path_lines.values(), self.start_marker], loc="lower right"
+                )
             self.invalidate()
             self._shown_objective = self.objective.name
         start = self.objective.start
@@ -2089,4 +2332,3 @@ def adagrad_vs_rmsprop(**kwargs: Any) -> AdagradVsRMSprop:
     """Adagrad's decaying rates against RMSprop's (lectures 04, 05); see
     :class:`AdagradVsRMSprop`."""
     return AdagradVsRMSprop(**kwargs)
-

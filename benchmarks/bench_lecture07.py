@@ -124,8 +124,9 @@ def study_epoch(repeats: int) -> dict[str, float]:
             X = X_TRAIN.astype(dtype)
             rngs = [np.random.default_rng(1000 + s) for s in seeds]
             with np.errstate(all="ignore"):
-                for batches in zip(*(minibatches(len(Y_TRAIN), BATCH, r) for r in rngs),
-                                   strict=True):
+                for batches in zip(
+                    *(minibatches(len(Y_TRAIN), BATCH, r) for r in rngs), strict=True
+                ):
                     idx = np.stack(batches)[seed_of]
                     stack.loss_and_grad(X[idx], Y_TRAIN[idx])
                     step(stack.grads)
@@ -135,9 +136,11 @@ def study_epoch(repeats: int) -> dict[str, float]:
     return {
         f"{n} networks one after the other (adamlib.optim.Adam, float64)": best_of(loop, repeats),
         f"one stack of {n} replicas (from-scratch Adam, float64)": best_of(
-            stacked(np.float64), repeats),
+            stacked(np.float64), repeats
+        ),
         f"one stack of {n} replicas (from-scratch Adam, float32)": best_of(
-            stacked(np.float32), repeats),
+            stacked(np.float32), repeats
+        ),
     }
 
 
@@ -147,9 +150,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     repeats = 3 if args.quick else 9
 
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
-          f"{platform.python_version()}, NumPy {np.__version__}; single-threaded BLAS; "
-          f"minimum over {repeats} repeats after a warm-up.\n")
+    print(
+        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}, NumPy {np.__version__}; single-threaded BLAS; "
+        f"minimum over {repeats} repeats after a warm-up.\n"
+    )
     per_epoch = seconds_per_epoch(repeats)
     print("| optimizer | wall-clock ms per epoch | CPU ms per epoch | per step (µs) |")
     print("|---|---:|---:|---:|")
@@ -166,8 +171,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {name} | {wall:.3f} | {cpu:.3f} | {base / wall:.1f}× |")
 
     print("\nFor lectures/07 (SECONDS_PER_EPOCH, wall-clock minimum):\n")
-    print("SECONDS_PER_EPOCH = {" + ", ".join(
-        f'"{name}": {wall:.4f}' for name, (wall, _) in per_epoch.items()) + "}")
+    print(
+        "SECONDS_PER_EPOCH = {"
+        + ", ".join(f'"{name}": {wall:.4f}' for name, (wall, _) in per_epoch.items())
+        + "}"
+    )
     return 0
 
 

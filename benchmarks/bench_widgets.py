@@ -71,28 +71,55 @@ class Scenario:
 
 def scenarios() -> list[Scenario]:
     return [
-        Scenario("η of one optimizer (reruns 1 of 5)",
-                 lambda pg, i: pg.set_hyper("Adam", lr=(0.05, 0.1)[i % 2]), KEEP_AXES),
-        Scenario("β of SGD+momentum (reruns 1 of 5)",
-                 lambda pg, i: pg.set_hyper("SGD+momentum", momentum=(0.8, 0.9)[i % 2]),
-                 KEEP_AXES),
-        Scenario("iteration slider / play (no rerun)",
-                 lambda pg, i: pg.set(frame=100 + (i % 150)), KEEP_AXES),
-        Scenario("start point (reruns 5 of 5)",
-                 lambda pg, i: pg.set(start=(-1.2 + 0.004 * (i % 50), 1.0 - 0.003 * (i % 50))),
-                 ANY_CONTROL),
-        Scenario("steps 300 ↔ 301 (continues runs; new x-limits)",
-                 lambda pg, i: pg.set(steps=STEPS + (i + 1) % 2), ANY_CONTROL),
-        Scenario("untick / tick Adam (new legend; its run is kept)",
-                 lambda pg, i: pg.set(optimizers=FIVE if i % 2 else FIVE[:-1]), ANY_CONTROL),
-        Scenario("objective rosenbrock ↔ beale (visited: contours, map and runs kept)",
-                 lambda pg, i: pg.set(objective=("beale", "rosenbrock")[i % 2]), ANY_CONTROL),
-        Scenario("objective rosenbrock → beale, first visit (prepared while the kernel was idle)",
-                 lambda pg, i: pg.set(objective="beale"), ANY_CONTROL, fresh=True,
-                 prepared=True),
-        Scenario("objective rosenbrock → beale, first visit right after construction "
-                 "(contours, map, 5 runs)",
-                 lambda pg, i: pg.set(objective="beale"), ANY_CONTROL, fresh=True),
+        Scenario(
+            "η of one optimizer (reruns 1 of 5)",
+            lambda pg, i: pg.set_hyper("Adam", lr=(0.05, 0.1)[i % 2]),
+            KEEP_AXES,
+        ),
+        Scenario(
+            "β of SGD+momentum (reruns 1 of 5)",
+            lambda pg, i: pg.set_hyper("SGD+momentum", momentum=(0.8, 0.9)[i % 2]),
+            KEEP_AXES,
+        ),
+        Scenario(
+            "iteration slider / play (no rerun)",
+            lambda pg, i: pg.set(frame=100 + (i % 150)),
+            KEEP_AXES,
+        ),
+        Scenario(
+            "start point (reruns 5 of 5)",
+            lambda pg, i: pg.set(start=(-1.2 + 0.004 * (i % 50), 1.0 - 0.003 * (i % 50))),
+            ANY_CONTROL,
+        ),
+        Scenario(
+            "steps 300 ↔ 301 (continues runs; new x-limits)",
+            lambda pg, i: pg.set(steps=STEPS + (i + 1) % 2),
+            ANY_CONTROL,
+        ),
+        Scenario(
+            "untick / tick Adam (new legend; its run is kept)",
+            lambda pg, i: pg.set(optimizers=FIVE if i % 2 else FIVE[:-1]),
+            ANY_CONTROL,
+        ),
+        Scenario(
+            "objective rosenbrock ↔ beale (visited: contours, map and runs kept)",
+            lambda pg, i: pg.set(objective=("beale", "rosenbrock")[i % 2]),
+            ANY_CONTROL,
+        ),
+        Scenario(
+            "objective rosenbrock → beale, first visit (prepared while the kernel was idle)",
+            lambda pg, i: pg.set(objective="beale"),
+            ANY_CONTROL,
+            fresh=True,
+            prepared=True,
+        ),
+        Scenario(
+            "objective rosenbrock → beale, first visit right after construction "
+            "(contours, map, 5 runs)",
+            lambda pg, i: pg.set(objective="beale"),
+            ANY_CONTROL,
+            fresh=True,
+        ),
     ]
 
 
@@ -227,9 +254,12 @@ def report(repeats: int) -> str:
         for scenario in scenarios():
             row = measure(backend, scenario, bare, repeats)
             rows.append(row)
-            print(f"  {backend:6s} {scenario.name}: {row.wall:.1f} ms wall "
-                  f"({row.ratio_wall:.2f}×), {row.cpu:.1f} ms CPU ({row.ratio_cpu:.2f}×)",
-                  file=sys.stderr, flush=True)
+            print(
+                f"  {backend:6s} {scenario.name}: {row.wall:.1f} ms wall "
+                f"({row.ratio_wall:.2f}×), {row.cpu:.1f} ms CPU ({row.ratio_cpu:.2f}×)",
+                file=sys.stderr,
+                flush=True,
+            )
     once = [one_time_costs(backend, bare, max(5, repeats // 3)) for backend in ("ipympl", "inline")]
     load1 = os.getloadavg()
     import ipympl
@@ -256,8 +286,14 @@ def report(repeats: int) -> str:
         f"{load0[0]:.1f} before, {load1[0]:.1f} after: other processes share the cores). "
         "Python {0}, NumPy {1}, Matplotlib {2}, ipywidgets {3}, ipympl {4}; BLAS on 1 thread. "
         "Bare draw here: median {5:.1f} ms wall, {6:.1f} ms CPU.".format(
-            platform.python_version(), np.__version__, matplotlib.__version__,
-            ipywidgets.__version__, ipympl.__version__, bare_wall, bare_cpu),
+            platform.python_version(),
+            np.__version__,
+            matplotlib.__version__,
+            ipywidgets.__version__,
+            ipympl.__version__,
+            bare_wall,
+            bare_cpu,
+        ),
         "",
         "| backend | change | ratio (wall) | ratio (CPU) | target | met | median wall (ms) | "
         "median CPU (ms) | bare draw wall / CPU (ms) | static redraws |",
@@ -267,7 +303,8 @@ def report(repeats: int) -> str:
         lines.append(
             f"| {r.backend} | {r.scenario.name} | **{r.ratio_wall:.2f}×** | {r.ratio_cpu:.2f}× "
             f"| ≤ {r.scenario.target:g}× | {'yes' if r.ok else '**no**'} | {r.wall:.1f} | "
-            f"{r.cpu:.1f} | {r.bare_wall:.1f} / {r.bare_cpu:.1f} | {r.full}/{r.n} |")
+            f"{r.cpu:.1f} | {r.bare_wall:.1f} / {r.bare_cpu:.1f} | {r.full}/{r.n} |"
+        )
     lines += [
         "",
         "One-time costs (median CPU ms; ratio to the bare draw in brackets): building the "
@@ -281,9 +318,11 @@ def report(repeats: int) -> str:
         "|---|---:|---:|---:|",
     ]
     for o in once:
-        lines.append(f"| {o.backend} | {o.build:.0f} ({o.build / o.bare:.1f}×) | "
-                     f"{o.prepare:.0f} ({o.prepare / o.bare:.1f}×) | "
-                     f"{o.piece:.0f} ({o.piece / o.bare:.1f}×) |")
+        lines.append(
+            f"| {o.backend} | {o.build:.0f} ({o.build / o.bare:.1f}×) | "
+            f"{o.prepare:.0f} ({o.prepare / o.bare:.1f}×) | "
+            f"{o.piece:.0f} ({o.piece / o.bare:.1f}×) |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -38,8 +38,14 @@ NOTEBOOK = ROOT / "lectures" / "10_playground.ipynb"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = Path(os.environ.get("ADAMLIB_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 SKIP_REASON = (
     f"browser test skipped: {CHROMIUM} not found "
@@ -83,7 +89,7 @@ def children_of(pid: int) -> list[int]:
 
 def api(url: str, method: str = "GET", timeout: float = 5.0) -> bytes:
     req = urllib.request.Request(url, method=method, data=b"" if method == "POST" else None)
-    with urllib.request.urlopen(req, timeout=timeout) as response:  # noqa: S310 - localhost
+    with urllib.request.urlopen(req, timeout=timeout) as response:  # localhost only
         return response.read()
 
 
@@ -99,7 +105,8 @@ class Lab:
         settings.mkdir(parents=True)
         # no "would you like news?" toast over the notebook, no update check
         (settings / "notification.jupyterlab-settings").write_text(
-            json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+            json.dumps({"fetchNews": "false", "checkForUpdates": False})
+        )
         self.port = free_port()
         self.token = secrets.token_hex(16)
         self.base = f"http://127.0.0.1:{self.port}"
@@ -108,23 +115,36 @@ class Lab:
         # the kernel imports this checkout's adamlib, also when the virtualenv's editable
         # install points at another checkout (a git worktree using the main .venv)
         env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
-        env.update(JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-                   JUPYTER_CONFIG_DIR=str(home / "config"),
-                   JUPYTER_DATA_DIR=str(home / "data"),
-                   IPYTHONDIR=str(home / "ipython"),
-                   PYTHONHASHSEED="0")
+        env.update(
+            JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+            JUPYTER_CONFIG_DIR=str(home / "config"),
+            JUPYTER_DATA_DIR=str(home / "data"),
+            IPYTHONDIR=str(home / "ipython"),
+            PYTHONHASHSEED="0",
+        )
         self.log = (tmp / "jupyterlab.log").open("w")
         self.log_path = tmp / "jupyterlab.log"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
-             f"--port={self.port}", "--port-retries=0", "--allow-root",
-             f"--IdentityProvider.token={self.token}",
-             f"--ServerApp.root_dir={self.root}",
-             f"--LabApp.user_settings_dir={home / 'settings'}",
-             f"--LabApp.workspaces_dir={home / 'workspaces'}",
-             "--LabApp.expose_app_in_browser=True",
-             "--ServerApp.terminals_enabled=False"],
-            cwd=self.root, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "jupyterlab",
+                "--no-browser",
+                "--ip=127.0.0.1",
+                f"--port={self.port}",
+                "--port-retries=0",
+                "--allow-root",
+                f"--IdentityProvider.token={self.token}",
+                f"--ServerApp.root_dir={self.root}",
+                f"--LabApp.user_settings_dir={home / 'settings'}",
+                f"--LabApp.workspaces_dir={home / 'workspaces'}",
+                "--LabApp.expose_app_in_browser=True",
+                "--ServerApp.terminals_enabled=False",
+            ],
+            cwd=self.root,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         self._wait_until_up(timeout=60)
@@ -136,14 +156,17 @@ class Lab:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited with {self.proc.returncode}:\n"
-                                   + self.log_path.read_text()[-3000:])
+                raise RuntimeError(
+                    f"JupyterLab exited with {self.proc.returncode}:\n"
+                    + self.log_path.read_text()[-3000:]
+                )
             with contextlib.suppress(OSError):
                 api(self.url("/api/status"), timeout=2)
                 return
             time.sleep(0.3)
-        raise RuntimeError(f"JupyterLab did not answer within {timeout} s:\n"
-                           + self.log_path.read_text()[-3000:])
+        raise RuntimeError(
+            f"JupyterLab did not answer within {timeout} s:\n" + self.log_path.read_text()[-3000:]
+        )
 
     def stop(self) -> None:
         """Shut down kernels and server; kill whatever is left (by process id)."""
@@ -182,8 +205,9 @@ def lab(tmp_path_factory) -> Iterator[Lab]:
 def page(lab):
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                    args=CHROMIUM_FLAGS[1:])
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS[1:]
+        )
         try:
             pg = browser.new_page(viewport={"width": 1400, "height": 1000})
             pg.console_errors = []
@@ -252,16 +276,22 @@ def changed_pixels(a: bytes, b: bytes) -> int:
     if h <= 0 or w <= 0:
         return pa.size
     best = h * w
-    for ay, ax, by, bx in ((ay, ax, by, bx) for ay in range(4) for ax in range(4)
-                           for by in range(4) for bx in range(4) if min(ay, by) == 0
-                           and min(ax, bx) == 0):
-        diff = np.abs(pa[ay:ay + h, ax:ax + w] - pb[by:by + h, bx:bx + w]).sum(axis=-1)
+    for ay, ax, by, bx in (
+        (ay, ax, by, bx)
+        for ay in range(4)
+        for ax in range(4)
+        for by in range(4)
+        for bx in range(4)
+        if min(ay, by) == 0 and min(ax, bx) == 0
+    ):
+        diff = np.abs(pa[ay : ay + h, ax : ax + w] - pb[by : by + h, bx : bx + w]).sum(axis=-1)
         best = min(best, int((diff > 30).sum()))
     return best
 
 
-def wait_for_change(shot: Callable[[], bytes], before: bytes, what: str,
-                    timeout: float = 20.0, min_pixels: int = 50) -> bytes:
+def wait_for_change(
+    shot: Callable[[], bytes], before: bytes, what: str, timeout: float = 20.0, min_pixels: int = 50
+) -> bytes:
     """Screenshots until at least ``min_pixels`` pixels differ from ``before``."""
     deadline = time.monotonic() + timeout
     n = 0
@@ -271,8 +301,9 @@ def wait_for_change(shot: Callable[[], bytes], before: bytes, what: str,
         if n >= min_pixels:
             return after
         time.sleep(0.3)
-    raise AssertionError(f"{what}: the figure did not change within {timeout} s "
-                         f"({n} pixels differ)")
+    raise AssertionError(
+        f"{what}: the figure did not change within {timeout} s ({n} pixels differ)"
+    )
 
 
 def wait_for_layout(locator, what: str, timeout: float = 20.0) -> None:
@@ -292,9 +323,11 @@ def wait_for_layout(locator, what: str, timeout: float = 20.0) -> None:
 def shows_kernel_figure(page, canvas, expr: str, what: str, timeout: float = 20.0) -> bytes:
     """Wait until the page's figure equals the kernel's own rendering of ``expr`` (a Figure):
     the page shows the latest state, nothing stale or missing (blitting included)."""
-    code = ("import base64, gc, io\n_b = io.BytesIO()\n"
-            f"({expr}).savefig(_b, format='png', dpi='figure')\n"
-            "print(base64.b64encode(_b.getvalue()).decode())")
+    code = (
+        "import base64, gc, io\n_b = io.BytesIO()\n"
+        f"({expr}).savefig(_b, format='png', dpi='figure')\n"
+        "print(base64.b64encode(_b.getvalue()).decode())"
+    )
     deadline = time.monotonic() + timeout
     worst = None
     while time.monotonic() < deadline:
@@ -308,8 +341,10 @@ def shows_kernel_figure(page, canvas, expr: str, what: str, timeout: float = 20.
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "mismatch_page.png").write_bytes(got)
     (ARTIFACTS / "mismatch_kernel.png").write_bytes(want)
-    raise AssertionError(f"{what}: the page does not show the kernel's figure after {timeout} s "
-                         f"({worst} pixels differ; see tests/artifacts/mismatch_*.png)")
+    raise AssertionError(
+        f"{what}: the page does not show the kernel's figure after {timeout} s "
+        f"({worst} pixels differ; see tests/artifacts/mismatch_*.png)"
+    )
 
 
 def widget(page, css: str):
@@ -361,8 +396,11 @@ def test_playground_notebook_runs_and_responds_in_jupyterlab(lab, page):
     # overrides a value set by a later cell)
     time.sleep(2)
     # (lecture 10's last playground cell: Rosenbrock, AdamW alone, 2000 steps, then λ = 0.1)
-    state = kernel(page, "print(pg.objective.name, pg.selected, pg.steps, "
-                         "pg.hyper('AdamW')['weight_decay'], pg.hyper('Adam')['lr'])")
+    state = kernel(
+        page,
+        "print(pg.objective.name, pg.selected, pg.steps, "
+        "pg.hyper('AdamW')['weight_decay'], pg.hyper('Adam')['lr'])",
+    )
     assert state.split() == ["rosenbrock", "['AdamW']", "2000", "0.1", "0.1"], state
 
     # every widget rendered with an interactive (ipympl) figure that has been drawn
@@ -454,5 +492,7 @@ def test_playground_notebook_runs_and_responds_in_jupyterlab(lab, page):
     errors = page.evaluate(ERRORS_JS)
     assert errors == [], f"cells raised in JupyterLab: {errors}"
     save(page, "browser_final.png")
-    print(f"browser test: {time.monotonic() - t0:.1f} s in the page; "
-          f"console errors: {page.console_errors[:5]}")
+    print(
+        f"browser test: {time.monotonic() - t0:.1f} s in the page; "
+        f"console errors: {page.console_errors[:5]}"
+    )

@@ -43,7 +43,8 @@ def test_classification_targets_are_int_labels_and_regression_targets_are_floats
 def test_classification_split_is_stratified(name):
     ds = load(name, seed=3)
     whole = np.bincount(np.concatenate([ds.y_train, ds.y_val, ds.y_test])) / (
-        len(ds.y_train) + len(ds.y_val) + len(ds.y_test))
+        len(ds.y_train) + len(ds.y_val) + len(ds.y_test)
+    )
     for y in (ds.y_train, ds.y_val, ds.y_test):
         share = np.bincount(y, minlength=len(whole)) / len(y)
         assert np.abs(share - whole).max() < 0.02

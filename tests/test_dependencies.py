@@ -17,9 +17,14 @@ except ModuleNotFoundError:  # Python 3.10
 
 ROOT = Path(__file__).resolve().parent.parent
 # import name -> distribution name, where they differ
-DISTRIBUTION = {"sklearn": "scikit-learn", "IPython": "ipython", "mpl_toolkits": "matplotlib",
-                "yaml": "pyyaml",
-                "matplotlib_inline": "matplotlib-inline", "PIL": "pillow"}
+DISTRIBUTION = {
+    "sklearn": "scikit-learn",
+    "IPython": "ipython",
+    "mpl_toolkits": "matplotlib",
+    "yaml": "pyyaml",
+    "matplotlib_inline": "matplotlib-inline",
+    "PIL": "pillow",
+}
 OWN = {"adamlib"}
 
 
@@ -37,8 +42,11 @@ def imported_modules(source: str) -> set[str]:
 
 
 def third_party(names: set[str]) -> set[str]:
-    return {DISTRIBUTION.get(n, n).lower() for n in names
-            if n not in sys.stdlib_module_names and n not in OWN}
+    return {
+        DISTRIBUTION.get(n, n).lower()
+        for n in names
+        if n not in sys.stdlib_module_names and n not in OWN
+    }
 
 
 def notebook_imports() -> set[str]:
@@ -166,4 +174,5 @@ def test_installed_numerics_are_the_locked_versions():
     for dist in ("numpy", "scipy", "matplotlib", "scikit-learn"):
         assert version(dist) == pins[dist], (
             f"{dist} {version(dist)} is installed but constraints.txt pins {pins[dist]}: "
-            "install with `make` (pip install -c constraints.txt) or strict nbval may fail")
+            "install with `make` (pip install -c constraints.txt) or strict nbval may fail"
+        )

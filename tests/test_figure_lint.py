@@ -9,9 +9,9 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -40,12 +40,18 @@ def test_a_well_made_figure_passes():
     assert figure_lint.problems(good_figure()) == []
 
 
-@pytest.mark.parametrize("spoil, expected", [
-    (lambda fig: fig.axes[0].set_title(""), "axes 0: no title"),
-    (lambda fig: fig.axes[1].set_xlabel(""), "axes 1 ('One line'): no x-label"),
-    (lambda fig: fig.axes[0].set_ylabel(""), "axes 0 ('Two lines'): no y-label"),
-    (lambda fig: fig.axes[0].get_legend().remove(), "axes 0 ('Two lines'): 2 lines and no legend"),
-])
+@pytest.mark.parametrize(
+    "spoil, expected",
+    [
+        (lambda fig: fig.axes[0].set_title(""), "axes 0: no title"),
+        (lambda fig: fig.axes[1].set_xlabel(""), "axes 1 ('One line'): no x-label"),
+        (lambda fig: fig.axes[0].set_ylabel(""), "axes 0 ('Two lines'): no y-label"),
+        (
+            lambda fig: fig.axes[0].get_legend().remove(),
+            "axes 0 ('Two lines'): 2 lines and no legend",
+        ),
+    ],
+)
 def test_each_broken_rule_is_named(spoil, expected):
     fig = good_figure()
     spoil(fig)
@@ -90,8 +96,7 @@ def test_the_same_run_has_one_colour_across_panels():
     for ax in (a, b):
         ax.set(title="panel", xlabel="step", ylabel="value")
     a.legend()
-    assert figure_lint.problems(fig) == [
-        "the line labelled 'Adam' has 2 colours across panels"]
+    assert figure_lint.problems(fig) == ["the line labelled 'Adam' has 2 colours across panels"]
     b.get_lines()[0].set_color("C0")
     assert figure_lint.problems(fig) == []
 
@@ -126,12 +131,19 @@ def test_the_kernel_startup_file_checks_rendered_figures():
     with figure_lint.session() as lint:
         proc = subprocess.run(
             [sys.executable, "-m", "IPython", "--quick", "--no-banner", "-c", code],
-            capture_output=True, text=True, timeout=120,
-            env={**__import__("os").environ, **lint.env})
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**__import__("os").environ, **lint.env},
+        )
     assert proc.returncode == 0, proc.stderr
     checks = lint.checks
     assert figure_lint.failures(checks) == [
-        "  'bad': axes 0 ('bad'): no x-label", "  'bad': axes 0 ('bad'): no y-label"]
+        "  'bad': axes 0 ('bad'): no x-label",
+        "  'bad': axes 0 ('bad'): no y-label",
+    ]
     assert [c["problems"] for c in checks] == [
-        ["axes 0 ('bad'): no x-label", "axes 0 ('bad'): no y-label"], []]
+        ["axes 0 ('bad'): no x-label", "axes 0 ('bad'): no y-label"],
+        [],
+    ]
     assert "figure lint: 'bad': axes 0 ('bad'): no x-label" in proc.stderr

@@ -90,8 +90,9 @@ def test_quadratic_hessian_has_requested_eigenvalues_and_rotation():
     assert np.isclose(q.f(p), 0.5 * p @ q.hessian @ p)
 
 
-@pytest.mark.parametrize("kw", [{"condition_number": 0.5}, {"lambda_min": 0.0},
-                                {"condition_number": float("nan")}])
+@pytest.mark.parametrize(
+    "kw", [{"condition_number": 0.5}, {"lambda_min": 0.0}, {"condition_number": float("nan")}]
+)
 def test_quadratic_rejects_bad_parameters(kw):
     with pytest.raises(ValueError):
         F.quadratic(**kw)

@@ -115,18 +115,21 @@ def test_an_endless_loop_is_stopped_inside_a_notebook_kernel(tmp_path) -> None:
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(
-        "from adamlib.grading import check, get_exercise\n"
-        f"get_exercise('gd_step').time_limit = {LIMIT}\n"
-        "def gd_step(x, grad, lr):\n"
-        "    while True:\n"
-        "        pass\n"
-        "result = check('gd_step', gd_step)\n"
-        "print(result.passed, result.mistakes)"
-    )]
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "from adamlib.grading import check, get_exercise\n"
+            f"get_exercise('gd_step').time_limit = {LIMIT}\n"
+            "def gd_step(x, grad, lr):\n"
+            "    while True:\n"
+            "        pass\n"
+            "result = check('gd_step', gd_step)\n"
+            "print(result.passed, result.mistakes)"
+        )
+    ]
     start = time.perf_counter()
-    nbclient.NotebookClient(nb, kernel_name="python3", timeout=60,
-                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    nbclient.NotebookClient(
+        nb, kernel_name="python3", timeout=60, resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
     text = "".join(o.get("text", "") for o in nb.cells[0].outputs)
     assert text.strip() == f"False ('{TIMEOUT}',)"
     assert time.perf_counter() - start < 30
@@ -176,29 +179,32 @@ def test_bare_except_exit_and_interrupt_in_a_notebook_kernel(tmp_path) -> None:
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(
-        "import sys\n"
-        "from adamlib.grading import check, get_exercise, report\n"
-        f"get_exercise('gd_step').time_limit = {LIMIT}\n"
-        "def stuck(x, grad, lr):\n"
-        "    while True:\n"
-        "        try:\n"
-        "            while True:\n"
-        "                pass\n"
-        "        except:\n"
-        "            pass\n"
-        "def leaves(x, grad, lr):\n"
-        "    sys.exit(0)\n"
-        "def interrupts(x, grad, lr):\n"
-        "    raise KeyboardInterrupt\n"
-        "for f in (stuck, leaves, interrupts):\n"
-        "    print(check('gd_step', f).points)\n"
-        "print(check('gd_step', lambda x, grad, lr: x - lr * grad).passed)\n"
-        "print(str(report()).splitlines()[-1])"
-    )]
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "import sys\n"
+            "from adamlib.grading import check, get_exercise, report\n"
+            f"get_exercise('gd_step').time_limit = {LIMIT}\n"
+            "def stuck(x, grad, lr):\n"
+            "    while True:\n"
+            "        try:\n"
+            "            while True:\n"
+            "                pass\n"
+            "        except:\n"
+            "            pass\n"
+            "def leaves(x, grad, lr):\n"
+            "    sys.exit(0)\n"
+            "def interrupts(x, grad, lr):\n"
+            "    raise KeyboardInterrupt\n"
+            "for f in (stuck, leaves, interrupts):\n"
+            "    print(check('gd_step', f).points)\n"
+            "print(check('gd_step', lambda x, grad, lr: x - lr * grad).passed)\n"
+            "print(str(report()).splitlines()[-1])"
+        )
+    ]
     start = time.perf_counter()
-    nbclient.NotebookClient(nb, kernel_name="python3", timeout=60,
-                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    nbclient.NotebookClient(
+        nb, kernel_name="python3", timeout=60, resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
     text = "".join(o.get("text", "") for o in nb.cells[0].outputs)
     assert text.split() == ["0.0", "0.0", "0.0", "True", "total", "1", "/", "1"], text
     assert time.perf_counter() - start < 30

@@ -33,8 +33,9 @@ def _free_port() -> int:
 
 
 def test_make_lab_serves_the_repository_root_and_opens_the_welcome_lecture():
-    recipe = subprocess.run(["make", "-n", "lab"], cwd=ROOT, capture_output=True, text=True,
-                            check=True).stdout.splitlines()
+    recipe = subprocess.run(
+        ["make", "-n", "lab"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
     command = next(line for line in recipe if "jupyter lab" in line)
     assert f'--ServerApp.root_dir="{ROOT}"' in command
     assert command.rstrip().endswith("lectures/00_welcome.ipynb")
@@ -47,9 +48,15 @@ def lab() -> Iterator[tuple[str, str]]:
     if os.geteuid() == 0:
         args += " --allow-root"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "JUPYTER"))}
-    proc = subprocess.Popen(["make", "lab", f"LAB_ARGS={args}"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        ["make", "lab", f"LAB_ARGS={args}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 900  # the first run installs .venv-lab
@@ -74,8 +81,9 @@ def lab() -> Iterator[tuple[str, str]]:
 
 def _contents(lab: tuple[str, str], path: str) -> dict:
     base, token = lab
-    with urllib.request.urlopen(f"{base}/api/contents/{path}?content=1&token={token}",
-                                timeout=30) as reply:
+    with urllib.request.urlopen(
+        f"{base}/api/contents/{path}?content=1&token={token}", timeout=30
+    ) as reply:
         return json.load(reply)
 
 
@@ -88,8 +96,12 @@ def test_lectures_exercises_and_solutions_are_all_reachable(lab):
 
 
 def test_the_learners_environment_has_no_test_or_grading_tooling(lab):
-    listed = subprocess.run([str(LAB_PYTHON), "-m", "pip", "list", "--format=json"],
-                            capture_output=True, text=True, check=True).stdout
+    listed = subprocess.run(
+        [str(LAB_PYTHON), "-m", "pip", "list", "--format=json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     installed = {p["name"].lower() for p in json.loads(listed)}
     assert {"jupyterlab", "adamlib", "ipympl", "numpy"} <= installed
     assert installed.isdisjoint(DEV_ONLY), sorted(installed & set(DEV_ONLY))
@@ -97,11 +109,14 @@ def test_the_learners_environment_has_no_test_or_grading_tooling(lab):
 
 def test_the_course_runs_in_the_learners_environment(lab):
     """Every adamlib module imports there (the grader and widgets included)."""
-    code = ("import pkgutil, importlib, adamlib\n"
-            "for m in pkgutil.walk_packages(adamlib.__path__, 'adamlib.'):\n"
-            "    importlib.import_module(m.name)\n"
-            "from adamlib.grading import check, report\nprint('ok')")
-    out = subprocess.run([str(LAB_PYTHON), "-c", code], capture_output=True, text=True,
-                         cwd=ROOT / "lectures")
+    code = (
+        "import pkgutil, importlib, adamlib\n"
+        "for m in pkgutil.walk_packages(adamlib.__path__, 'adamlib.'):\n"
+        "    importlib.import_module(m.name)\n"
+        "from adamlib.grading import check, report\nprint('ok')"
+    )
+    out = subprocess.run(
+        [str(LAB_PYTHON), "-c", code], capture_output=True, text=True, cwd=ROOT / "lectures"
+    )
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
     assert sys.executable != str(LAB_PYTHON)

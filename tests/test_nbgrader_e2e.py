@@ -29,7 +29,7 @@ nbgrader_api = pytest.importorskip("nbgrader.api", reason="nbgrader is not insta
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
 
-CAROL_ADAM = '''\
+CAROL_ADAM = """\
 import numpy as np
 
 def adam_step(x, grad, m, v, t, lr, beta1, beta2, eps):
@@ -37,15 +37,15 @@ def adam_step(x, grad, m, v, t, lr, beta1, beta2, eps):
     v = beta2 * v + (1 - beta2) * grad**2
     m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
     return x - lr * m_hat / np.sqrt(v_hat + eps), m, v
-'''
-DAVE_ADAM = '''\
+"""
+DAVE_ADAM = """\
 import numpy as np
 
 def adam_step(x, grad, m, v, t, lr, beta1, beta2, eps):
     m = beta1 * m + (1 - beta1) * grad
     v = beta2 * v + (1 - beta2) * grad**2
     return x - lr * m / (np.sqrt(v) + eps), m, v
-'''
+"""
 
 
 def assignment(path: Path) -> str:
@@ -55,19 +55,28 @@ def assignment(path: Path) -> str:
 def nbgrader(course: Path, *args: str) -> None:
     home = course / ".home"
     env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTER")}
-    env.update(JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_DATA_DIR=str(home / "data"),
-               JUPYTER_RUNTIME_DIR=str(home / "runtime"), HOME=str(home),
-               # nbgrader runs the `alembic` command of its environment to create the gradebook
-               PATH=os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")]))
+    env.update(
+        JUPYTER_CONFIG_DIR=str(home / "config"),
+        JUPYTER_DATA_DIR=str(home / "data"),
+        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+        HOME=str(home),
+        # nbgrader runs the `alembic` command of its environment to create the gradebook
+        PATH=os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")]),
+    )
     # the kernel "python3" of this environment (nbgrader finds it in sys.prefix)
-    proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args],
+        cwd=course,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{proc.stderr[-3000:]}"
 
 
 def replace_solution(nb: nbformat.NotebookNode, grade_id: str, source: str) -> None:
-    cells = [c for c in nb.cells
-             if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id]
+    cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id]
     assert len(cells) == 1, f"no solution cell {grade_id!r}"
     cells[0].source = source
 
@@ -115,8 +124,9 @@ def gradebook(tmp_path_factory) -> dict[tuple[str, str], dict[str, tuple[float, 
                     sub = gb.find_submission(ps, student)
                 except nbgrader_api.MissingEntry:
                     continue
-                scores[ps, student] = {g.name: (g.score, g.max_score)
-                                       for nb in sub.notebooks for g in nb.grades}
+                scores[ps, student] = {
+                    g.name: (g.score, g.max_score) for nb in sub.notebooks for g in nb.grades
+                }
     return scores
 
 

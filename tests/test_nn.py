@@ -167,8 +167,9 @@ def test_params_and_grads_are_listed_in_order_with_the_right_shapes():
     assert [g.shape for g in model.grads] == [p.shape for p in model.params]
     assert model.n_params == 64 * 32 + 32 + 32 * 10 + 10 == sum(p.size for p in model.params)
     assert all(p.flags.c_contiguous and p.flags.writeable for p in model.params)
-    assert not any(np.shares_memory(a, b) for i, a in enumerate(model.params)
-                   for b in model.params[i + 1:])
+    assert not any(
+        np.shares_memory(a, b) for i, a in enumerate(model.params) for b in model.params[i + 1 :]
+    )
     assert repr(model) == "MLP([64, 32, 10], activation='relu', init='he')"
 
 
@@ -227,8 +228,9 @@ def test_each_replica_is_the_single_network_of_its_seed():
     assert stack.replicas == 4 and stack.params[0].shape == (4, 5, 6)
     for r, s in enumerate(seeds):
         single = nn.MLP([5, 6, 3], activation="tanh", seed=s)
-        assert all(np.array_equal(p[r], q) for p, q in zip(stack.params, single.params,
-                                                           strict=True))
+        assert all(
+            np.array_equal(p[r], q) for p, q in zip(stack.params, single.params, strict=True)
+        )
 
 
 @pytest.mark.parametrize("per_replica_data", [False, True], ids=["shared-X", "per-replica-X"])

@@ -37,8 +37,10 @@ def _text(value: object) -> str:
 
 def is_widget_cell(cell: nbformat.NotebookNode) -> bool:
     """A cell that displays an adamlib widget (stored as its static PNG and a one-line text)."""
-    return any(WIDGET_TEXT.match(_text(out.get("data", {}).get("text/plain", "")).strip())
-               for out in cell.get("outputs", []))
+    return any(
+        WIDGET_TEXT.match(_text(out.get("data", {}).get("text/plain", "")).strip())
+        for out in cell.get("outputs", [])
+    )
 
 
 def output_problems(cell: nbformat.NotebookNode, i: int) -> list[str]:
@@ -49,15 +51,20 @@ def output_problems(cell: nbformat.NotebookNode, i: int) -> list[str]:
         plain = _text(data.get("text/plain", ""))
         html = _text(data.get("text/html", ""))
         if (plain.startswith("Canvas(") or "jupyter-matplotlib" in html) and not is_widget_cell(
-                cell):
-            problems.append(f"cell {i}: an ipympl canvas is stored in a cell that is not a "
-                            "widget cell (a widget left matplotlib on the ipympl backend?)")
+            cell
+        ):
+            problems.append(
+                f"cell {i}: an ipympl canvas is stored in a cell that is not a "
+                "widget cell (a widget left matplotlib on the ipympl backend?)"
+            )
         for text in (plain, _text(out.get("text", ""))):
             for m in PROGRESS.finditer(text):
                 percent, done, total = (int(g) for g in m.groups())
                 if done < total or percent < 100:
-                    problems.append(f"cell {i}: a progress bar is stored at {done}/{total} "
-                                    f"({percent} %), not at its end")
+                    problems.append(
+                        f"cell {i}: a progress bar is stored at {done}/{total} "
+                        f"({percent} %), not at its end"
+                    )
     return problems
 
 
@@ -141,8 +148,9 @@ def _links(cell: nbformat.NotebookNode) -> set[str]:
 LECTURES = sorted((ROOT / "lectures").glob("*.ipynb"))
 
 
-@pytest.mark.parametrize("path", [p for p in LECTURES if (ROOT / "exercises" / p.name).exists()],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [p for p in LECTURES if (ROOT / "exercises" / p.name).exists()], ids=lambda p: p.name
+)
 def test_lecture_ends_with_links_to_its_exercises_and_the_next_lecture(path):
     nb = nbformat.read(path, as_version=4)
     last = [c for c in nb.cells if c.cell_type == "markdown"][-1]
@@ -171,8 +179,7 @@ def test_committed_notebook_matches_its_source(path):
     assert got == want, f"{path} is out of date with {src}: run make notebooks"
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "solutions").glob("*.ipynb")),
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted((ROOT / "solutions").glob("*.ipynb")), ids=lambda p: p.name)
 def test_exercise_notebook_is_what_the_solution_generates(path):
     ex_path = bn.exercise_for(path)
     assert ex_path.exists(), f"missing {ex_path}: run make notebooks"
@@ -201,8 +208,9 @@ def test_hygiene_rejects_unexecuted_cell():
 
 def test_hygiene_rejects_stored_error_without_tag_but_accepts_tagged():
     err = nbformat.v4.new_output("error", ename="ValueError", evalue="x", traceback=[])
-    assert any("stored error" in p for p in
-               hygiene_problems(_nb(execution_count=1, outputs=[err]), 100))
+    assert any(
+        "stored error" in p for p in hygiene_problems(_nb(execution_count=1, outputs=[err]), 100)
+    )
     nb = _nb(execution_count=1, outputs=[err])
     nb.cells[0].metadata["tags"] = ["raises-exception"]
     assert hygiene_problems(nb, 100) == []
@@ -226,13 +234,22 @@ def test_stub_generation_keeps_indentation_and_removes_solution():
 
 
 def test_hygiene_rejects_an_ipympl_canvas_outside_widget_cells_only():
-    canvas = nbformat.v4.new_output("display_data", data={
-        "text/plain": "Canvas(toolbar=Toolbar(toolitems=[...]))", "image/png": "iVBOR"})
-    assert any("ipympl canvas" in p for p in
-               hygiene_problems(_nb(execution_count=1, outputs=[canvas]), 100))
-    widget = nbformat.v4.new_output("execute_result", execution_count=1, data={
-        "text/plain": "<momentum explorer: run the notebook to use the controls>",
-        "image/png": "iVBOR"})
+    canvas = nbformat.v4.new_output(
+        "display_data",
+        data={"text/plain": "Canvas(toolbar=Toolbar(toolitems=[...]))", "image/png": "iVBOR"},
+    )
+    assert any(
+        "ipympl canvas" in p
+        for p in hygiene_problems(_nb(execution_count=1, outputs=[canvas]), 100)
+    )
+    widget = nbformat.v4.new_output(
+        "execute_result",
+        execution_count=1,
+        data={
+            "text/plain": "<momentum explorer: run the notebook to use the controls>",
+            "image/png": "iVBOR",
+        },
+    )
     assert hygiene_problems(_nb(execution_count=1, outputs=[widget]), 100) == []
 
 
@@ -252,7 +269,8 @@ def test_link_check_rejects_links_that_do_not_resolve(tmp_path):
     md = nbformat.v4.new_markdown_cell(
         "[ok](../exercises/01_gd.ipynb) [ok too](../exercises/01_gd.ipynb#ex-1) "
         "[web](https://example.org/x) [anchor](#top) [gone](exercises/01_gd.ipynb) "
-        '<a href="/lectures/x.ipynb">abs</a>')
+        '<a href="/lectures/x.ipynb">abs</a>'
+    )
     nb = nbformat.v4.new_notebook(cells=[md])
     problems = link_problems(nb, tmp_path / "lectures")
     assert len(problems) == 2

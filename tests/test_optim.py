@@ -22,7 +22,7 @@ from adamlib.optim import SGD, Adadelta, Adagrad, Adam, Adamax, AdamW, NAdam, RA
 from adamlib.optim import base as optim_base
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from optim_settings import OPTIMIZERS, SETTINGS  # noqa: E402
+from optim_settings import OPTIMIZERS, SETTINGS
 
 #: every optimizer with options that switch on all of its state arrays
 FULL_OPTIONS: dict[str, dict[str, Any]] = {n: SETTINGS[n].full_options for n in OPTIMIZERS}

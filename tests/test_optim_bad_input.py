@@ -19,7 +19,7 @@ import adamlib.optim as optim
 from adamlib.optim import SGD, Adagrad, Adam, RMSprop
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from optim_settings import OPTIMIZERS, SETTINGS  # noqa: E402
+from optim_settings import OPTIMIZERS, SETTINGS
 
 NAMES = OPTIMIZERS
 FULL_OPTIONS: dict[str, dict[str, Any]] = {n: SETTINGS[n].full_options for n in NAMES}

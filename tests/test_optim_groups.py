@@ -24,7 +24,7 @@ import adamlib.schedules as schedules
 from adamlib.optim import SGD, Adam, AdamW
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from optim_settings import OPTIMIZERS, SETTINGS  # noqa: E402
+from optim_settings import OPTIMIZERS, SETTINGS
 
 NAMES = OPTIMIZERS
 SHAPES = [[(3, 2), (4,)], [(5,)], [(2, 2), (1,)]]  # three groups of params

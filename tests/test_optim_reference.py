@@ -203,8 +203,9 @@ def test_committed_reference_is_what_torch_produces_now() -> None:
     data = tool.make_gradient_data()
     for key, value in gradient_data().items():
         if key == "scales":  # 10.0 ** x: NumPy's SIMD pow may differ in the last bit by release
-            np.testing.assert_allclose(value, data[key], rtol=4e-16, atol=0,
-                                       err_msg="gradients.npz: scales differ")
+            np.testing.assert_allclose(
+                value, data[key], rtol=4e-16, atol=0, err_msg="gradients.npz: scales differ"
+            )
         else:
             assert np.array_equal(value, data[key]), f"gradients.npz: {key} differs"
     for name in NAMES:

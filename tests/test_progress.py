@@ -19,19 +19,23 @@ def _texts(outputs: list[nbformat.NotebookNode]) -> str:
 
 
 def test_a_finished_bar_is_stored_at_100_percent_without_timings():
-    code = ("from adamlib.progress import progress_bar\n"
-            "with progress_bar(total=90, desc='training', unit='epoch') as bar:\n"
-            "    for _ in range(90):\n        bar.update()\n")
+    code = (
+        "from adamlib.progress import progress_bar\n"
+        "with progress_bar(total=90, desc='training', unit='epoch') as bar:\n"
+        "    for _ in range(90):\n        bar.update()\n"
+    )
     text = _texts(_run(code))
     assert text == "training: 100%|██████████| 90/90 epochs\n"
 
 
 def test_a_bar_stopped_early_is_stored_where_it_stopped():
-    code = ("from adamlib.progress import progress_bar\n"
-            "try:\n    with progress_bar(total=10, desc='run', unit='step') as bar:\n"
-            "        for i in range(10):\n            bar.update()\n"
-            "            if i == 3:\n                raise RuntimeError('stop')\n"
-            "except RuntimeError:\n    pass\n")
+    code = (
+        "from adamlib.progress import progress_bar\n"
+        "try:\n    with progress_bar(total=10, desc='run', unit='step') as bar:\n"
+        "        for i in range(10):\n            bar.update()\n"
+        "            if i == 3:\n                raise RuntimeError('stop')\n"
+        "except RuntimeError:\n    pass\n"
+    )
     assert _texts(_run(code)) == "run:  40%|████      | 4/10 steps\n"
 
 

@@ -28,8 +28,11 @@ def test_every_lecture_has_a_syllabus_row_with_its_own_binder_link():
 
 
 def test_syllabus_table_is_up_to_date():
-    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "readme_syllabus.py"), "--check"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "readme_syllabus.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout
 
 

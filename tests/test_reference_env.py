@@ -33,15 +33,24 @@ print(json.dumps({"blas": blas, "hashseed": os.environ.get("PYTHONHASHSEED")}))
 
 def probe(env: dict[str, str]) -> dict:
     clean = {k: v for k, v in os.environ.items() if k not in reference_env.KERNEL_VARIABLES}
-    proc = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
-                          env={**clean, **env}, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        capture_output=True,
+        text=True,
+        env={**clean, **env},
+        check=True,
+    )
     return json.loads(proc.stdout)
 
 
 def test_environment_fixes_seed_and_threads_only() -> None:
     env = reference_env.environment()
-    assert env == {"PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-                   "MKL_NUM_THREADS": "1"}
+    assert env == {
+        "PYTHONHASHSEED": "0",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
     assert not set(env) & set(reference_env.KERNEL_VARIABLES)  # no kernel pinned
 
 
@@ -49,8 +58,9 @@ def test_describe_reports_the_callers_kernel_choice() -> None:
     base = reference_env.environment()
     assert "OpenBLAS kernels chosen by CPU" in reference_env.describe(base)
     assert "as built for this CPU" in reference_env.describe(base)
-    line = reference_env.describe({**base, "OPENBLAS_CORETYPE": "Sandybridge",
-                                   "NPY_DISABLE_CPU_FEATURES": "AVX512F"})
+    line = reference_env.describe(
+        {**base, "OPENBLAS_CORETYPE": "Sandybridge", "NPY_DISABLE_CPU_FEATURES": "AVX512F"}
+    )
     assert "Sandybridge" in line and "NPY_DISABLE_CPU_FEATURES='AVX512F'" in line
 
 

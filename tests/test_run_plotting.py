@@ -4,13 +4,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-from adamlib import functions as F  # noqa: E402
-from adamlib import plotting  # noqa: E402
-from adamlib.run import measured_rate, run, run_optimizer, sweep  # noqa: E402
+from adamlib import functions as F
+from adamlib import plotting
+from adamlib.run import measured_rate, run, run_optimizer, sweep
 
 
 def gd(lr):
@@ -88,6 +88,7 @@ def test_run_rejects_bad_steps():
 
 def test_run_optimizer_equals_from_scratch_gd():
     from adamlib import optim
+
     q = F.quadratic(10.0, angle=0.4)
     a = run_optimizer(q, optim.SGD, steps=30, lr=0.05)
     b = run(q, gd(0.05), steps=30)

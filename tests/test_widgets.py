@@ -42,8 +42,13 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 def reference(pg: Playground, label: str, steps: int | None = None):
     """What adamlib.run.run_optimizer computes for the playground's current settings."""
-    return run_optimizer(pg.objective, OPTIMIZERS[label].optimizer, pg.start,
-                         pg.steps if steps is None else steps, **pg.kwargs(label))
+    return run_optimizer(
+        pg.objective,
+        OPTIMIZERS[label].optimizer,
+        pg.start,
+        pg.steps if steps is None else steps,
+        **pg.kwargs(label),
+    )
 
 
 def assert_draws_reference(pg: Playground, labels=None) -> None:
@@ -307,15 +312,33 @@ def test_displaying_gives_the_widget_and_a_static_png():
 )
 def test_bad_values_are_rejected_clearly_and_change_nothing(call, error, message):
     pg = Playground("rosenbrock", ["SGD", "Adam"], steps=100, backend="inline")
-    before = (pg.objective, pg.selected, pg.steps, pg.start.tolist(), pg.frame,
-              pg.hyper("Adam"), pg.path_lines["Adam"].get_xdata().copy(), pg.redraws)
+    before = (
+        pg.objective,
+        pg.selected,
+        pg.steps,
+        pg.start.tolist(),
+        pg.frame,
+        pg.hyper("Adam"),
+        pg.path_lines["Adam"].get_xdata().copy(),
+        pg.redraws,
+    )
     with pytest.raises(error) as info:
         call(pg)
     assert message in str(info.value)
-    after = (pg.objective, pg.selected, pg.steps, pg.start.tolist(), pg.frame,
-             pg.hyper("Adam"), pg.path_lines["Adam"].get_xdata(), pg.redraws)
-    assert all(np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b
-               for a, b in zip(before, after, strict=True))
+    after = (
+        pg.objective,
+        pg.selected,
+        pg.steps,
+        pg.start.tolist(),
+        pg.frame,
+        pg.hyper("Adam"),
+        pg.path_lines["Adam"].get_xdata(),
+        pg.redraws,
+    )
+    assert all(
+        np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b
+        for a, b in zip(before, after, strict=True)
+    )
 
 
 def test_resolve_backend(monkeypatch):
@@ -359,8 +382,8 @@ def test_momentum_rate_matches_the_iteration_matrix():
     lam = np.array([1.0, 10.0])
     for lr, beta in [(0.01, 0.0), (0.1, 0.5), (0.3, 0.9), (0.5, 0.2)]:
         radius = max(
-            np.abs(np.linalg.eigvals([[1 - lr * lm, -lr * beta], [lm, beta]])).max()
-            for lm in lam)
+            np.abs(np.linalg.eigvals([[1 - lr * lm, -lr * beta], [lm, beta]])).max() for lm in lam
+        )
         assert momentum_rate(lr, beta, lam) == pytest.approx(radius, rel=1e-9)
 
 
@@ -416,8 +439,7 @@ def test_adagrad_vs_rmsprop_draws_both_runs_and_their_effective_rates(backend):
         g = obj.grad(traj.path[:-1])
         ok = np.abs(g) > 1e-3
         # the rates explain the steps: x_t - x_{t-1} = -rate · g
-        np.testing.assert_allclose(rates[ok], (-np.diff(traj.path, axis=0) / g)[ok],
-                                   rtol=1e-6)
+        np.testing.assert_allclose(rates[ok], (-np.diff(traj.path, axis=0) / g)[ok], rtol=1e-6)
         np.testing.assert_allclose(ex.rate_lines[name, 0].get_ydata(), rates[:, 0])
     assert (np.diff(ex.effective_rates("Adagrad"), axis=0) <= 0).all()  # only ever shrinks
     ex.set(objective="beale", alpha=0.9)
@@ -426,8 +448,9 @@ def test_adagrad_vs_rmsprop_draws_both_runs_and_their_effective_rates(backend):
     np.testing.assert_array_equal(ex.path_lines["RMSprop"].get_xydata(), rms.path)
 
 
-@pytest.mark.parametrize("make", [momentum_explorer, bias_correction_explorer,
-                                  epsilon_explorer, adagrad_vs_rmsprop])
+@pytest.mark.parametrize(
+    "make", [momentum_explorer, bias_correction_explorer, epsilon_explorer, adagrad_vs_rmsprop]
+)
 def test_explorers_update_in_place_and_reject_bad_values(make):
     ex = make(backend="inline")
     fig, redraws = ex.fig, ex.redraws
@@ -493,20 +516,30 @@ def test_importing_ipympl_switches_the_backend_which_is_why_widgets_restore_it()
     """The upstream behaviour `widgets._ipympl_backend` works around (ipympl/__init__.py calls
     matplotlib.use when Matplotlib is imported). If a new ipympl stops doing it, this test says
     the workaround can go."""
-    code = ("import matplotlib; matplotlib.use('agg'); import ipympl.backend_nbagg; "
-            "print(matplotlib.get_backend())")
+    code = (
+        "import matplotlib; matplotlib.use('agg'); import ipympl.backend_nbagg; "
+        "print(matplotlib.get_backend())"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "module://ipympl.backend_nbagg"
-    code = ("import matplotlib; matplotlib.use('agg'); from adamlib import widgets; "
-            "widgets._ipympl_backend(); print(matplotlib.get_backend())")
+    code = (
+        "import matplotlib; matplotlib.use('agg'); from adamlib import widgets; "
+        "widgets._ipympl_backend(); print(matplotlib.get_backend())"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "agg"
 
 
-@pytest.mark.parametrize("make", ["momentum_explorer(condition_number=100.0)",
-                                  "epsilon_explorer()", "bias_correction_explorer()",
-                                  "adagrad_vs_rmsprop()",
-                                  "playground('rosenbrock', ['SGD', 'Adam'], steps=20)"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        "momentum_explorer(condition_number=100.0)",
+        "epsilon_explorer()",
+        "bias_correction_explorer()",
+        "adagrad_vs_rmsprop()",
+        "playground('rosenbrock', ['SGD', 'Adam'], steps=20)",
+    ],
+)
 def test_figures_after_a_widget_stay_static_pngs_in_a_kernel(make):
     """In a real kernel (ipympl backend for the widget): the figure drawn after the widget cell
     is a plain PNG, as before it, and the backend is the inline one it was."""
@@ -549,7 +582,7 @@ def test_epsilon_explorer_opens_on_rmsprop_where_eps_matters(backend):
 # ---------------------------------------------------------------------------------------------
 def test_a_growing_run_is_flagged_and_does_not_stretch_the_loss_axis():
     pg = Playground("quadratic", ["SGD", "Adam"], steps=2000, backend="inline")
-    pg.set_hyper("SGD", lr=10 ** -0.68)  # the η notch just above 2/λ_max = 0.2
+    pg.set_hyper("SGD", lr=10**-0.68)  # the η notch just above 2/λ_max = 0.2
     gap = pg.trajectories["SGD"].suboptimality(pg.objective)
     assert not pg.trajectories["SGD"].diverged and gap[-1] > 1e140  # grows, not yet 1e100
     assert "above its start" in pg.status.value
@@ -560,8 +593,9 @@ def test_a_growing_run_is_flagged_and_does_not_stretch_the_loss_axis():
 
 
 def test_momentum_explorer_widens_its_frame_and_notes_a_diverging_gd(backend):
-    ex = momentum_explorer(condition_number=100.0, lr=4 / 121, momentum=(9 / 11) ** 2,
-                           backend=backend)  # Polyak's optimum: the heavy ball swings to |y| 4.4
+    ex = momentum_explorer(
+        condition_number=100.0, lr=4 / 121, momentum=(9 / 11) ** 2, backend=backend
+    )  # Polyak's optimum: the heavy ball swings to |y| 4.4
     (x0, x1), (y0, y1) = ex.frame_limits
     path = ex.path_line.get_xydata()
     assert (x0, x1) == (-2, 2) and y1 > np.abs(path[:, 1]).max() and y1 <= 3 * 2
@@ -606,10 +640,17 @@ def test_the_playground_draws_only_figure_map_and_loss_panels():
     assert fig.get_layout_engine() is None
 
 
-@pytest.mark.parametrize("change", [
-    {"steps": 301}, {"optimizers": FIVE[:-1]}, {"objective": "beale"},
-    {"objective": "himmelblau"}, {"frame": 120}, {"start": (-1.0, 0.5)},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"steps": 301},
+        {"optimizers": FIVE[:-1]},
+        {"objective": "beale"},
+        {"objective": "himmelblau"},
+        {"frame": 120},
+        {"start": (-1.0, 0.5)},
+    ],
+)
 def test_every_change_shows_the_pixels_of_a_full_draw(backend, change):
     pg = Playground("rosenbrock", FIVE, steps=300, backend=backend)
     pg.set(objective="beale")
@@ -642,8 +683,9 @@ def test_a_loss_panel_change_keeps_the_map_and_a_visited_objective_reruns_nothin
 
 
 @pytest.mark.parametrize("objective", [name for name in OBJECTIVES if name != "rosenbrock"])
-def test_a_prepared_first_visit_shows_the_pixels_of_a_full_draw_and_reruns_nothing(backend,
-                                                                                   objective):
+def test_a_prepared_first_visit_shows_the_pixels_of_a_full_draw_and_reruns_nothing(
+    backend, objective
+):
     pg = Playground("rosenbrock", FIVE, steps=300, backend=backend)
     pg.canvas.draw()
     before = np.asarray(pg.canvas.buffer_rgba()).copy()

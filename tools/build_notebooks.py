@@ -41,8 +41,8 @@ import nbformat
 from nbformat import NotebookNode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import figure_lint  # noqa: E402
-import reference_env  # noqa: E402
+import figure_lint
+import reference_env
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "source"
@@ -120,8 +120,7 @@ def _nbgrader_metadata(cell: NotebookNode, index: int, used: set[str]) -> dict |
         if not m:
             return None
         grade_id = f"check_{m.group(1)}"
-        meta = {"grade": True, "solution": False, "locked": True,
-                "points": _points(m.group(1))}
+        meta = {"grade": True, "solution": False, "locked": True, "points": _points(m.group(1))}
     base, k = grade_id, 2
     while grade_id in used:
         grade_id = f"{base}_{k}"
@@ -147,8 +146,12 @@ def strip_noise(nb: NotebookNode) -> NotebookNode:
                 if not data:
                     continue
             # The kernel may flush one print() stream in a varying number of pieces.
-            if (out.output_type == "stream" and kept and kept[-1].output_type == "stream"
-                    and kept[-1].name == out.name):
+            if (
+                out.output_type == "stream"
+                and kept
+                and kept[-1].output_type == "stream"
+                and kept[-1].name == out.name
+            ):
                 kept[-1].text += out.text
                 continue
             kept.append(out)
@@ -167,8 +170,12 @@ def execute(nb: NotebookNode, cwd: Path, timeout: int = 600) -> NotebookNode:
         # Every figure the kernel renders is checked against the course's rules first.
         os.environ.update(lint.env)
         try:
-            client = NotebookClient(nb, kernel_name="python3", timeout=timeout,
-                                    resources={"metadata": {"path": str(cwd)}})
+            client = NotebookClient(
+                nb,
+                kernel_name="python3",
+                timeout=timeout,
+                resources={"metadata": {"path": str(cwd)}},
+            )
             client.execute()
         finally:
             for name in lint.env:
@@ -176,14 +183,18 @@ def execute(nb: NotebookNode, cwd: Path, timeout: int = 600) -> NotebookNode:
     checks = lint.checks
     bad = figure_lint.failures(checks)
     if bad:
-        raise SystemExit("figure lint: figures break the course's rules (title, axis labels, "
-                         "legend, colour-bar label, log scales); notebook not written:\n"
-                         + "\n".join(bad))
-    images = sum("image/png" in out.get("data", {}) for cell in nb.cells
-                 for out in cell.get("outputs", []))
+        raise SystemExit(
+            "figure lint: figures break the course's rules (title, axis labels, "
+            "legend, colour-bar label, log scales); notebook not written:\n" + "\n".join(bad)
+        )
+    images = sum(
+        "image/png" in out.get("data", {}) for cell in nb.cells for out in cell.get("outputs", [])
+    )
     if images and not checks:
-        raise SystemExit("figure lint did not run: the notebook shows figures but none was "
-                         "checked (was the IPython startup file loaded?)")
+        raise SystemExit(
+            "figure lint did not run: the notebook shows figures but none was "
+            "checked (was the IPython startup file loaded?)"
+        )
     return nb
 
 
@@ -257,10 +268,14 @@ def build(source: Path, run: bool = True) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("sources", nargs="*", type=Path,
-                        help="percent scripts under source/ (default: all)")
-    parser.add_argument("--no-execute", action="store_true",
-                        help="convert without executing (for quick structure checks only)")
+    parser.add_argument(
+        "sources", nargs="*", type=Path, help="percent scripts under source/ (default: all)"
+    )
+    parser.add_argument(
+        "--no-execute",
+        action="store_true",
+        help="convert without executing (for quick structure checks only)",
+    )
     args = parser.parse_args(argv)
     sources = args.sources or all_sources()
     for src in sources:

@@ -97,8 +97,7 @@ def _log_scale_problem(ax: Any, which: str) -> str:
     span = _span(ax, which)
     if span <= LOG_SPAN:
         return ""
-    return (f"{which}-axis {label!r} spans a factor {span:.0e} on a linear scale: use a log "
-            "scale")
+    return f"{which}-axis {label!r} spans a factor {span:.0e} on a linear scale: use a log scale"
 
 
 def problems(fig: Any) -> list[str]:
@@ -152,8 +151,11 @@ def _colour_problems(axes: list[Any]) -> list[str]:
             label = ln.get_label()
             if ln.get_visible() and label and not label.startswith("_"):
                 colours.setdefault(label, set()).add(to_hex(ln.get_color()))
-    return [f"the line labelled {label!r} has {len(found)} colours across panels"
-            for label, found in colours.items() if len(found) > 1]
+    return [
+        f"the line labelled {label!r} has {len(found)} colours across panels"
+        for label, found in colours.items()
+        if len(found) > 1
+    ]
 
 
 def _describe(fig: Any) -> str:
@@ -169,8 +171,9 @@ def check(fig: Any) -> list[str]:
     log = os.environ.get(LOG_ENV)
     if log:
         with open(log, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"cwd": os.getcwd(), "figure": _describe(fig),
-                                 "problems": found}) + "\n")
+            fh.write(
+                json.dumps({"cwd": os.getcwd(), "figure": _describe(fig), "problems": found}) + "\n"
+            )
     return found
 
 
@@ -195,7 +198,8 @@ def ipython_dir(directory: Path) -> Path:
     startup = directory / "profile_default" / "startup"
     startup.mkdir(parents=True, exist_ok=True)
     (startup / "00-figure-lint.py").write_text(
-        _STARTUP.format(tools=str(Path(__file__).resolve().parent)), encoding="utf-8")
+        _STARTUP.format(tools=str(Path(__file__).resolve().parent)), encoding="utf-8"
+    )
     return directory
 
 

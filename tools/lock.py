@@ -38,10 +38,15 @@ def main() -> None:
         py = str(Path(tmp) / "bin" / "python")
         subprocess.run([py, "-m", "pip", "install", "-q", "--upgrade", "pip"], check=True)
         subprocess.run([py, "-m", "pip", "install", "-q", f"{ROOT}[test,lab]"], check=True)
-        frozen = subprocess.run([py, "-m", "pip", "freeze", "--exclude-editable"],
-                                capture_output=True, text=True, check=True).stdout.splitlines()
-    pins = sorted((ln for ln in frozen if "==" in ln and ln.split("==")[0].lower() not in SKIP),
-                  key=str.lower)
+        frozen = subprocess.run(
+            [py, "-m", "pip", "freeze", "--exclude-editable"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.splitlines()
+    pins = sorted(
+        (ln for ln in frozen if "==" in ln and ln.split("==")[0].lower() not in SKIP), key=str.lower
+    )
     header = [
         "# Exact versions for Python 3.10 to 3.13; the committed notebook outputs were made",
         f"# with them. Written by tools/lock.py (make lock), resolved on Python {version};",

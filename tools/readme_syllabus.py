@@ -35,8 +35,13 @@ def title(path: Path) -> str:
 def notebooks(folder: str) -> list[Path]:
     """Notebooks in ``folder``: those git tracks when in a git checkout (what a clone has)."""
     try:
-        out = subprocess.run(["git", "ls-files", f"{folder}/*.ipynb"], cwd=ROOT, check=True,
-                             capture_output=True, text=True).stdout.split()
+        out = subprocess.run(
+            ["git", "ls-files", f"{folder}/*.ipynb"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
         return sorted(ROOT / p for p in out)
     except (OSError, subprocess.CalledProcessError):
         return sorted((ROOT / folder).glob("*.ipynb"))

@@ -49,6 +49,8 @@ def describe(env: dict[str, str] | None = None) -> str:
     env = {**os.environ, **environment()} if env is None else env
     blas = env.get("OPENBLAS_CORETYPE", "chosen by CPU")
     chosen = [f"{name}={env[name]!r}" for name in KERNEL_VARIABLES[1:] if env.get(name)]
-    return (f"reference numerics: PYTHONHASHSEED={env.get('PYTHONHASHSEED')}, 1 BLAS thread, "
-            f"OpenBLAS kernels {blas}, NumPy dispatch "
-            + (", ".join(chosen) if chosen else "as built for this CPU"))
+    return (
+        f"reference numerics: PYTHONHASHSEED={env.get('PYTHONHASHSEED')}, 1 BLAS thread, "
+        f"OpenBLAS kernels {blas}, NumPy dispatch "
+        + (", ".join(chosen) if chosen else "as built for this CPU")
+    )

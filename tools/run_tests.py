@@ -30,12 +30,17 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import figure_lint  # noqa: E402
-import reference_env  # noqa: E402
+import figure_lint
+import reference_env
 
 ROOT = Path(__file__).resolve().parent.parent
-NBVAL = ["--nbval-current-env", "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
-         "-p", "no:cacheprovider"]
+NBVAL = [
+    "--nbval-current-env",
+    "--nbval-sanitize-with",
+    "tests/nbval_sanitize.cfg",
+    "-p",
+    "no:cacheprovider",
+]
 
 
 def groups() -> dict[str, list[list[str]]]:
@@ -72,8 +77,9 @@ def run(cmd: list[str]) -> tuple[int, str]:
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env)
         return proc.returncode, proc.stdout + proc.stderr
     with figure_lint.session() as lint:
-        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
-                              env={**env, **lint.env})
+        proc = subprocess.run(
+            cmd, cwd=ROOT, capture_output=True, text=True, env={**env, **lint.env}
+        )
     checks = lint.checks
     text, code = proc.stdout + proc.stderr, proc.returncode
     bad = figure_lint.failures(checks)
@@ -106,14 +112,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="run the course's test suite")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--only", default="", help="run only the groups whose name contains this")
-    parser.add_argument("--nbval", nargs="+", metavar="NOTEBOOK", default=[],
-                        help="run nbval on these notebooks only (strict; lax under exercises/)")
+    parser.add_argument(
+        "--nbval",
+        nargs="+",
+        metavar="NOTEBOOK",
+        default=[],
+        help="run nbval on these notebooks only (strict; lax under exercises/)",
+    )
     args = parser.parse_args()
     t0 = time.perf_counter()
     print(reference_env.describe({**os.environ, **reference_env.environment()}), flush=True)
     results = []
-    chosen = (notebook_groups(args.nbval) if args.nbval
-              else {n: c for n, c in groups().items() if args.only in n})
+    chosen = (
+        notebook_groups(args.nbval)
+        if args.nbval
+        else {n: c for n, c in groups().items() if args.only in n}
+    )
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         futures = [pool.submit(run_group, n, c) for n, c in chosen.items()]
         for fut in futures:
@@ -122,10 +136,14 @@ def main() -> int:
             if code:  # the whole output of a failing group
                 print(output, flush=True)
             else:  # the commands, the skips (with their reasons) and the counts
-                print("\n".join(ln for ln in output.splitlines()
-                                if ln.startswith(("$", "SKIPPED", "figure lint"))
-                                or " passed" in ln),
-                      flush=True)
+                print(
+                    "\n".join(
+                        ln
+                        for ln in output.splitlines()
+                        if ln.startswith(("$", "SKIPPED", "figure lint")) or " passed" in ln
+                    ),
+                    flush=True,
+                )
             results.append((name, code, seconds))
     print(f"\n===== summary (wall time {time.perf_counter() - t0:.0f} s, {args.jobs} jobs) =====")
     for name, code, seconds in results:

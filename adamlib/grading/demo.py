@@ -59,7 +59,7 @@ _LIBRARY_DIRS = tuple(
 SKIP_MARK = "⏭"
 
 
-class DemoTimeLimit(BaseException):  # noqa: N818 - reported to learners, never raised to them
+class DemoTimeLimit(BaseException):  # reported to learners, never raised to them
     """Raised inside a ``demo`` block when its time is up (a BaseException, like the checks')."""
 
 
@@ -93,7 +93,7 @@ def _names(names: tuple[str, ...]) -> str:
     return ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
-class demo:  # noqa: N801 - used like a function: `with demo("adam_step"):`
+class demo:  # used like a function: `with demo("adam_step"):`
     """Context manager guarding a cell that demonstrates the learner's functions.
 
     Parameters

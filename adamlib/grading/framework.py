@@ -94,7 +94,7 @@ class CallOutcome:
         return isinstance(self.error, NotImplementedError)
 
 
-class TimeLimit(BaseException):  # noqa: N818 - reported to learners, never raised to them
+class TimeLimit(BaseException):  # reported to learners, never raised to them
     """Raised inside a learner's function when the check's time budget is used up.
 
     A BaseException, so that a learner's own ``except Exception:`` cannot swallow it. Once the
@@ -221,8 +221,9 @@ def _exception_line(exc: BaseException) -> str:
         and not f.filename.startswith(_THIS_DIR)
         and f.line
     ]
-    if learner:
-        text += f" (at `{learner[-1].line.strip()}`)"
+    line = learner[-1].line if learner else None
+    if line:
+        text += f" (at `{line.strip()}`)"
     return text
 
 
@@ -280,23 +281,23 @@ def call_guarded(
             warnings.simplefilter("ignore")
             outcome.value = _call_with_budget(fn, given_args, given_kwargs)
     except TimeLimit as exc:
-        outcome.error = exc  # type: ignore[assignment]
+        outcome.error = exc
         seconds = _BUDGET[-1].seconds if _BUDGET else None
         outcome.error_text = f"did not finish within the check's {seconds or TIME_LIMIT_S:g} s"
     except KeyboardInterrupt as exc:  # the learner's raise, or the kernel's interrupt button
         if _BUDGET:
             _BUDGET[-1].interrupted = True
-        outcome.error = exc  # type: ignore[assignment]
+        outcome.error = exc
         outcome.error_text = "was interrupted (KeyboardInterrupt)"
     except SystemExit as exc:
-        outcome.error = exc  # type: ignore[assignment]
+        outcome.error = exc
         outcome.error_text = (
             f"called sys.exit({'' if exc.code is None else repr(exc.code)}) (SystemExit): a "
             "function must return its result; sys.exit(), exit() and quit() would stop Python"
         )
         outcome.error_text += _exception_line(exc)
     except BaseException as exc:  # noqa: BLE001 - any learner error becomes feedback
-        outcome.error = exc  # type: ignore[assignment]
+        outcome.error = exc
         outcome.error_text = _exception_text(exc)
     outcome.printed = buffer.getvalue()
     names = list(arg_names or [])
@@ -651,8 +652,7 @@ class Exercise:
         lines: list[str] = []
         names: list[str] = []
 
-        slow = [i for i in failing
-                if any(isinstance(s.outcome.error, TimeLimit) for s in runs[i])]
+        slow = [i for i in failing if any(isinstance(s.outcome.error, TimeLimit) for s in runs[i])]
         if slow:
             finished = len(cases) - len(slow)
             lines.append(
@@ -791,8 +791,17 @@ class Exercise:
         self, cases: list[Any], verdicts: list[CaseVerdict], failing: list[int]
     ) -> list[str]:
         """Lines about problems found without the catalogue (exceptions, None, shapes...)."""
-        order = ["exception", "none", "structure", "mutation", "type", "shape", "dtype", "nan",
-                 "reproducibility"]
+        order = [
+            "exception",
+            "none",
+            "structure",
+            "mutation",
+            "type",
+            "shape",
+            "dtype",
+            "nan",
+            "reproducibility",
+        ]
         lines = []
         for kind in order:
             hit = [i for i in failing if kind in verdicts[i].kinds]
@@ -974,7 +983,7 @@ class ArrayExercise(Exercise):
     """
 
     outputs: tuple[str, ...]
-    cases: Callable[[], list[StepCase]]  # type: ignore[assignment]
+    cases: Callable[[], list[StepCase]]
     carry: dict[str, str] = field(default_factory=dict)
     counter: str | None = None
     rtol: dict[str, float] = field(
@@ -1402,8 +1411,9 @@ def _call_arg(value: Any) -> str:
     """An argument in a Call line: whole numbers only (never an array cut mid-number)."""
     if isinstance(value, np.ndarray) and value.size > 4:
         flat = value.ravel()[:3]
-        nums = ", ".join(f"{x:.4g}" if np.issubdtype(value.dtype, np.floating) else str(x)
-                         for x in flat.tolist())
+        nums = ", ".join(
+            f"{x:.4g}" if np.issubdtype(value.dtype, np.floating) else str(x) for x in flat.tolist()
+        )
         return f"<{value.dtype} array of shape {value.shape}: {nums}, ...>"
     return short_repr(value, 60)
 
@@ -1463,7 +1473,7 @@ class FunctionExercise(Exercise):
         Name of the returned quantity in messages (default ``"result"``).
     """
 
-    cases: Callable[[], list[Call]]  # type: ignore[assignment]
+    cases: Callable[[], list[Call]]
     judge: Judge = default_judge
     same_value: Callable[[Any, Any], bool] = values_close
     output: str = "result"
@@ -1492,10 +1502,15 @@ class FunctionExercise(Exercise):
             elif len(call.args) > pos and isinstance(call.args[pos], np.random.Generator):
                 where = pos
             if where is not None:
-                base.append(ReproducibilityCall(
-                    f"reproducibility ({call.label}): equal seeds give equal results, different "
-                    "seeds different ones, whatever np.random.seed was",
-                    call.args, call.kwargs, rng_index=where))
+                base.append(
+                    ReproducibilityCall(
+                        f"reproducibility ({call.label}): equal seeds give equal results, "
+                        "different seeds different ones, whatever np.random.seed was",
+                        call.args,
+                        call.kwargs,
+                        rng_index=where,
+                    )
+                )
                 break
         return base
 

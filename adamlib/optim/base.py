@@ -198,7 +198,7 @@ def _finiteness_check(p: np.ndarray) -> Any:
     return None if p.dtype == np.float64 else np.float64
 
 
-class _Group(dict):  # type: ignore[type-arg]
+class _Group(dict[str, Any]):
     """``param_groups[k]``: a dict that notes when it is changed, so that the optimizer checks
     its hyperparameters again at the next step (and not at every step)."""
 
@@ -219,7 +219,9 @@ class _Group(dict):  # type: ignore[type-arg]
         self._note()
         super().__delitem__(key)
 
-    def __ior__(self, other: Any) -> _Group:
+    # mypy wants an in-place operator to be compatible with dict.__or__, whose result is a plain
+    # dict (typeshed's own dict.__ior__ is ignored likewise).
+    def __ior__(self, other: Any) -> _Group:  # type: ignore[override, misc]
         self._note()
         return super().__ior__(other)
 
@@ -621,7 +623,7 @@ class Optimizer:
         if not isinstance(g, np.ndarray):
             try:
                 g = np.asarray(g)
-            except Exception as err:  # noqa: BLE001 - report any conversion failure
+            except Exception as err:  # report any conversion failure (re-raised below)
                 raise TypeError(f"{name} is not an array: {err}") from err
         if g.dtype.kind not in "fiu":
             raise TypeError(f"{name} has dtype {g.dtype}; expected real numbers")
@@ -842,7 +844,9 @@ class Optimizer:
                 )
             loaded.append((steps.pop(), {key: v.pop() for key, v in scalars.items()}, names))
         # everything checked: now write
-        for run, saved, (step, scalars, names) in zip(runs, saved_groups, loaded, strict=True):
+        for run, saved, (step, scalar_values, names) in zip(
+            runs, saved_groups, loaded, strict=True
+        ):
             group = run.group
             for key in [k for k in group if k != "params" and k not in saved]:
                 del group[key]
@@ -855,7 +859,7 @@ class Optimizer:
             self._create_state(run, names)
             for i, state in zip(range(run.start, run.stop), run.states, strict=True):
                 state["step"] = step
-                state.update(scalars)
+                state.update(scalar_values)
                 for key in names:
                     np.copyto(state[key], states[saved_ids[i]][key])
             self._accept_hyperparameters(run)  # and the arrays missing before the first step
@@ -876,7 +880,10 @@ class Optimizer:
         for i, entry in sd["state"].items():
             for key, value in entry.items():
                 arrays[f"state.{i}.{key}"] = np.asarray(value)
-        np.savez(path, **arrays)
+        # NumPy's stub types savez's keyword arguments as arrays except allow_pickle (a bool),
+        # which a **dict[str, ndarray] could name; these keys are "group.", "state." or
+        # "optimizer".
+        np.savez(path, **arrays)  # type: ignore[arg-type]
 
     def load(self, path: str | os.PathLike[str]) -> None:
         """Load a state written by :meth:`save` (validated as in :meth:`load_state_dict`).

@@ -64,8 +64,10 @@ def _indices_cases() -> list[Call]:
 def _judge_indices(call: Call, got: Any, expected: Any) -> str | None:
     n, batch_size = call.args[0], call.args[1]
     if isinstance(got, np.ndarray) and got.ndim == 2:
-        return ("return a list of 1-d index arrays (one per batch), not a 2-d array: the last "
-                "batch may be shorter")
+        return (
+            "return a list of 1-d index arrays (one per batch), not a 2-d array: the last "
+            "batch may be shorter"
+        )
     if not isinstance(got, list | tuple):
         return f"return a list of index arrays, got {type(got).__name__}"
     batches = []
@@ -82,12 +84,16 @@ def _judge_indices(call: Call, got: Any, expected: Any) -> str | None:
     counts = np.bincount(flat, minlength=n) if flat.size else np.zeros(n, dtype=int)
     if (counts > 1).any():
         twice = int(np.flatnonzero(counts > 1)[0])
-        return (f"index {twice} appears {counts[twice]} times: draw a permutation "
-                "(sampling without replacement), so that each example is used once per epoch")
+        return (
+            f"index {twice} appears {counts[twice]} times: draw a permutation "
+            "(sampling without replacement), so that each example is used once per epoch"
+        )
     if (counts == 0).any():
         missing = np.flatnonzero(counts == 0).tolist()
-        return (f"indices {short_repr(missing, 60)} are missing: one epoch must use every "
-                f"example exactly once (batch sizes {sizes}, expected {want})")
+        return (
+            f"indices {short_repr(missing, 60)} are missing: one epoch must use every "
+            f"example exactly once (batch sizes {sizes}, expected {want})"
+        )
     if sizes != want:
         return f"batch sizes {sizes}, expected {want} (batches of {batch_size}, the last smaller)"
     if n > 3 and np.array_equal(flat, np.arange(n)):
@@ -202,8 +208,7 @@ def _gradient_cases() -> list[Call]:
         X = normal(rng, (n, d), dtype)
         y = normal(rng, (n,), dtype)
         w = normal(rng, (d,), dtype)
-        cases.append(Call(f"X {n}x{d} {np.dtype(dtype).name}, {note}",
-                          (w, X, y, np.array(idx))))
+        cases.append(Call(f"X {n}x{d} {np.dtype(dtype).name}, {note}", (w, X, y, np.array(idx))))
     return cases
 
 
@@ -211,8 +216,10 @@ def _judge_gradient(call: Call, got: Any, expected: np.ndarray) -> str | None:
     if not isinstance(got, np.ndarray):
         return f"return a NumPy array of shape {expected.shape}, got {type(got).__name__}"
     if got.shape != expected.shape:
-        return (f"expected shape {expected.shape} (one entry per weight), got {got.shape}; "
-                "X[idx].T @ residual has the shape of w")
+        return (
+            f"expected shape {expected.shape} (one entry per weight), got {got.shape}; "
+            "X[idx].T @ residual has the shape of w"
+        )
     if np.iscomplexobj(got) or not np.issubdtype(got.dtype, np.floating):
         return f"expected a float array, got dtype {got.dtype}"
     rtol = 1e-4 if expected.dtype == np.float32 else 1e-7
@@ -330,8 +337,10 @@ def _judge_decay(call: Call, got: Any, expected: float) -> str | None:
     if not values_close(got, expected):
         t, lr0, drop, every = call.args
         want, have, _ = shown_pair(expected, got)
-        return (f"expected {want} = {lr0} * {drop}**{t // every} "
-                f"({t} // {every} = {t // every} drops so far), got {have}")
+        return (
+            f"expected {want} = {lr0} * {drop}**{t // every} "
+            f"({t} // {every} = {t // every} drops so far), got {have}"
+        )
     return None
 
 

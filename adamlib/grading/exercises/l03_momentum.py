@@ -371,10 +371,10 @@ def _rate_cases() -> list[Call]:
         Call("lr=0.01, momentum=0.5, lam=1: real roots (slow, flat direction)", (0.01, 0.5, 1.0)),
         Call("lr=0.05, momentum=0.9, lam=10: complex roots", (0.05, 0.9, 10.0)),
         Call("lr=0.02, momentum=0.81, lam=100: complex roots", (0.02, 0.81, 100.0)),
-        Call("lr=0.1, momentum=0.05, lam=20: real, negative root (overshooting)",
-             (0.1, 0.05, 20.0)),
-        Call("lr=0.1, momentum=0.5, lam=40: diverges (lr*lam > 2 + 2*momentum)",
-             (0.1, 0.5, 40.0)),
+        Call(
+            "lr=0.1, momentum=0.05, lam=20: real, negative root (overshooting)", (0.1, 0.05, 20.0)
+        ),
+        Call("lr=0.1, momentum=0.5, lam=40: diverges (lr*lam > 2 + 2*momentum)", (0.1, 0.5, 40.0)),
         Call("lr=0.15, momentum=0.0, lam=10: no momentum (gradient descent)", (0.15, 0.0, 10.0)),
     ]
 
@@ -387,13 +387,17 @@ def _judge_rate(call: Call, got: Any, expected: float) -> str | None:
     if isinstance(got, bool) or not isinstance(got, float | int | np.floating | np.integer):
         return f"return a number, got {type(got).__name__}"
     if not np.isfinite(got):
-        return (f"got {got}: a negative discriminant needs a complex square root "
-                "(np.sqrt(complex(...)) or np.emath.sqrt)")
+        return (
+            f"got {got}: a negative discriminant needs a complex square root "
+            "(np.sqrt(complex(...)) or np.emath.sqrt)"
+        )
     if not values_close(got, expected):
         lr, beta, lam = call.args
         want, have, _ = shown_pair(expected, got)
-        return (f"expected {want} (the larger |σ| of σ² - {1 + beta - lr * lam:.4g} σ + "
-                f"{beta:g} = 0), got {have}")
+        return (
+            f"expected {want} (the larger |σ| of σ² - {1 + beta - lr * lam:.4g} σ + "
+            f"{beta:g} = 0), got {have}"
+        )
     return None
 
 

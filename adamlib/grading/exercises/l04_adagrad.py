@@ -214,16 +214,31 @@ def adagrad_effective_lr(grads: Array, lr: float, eps: float) -> Array:
 def _effective_lr_cases() -> list[Call]:
     rng = np.random.default_rng(414)
     return [
-        Call("grads of shape (5,) (5 steps of a scalar), lr=0.1, eps=1e-10",
-             (normal(rng, (5,)),), {"lr": 0.1, "eps": 1e-10}),
-        Call("grads of shape (6, 3) (6 steps, 3 coordinates), lr=0.5, eps=1e-3",
-             (normal(rng, (6, 3)),), {"lr": 0.5, "eps": 1e-3}),
-        Call("grads of shape (4, 2, 2) (a 2x2 parameter over 4 steps), lr=1.0, eps=0.1",
-             (normal(rng, (4, 2, 2), scale=3.0),), {"lr": 1.0, "eps": 0.1}),
-        Call("grads of shape (8, 2) with tiny gradients (~1e-9), lr=0.01, eps=1e-8",
-             (normal(rng, (8, 2), scale=1e-9),), {"lr": 0.01, "eps": 1e-8}),
-        Call("grads of shape (3, 4) with a zero first row (a rare feature), lr=0.2, eps=1e-6",
-             (np.r_[np.zeros((1, 4)), normal(rng, (2, 4))],), {"lr": 0.2, "eps": 1e-6}),
+        Call(
+            "grads of shape (5,) (5 steps of a scalar), lr=0.1, eps=1e-10",
+            (normal(rng, (5,)),),
+            {"lr": 0.1, "eps": 1e-10},
+        ),
+        Call(
+            "grads of shape (6, 3) (6 steps, 3 coordinates), lr=0.5, eps=1e-3",
+            (normal(rng, (6, 3)),),
+            {"lr": 0.5, "eps": 1e-3},
+        ),
+        Call(
+            "grads of shape (4, 2, 2) (a 2x2 parameter over 4 steps), lr=1.0, eps=0.1",
+            (normal(rng, (4, 2, 2), scale=3.0),),
+            {"lr": 1.0, "eps": 0.1},
+        ),
+        Call(
+            "grads of shape (8, 2) with tiny gradients (~1e-9), lr=0.01, eps=1e-8",
+            (normal(rng, (8, 2), scale=1e-9),),
+            {"lr": 0.01, "eps": 1e-8},
+        ),
+        Call(
+            "grads of shape (3, 4) with a zero first row (a rare feature), lr=0.2, eps=1e-6",
+            (np.r_[np.zeros((1, 4)), normal(rng, (2, 4))],),
+            {"lr": 0.2, "eps": 1e-6},
+        ),
     ]
 
 

@@ -234,8 +234,9 @@ def _centered_cases() -> list[StepCase]:
             sq_avg, grad_avg = np.zeros(shape, dtype), np.zeros(shape, dtype)
         else:  # a valid state: sq_avg >= grad_avg**2 (the variance estimate is >= 0)
             grad_avg = normal(rng, shape, dtype, 0.5 * grad_scale)
-            sq_avg = np.asarray(grad_avg**2 + positive(rng, shape, dtype, 0.5 * grad_scale**2),
-                                dtype=dtype)
+            sq_avg = np.asarray(
+                grad_avg**2 + positive(rng, shape, dtype, 0.5 * grad_scale**2), dtype=dtype
+            )
         state = "averages start at 0" if zero_state else "non-zero averages"
         steps = f", {later + 1} consecutive steps" if later else ""
         tiny = " with tiny gradients (~1e-9)" if grad_scale < 1e-6 else ""

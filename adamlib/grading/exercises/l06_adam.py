@@ -479,8 +479,9 @@ def _adamw_decay_rescaled(x, grad, m, v, t, lr, beta1, beta2, eps, weight_decay)
 
 
 def _adamw_no_bias_correction(x, grad, m, v, t, lr, beta1, beta2, eps, weight_decay):
-    return _adam_no_bias_correction(x * (1 - lr * weight_decay), grad, m, v, t, lr, beta1,
-                                    beta2, eps)
+    return _adam_no_bias_correction(
+        x * (1 - lr * weight_decay), grad, m, v, t, lr, beta1, beta2, eps
+    )
 
 
 def _adamw_in_place(x, grad, m, v, t, lr, beta1, beta2, eps, weight_decay):

@@ -100,8 +100,7 @@ def _output_problem(name: str, got: Any, expected: Any, like: str | None) -> str
         )
     if not _close(g, exp):
         err = float(np.max(np.abs(g.astype(np.float64) - exp.astype(np.float64))))
-        return (f"{name} is wrong: {expected_got(exp, g)} "
-                f"(max abs error {err:.2g})")
+        return f"{name} is wrong: {expected_got(exp, g)} (max abs error {err:.2g})"
     if exp.ndim > 0 and g.dtype != exp.dtype:
         return (
             f"{name} has dtype {g.dtype} but the inputs are {exp.dtype}: keep the input dtype "
@@ -119,8 +118,11 @@ def _judge(names: Sequence[str], likes: Sequence[str | None]) -> Judge:
             got_t, exp_t, names_ = (got,), (expected,), ["it"]
         else:
             if not isinstance(got, tuple | list) or len(got) != len(names):
-                what = f"a {type(got).__name__}" if not isinstance(got, tuple | list) else (
-                    f"{len(got)} values")
+                what = (
+                    f"a {type(got).__name__}"
+                    if not isinstance(got, tuple | list)
+                    else (f"{len(got)} values")
+                )
                 return f"return a tuple of {len(names)} arrays ({', '.join(names)}), got {what}"
             got_t, exp_t, names_ = tuple(got), tuple(expected), list(names)
         problems = [
@@ -130,8 +132,11 @@ def _judge(names: Sequence[str], likes: Sequence[str | None]) -> Judge:
         ]
         if not problems:
             return None
-        right = [n for n, g, e, like in zip(names_, got_t, exp_t, likes, strict=True)
-                 if _output_problem(n, g, e, like) is None]
+        right = [
+            n
+            for n, g, e, like in zip(names_, got_t, exp_t, likes, strict=True)
+            if _output_problem(n, g, e, like) is None
+        ]
         text = "; ".join(problems)
         if len(names) > 1 and right:
             text += f" (right: {', '.join(right)})"
@@ -152,29 +157,41 @@ def _logits_cases(seed: int) -> list[Call]:
     return [
         Call("4 examples, 3 classes", (rng.normal(size=(4, 3)), labels(4, 3))),
         Call("one example, 5 classes", (rng.normal(size=(1, 5)) * 2, labels(1, 5))),
-        Call("10 examples, 10 classes, logits of size ~3", (rng.normal(size=(10, 10)) * 3,
-                                                           labels(10, 10))),
-        Call("6 examples, 4 classes, float32", (rng.normal(size=(6, 4)).astype(np.float32),
-                                                labels(6, 4))),
+        Call(
+            "10 examples, 10 classes, logits of size ~3",
+            (rng.normal(size=(10, 10)) * 3, labels(10, 10)),
+        ),
+        Call(
+            "6 examples, 4 classes, float32",
+            (rng.normal(size=(6, 4)).astype(np.float32), labels(6, 4)),
+        ),
         Call("3 examples, 4 classes, logits near 1000 (exp overflows)", (big, labels(3, 4))),
-        Call("2 examples, 3 classes, the true class of the first 800 below the best "
-             "(its probability underflows to 0)", (hopeless, np.array([2, 0]))),
+        Call(
+            "2 examples, 3 classes, the true class of the first 800 below the best "
+            "(its probability underflows to 0)",
+            (hopeless, np.array([2, 0])),
+        ),
         # Classic softmax traps (issue 14): the shift must be each row's own maximum.
-        Call("2 examples, 3 classes, one row near 1000 and one near 0 (subtract each row's "
-             "max, not the global max)",
-             (np.array([[1000.0, 999.0, 998.5], [0.3, -0.2, 0.1]]), np.array([1, 2]))),
-        Call("3 examples, 4 classes, all logits of a row equal",
-             (np.array([[2.0] * 4, [-7.5] * 4, [0.0] * 4]), np.array([0, 3, 2]))),
-        Call("2 examples, 3 classes, logits near -1000 (exp underflows)",
-             (np.array([[-1000.0, -1001.0, -999.5], [-1003.0, -1000.0, -1000.2]]),
-              np.array([0, 1]))),
+        Call(
+            "2 examples, 3 classes, one row near 1000 and one near 0 (subtract each row's "
+            "max, not the global max)",
+            (np.array([[1000.0, 999.0, 998.5], [0.3, -0.2, 0.1]]), np.array([1, 2])),
+        ),
+        Call(
+            "3 examples, 4 classes, all logits of a row equal",
+            (np.array([[2.0] * 4, [-7.5] * 4, [0.0] * 4]), np.array([0, 3, 2])),
+        ),
+        Call(
+            "2 examples, 3 classes, logits near -1000 (exp underflows)",
+            (np.array([[-1000.0, -1001.0, -999.5], [-1003.0, -1000.0, -1000.2]]), np.array([0, 1])),
+        ),
     ]
 
 
 # ----------------------------------------------------------------------------------------------
 # softmax_cross_entropy
 # ----------------------------------------------------------------------------------------------
-def softmax_cross_entropy(logits: Array, y: Array) -> float:
+def softmax_cross_entropy(logits: Array, y: Array) -> float | Array:
     """Reference: mean over the batch of ``logsumexp(logits[i]) - logits[i, y[i]]``."""
     return nn.softmax_cross_entropy(logits, y)
 
@@ -380,8 +397,11 @@ def _linear_cases() -> list[Call]:
         X = rng.normal(size=(B, d_in)).astype(dtype)
         W = rng.normal(size=(d_in, d_out)).astype(dtype)
         dZ = (rng.normal(size=(B, d_out)) / B).astype(dtype)
-        return Call(f"{text}: dZ {B}x{d_out}, X {B}x{d_in}, W {d_in}x{d_out}"
-                    + (", float32" if dtype == np.float32 else ""), (dZ, X, W))
+        return Call(
+            f"{text}: dZ {B}x{d_out}, X {B}x{d_in}, W {d_in}x{d_out}"
+            + (", float32" if dtype == np.float32 else ""),
+            (dZ, X, W),
+        )
 
     return [
         case("5 examples, 4 inputs, 3 outputs", 5, 4, 3),

@@ -71,8 +71,7 @@ def _amsgrad_cases() -> list[StepCase]:
     rng = np.random.default_rng(808)
     cases = []
 
-    def add(shape, dtype, t, lr, beta1, beta2, eps, zero_state, grad_scale=1.0, later=0,
-            note=""):
+    def add(shape, dtype, t, lr, beta1, beta2, eps, zero_state, grad_scale=1.0, later=0, note=""):
         if zero_state:
             m, v, v_max = (np.zeros(shape, dtype) for _ in range(3))
         else:
@@ -98,8 +97,10 @@ def _amsgrad_cases() -> list[StepCase]:
                     "beta2": beta2,
                     "eps": eps,
                 },
-                later=[{"grad": normal(rng, shape, dtype, grad_scale * s)}
-                       for s in (3.0, 0.2, 1.0, 0.1)[:later]],
+                later=[
+                    {"grad": normal(rng, shape, dtype, grad_scale * s)}
+                    for s in (3.0, 0.2, 1.0, 0.1)[:later]
+                ],
             )
         )
 
@@ -108,10 +109,30 @@ def _amsgrad_cases() -> list[StepCase]:
     add((), np.float64, 2, 0.1, 0.5, 0.9, 0.1, zero_state=False)
     add((), np.float32, 1, 0.05, 0.9, 0.999, 1e-8, zero_state=True)
     add((2, 2, 3), np.float32, 10, 0.02, 0.85, 0.98, 1e-4, zero_state=False, grad_scale=1.5)
-    add((4,), np.float64, 3, 0.01, 0.9, 0.99, 1e-8, zero_state=False, grad_scale=1e-9,
-        note=" with tiny gradients (~1e-9)")
-    add((3, 2), np.float64, 1, 0.01, 0.9, 0.9, 1e-8, zero_state=True, later=4,
-        note=" with a large then small gradients")
+    add(
+        (4,),
+        np.float64,
+        3,
+        0.01,
+        0.9,
+        0.99,
+        1e-8,
+        zero_state=False,
+        grad_scale=1e-9,
+        note=" with tiny gradients (~1e-9)",
+    )
+    add(
+        (3, 2),
+        np.float64,
+        1,
+        0.01,
+        0.9,
+        0.9,
+        1e-8,
+        zero_state=True,
+        later=4,
+        note=" with a large then small gradients",
+    )
     return cases
 
 
@@ -195,8 +216,8 @@ register(
         reference=amsgrad_step,
         outputs=("x_new", "m_new", "v_new", "v_max_new"),
         rule="m_new = beta1*m + (1-beta1)*grad; v_new = beta2*v + (1-beta2)*grad**2; "
-             "v_max_new = np.maximum(v_max, v_new); x_new = x - lr * (m_new/(1-beta1**t)) / "
-             "(np.sqrt(v_max_new/(1-beta2**t)) + eps)",
+        "v_max_new = np.maximum(v_max, v_new); x_new = x - lr * (m_new/(1-beta1**t)) / "
+        "(np.sqrt(v_max_new/(1-beta2**t)) + eps)",
         carry={"x_new": "x", "m_new": "m", "v_new": "v", "v_max_new": "v_max"},
         counter="t",
         cases=_amsgrad_cases,
@@ -250,8 +271,7 @@ register(
                 "arrays; build new ones.",
                 _ams_in_place,
             ),
-            Mistake(NO_RETURN, "end with `return x_new, m_new, v_new, v_max_new`.",
-                    _ams_no_return),
+            Mistake(NO_RETURN, "end with `return x_new, m_new, v_new, v_max_new`.", _ams_no_return),
         ],
     )
 )
@@ -382,7 +402,7 @@ register(
         reference=adamax_step,
         outputs=("x_new", "m_new", "u_new"),
         rule="m_new = beta1*m + (1-beta1)*grad; u_new = np.maximum(beta2*u, np.abs(grad) + eps); "
-             "x_new = x - lr / (1 - beta1**t) * m_new / u_new",
+        "x_new = x - lr / (1 - beta1**t) * m_new / u_new",
         carry={"x_new": "x", "m_new": "m", "u_new": "u"},
         counter="t",
         cases=_adamax_cases,
@@ -561,8 +581,8 @@ register(
         reference=adadelta_step,
         outputs=("x_new", "sq_avg_new", "acc_delta_new"),
         rule="sq_avg_new = rho*sq_avg + (1-rho)*grad**2; delta = np.sqrt(acc_delta + eps) / "
-             "np.sqrt(sq_avg_new + eps) * grad; acc_delta_new = rho*acc_delta + (1-rho)*delta**2;"
-             " x_new = x - lr*delta",
+        "np.sqrt(sq_avg_new + eps) * grad; acc_delta_new = rho*acc_delta + (1-rho)*delta**2;"
+        " x_new = x - lr*delta",
         carry={"x_new": "x", "sq_avg_new": "sq_avg", "acc_delta_new": "acc_delta"},
         cases=_adadelta_cases,
         mistakes=[
@@ -616,8 +636,9 @@ register(
                 "`sq_avg *= ...` or `x -= ...` change the caller's arrays; build new ones.",
                 _ada_in_place,
             ),
-            Mistake(NO_RETURN, "end with `return x_new, sq_avg_new, acc_delta_new`.",
-                    _ada_no_return),
+            Mistake(
+                NO_RETURN, "end with `return x_new, sq_avg_new, acc_delta_new`.", _ada_no_return
+            ),
         ],
     )
 )
@@ -633,8 +654,7 @@ def _rho(t: int, beta2: float, rho_inf: float) -> float:
 
 
 def _rect(rho_t: float, rho_inf: float) -> float:
-    return math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf
-                     / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+    return math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
 
 
 def radam_rectification(t: int, beta2: float) -> float:
@@ -652,7 +672,7 @@ def _radam_cases() -> list[Call]:
         Call(f"t={t}, beta2={b2}", (t, b2))
         for t, b2 in [
             (1, 0.999),
-            (5, 0.999),   # rho_t = 4.996: no rectified step yet (PyTorch's threshold 5)
+            (5, 0.999),  # rho_t = 4.996: no rectified step yet (PyTorch's threshold 5)
             (6, 0.999),
             (10, 0.999),
             (100, 0.999),
@@ -719,8 +739,8 @@ register(
         reference=radam_rectification,
         output="r_t",
         rule="rho_inf = 2/(1-beta2) - 1; rho_t = rho_inf - 2*t*beta2**t/(1-beta2**t); "
-             "r_t = sqrt((rho_t-4)(rho_t-2) rho_inf / ((rho_inf-4)(rho_inf-2) rho_t)) if "
-             "rho_t > 5 else 0.0",
+        "r_t = sqrt((rho_t-4)(rho_t-2) rho_inf / ((rho_inf-4)(rho_inf-2) rho_t)) if "
+        "rho_t > 5 else 0.0",
         cases=_radam_cases,
         judge=_judge_number,
         mistakes=[
@@ -795,9 +815,11 @@ def _warmup_cases() -> list[Call]:
         (6, 1.0, 4, 8, 0.2, "short schedule, decay"),
     ]
     return [
-        Call(f"{note}: step={s}, peak_lr={p:g}, warmup_steps={w}, total_steps={T}, "
-             f"final_lr={f:g}", (s,), {"peak_lr": p, "warmup_steps": w, "total_steps": T,
-                                       "final_lr": f})
+        Call(
+            f"{note}: step={s}, peak_lr={p:g}, warmup_steps={w}, total_steps={T}, final_lr={f:g}",
+            (s,),
+            {"peak_lr": p, "warmup_steps": w, "total_steps": T, "final_lr": f},
+        )
         for s, p, w, T, f, note in rows
     ]
 
@@ -853,8 +875,8 @@ register(
         reference=warmup_cosine,
         output="lr",
         rule="step < warmup_steps: peak_lr * step / warmup_steps; step >= total_steps: final_lr; "
-             "otherwise final_lr + (peak_lr - final_lr) * 0.5 * (1 + cos(pi * progress)) with "
-             "progress = (step - warmup_steps) / (total_steps - warmup_steps)",
+        "otherwise final_lr + (peak_lr - final_lr) * 0.5 * (1 + cos(pi * progress)) with "
+        "progress = (step - warmup_steps) / (total_steps - warmup_steps)",
         cases=_warmup_cases,
         judge=_judge_number,
         mistakes=[

@@ -60,10 +60,14 @@ def _min_norm_cases() -> list[Call]:
     return [
         Call("3 examples, 6 features (many exact solutions)", (wide, rng.standard_normal(3))),
         Call("8 examples, 3 features (least squares, unique)", (tall, rng.standard_normal(8))),
-        Call("5x4 matrix of rank 2 (no exact solution, many least-squares ones)",
-             (low_rank, rng.standard_normal(5))),
-        Call("Wilson et al.'s design for y = (1, -1, 1, 1)",
-             (wilson, np.array([1.0, -1.0, 1.0, 1.0]))),
+        Call(
+            "5x4 matrix of rank 2 (no exact solution, many least-squares ones)",
+            (low_rank, rng.standard_normal(5)),
+        ),
+        Call(
+            "Wilson et al.'s design for y = (1, -1, 1, 1)",
+            (wilson, np.array([1.0, -1.0, 1.0, 1.0])),
+        ),
         Call("1 example, 4 features", (np.array([[1.0, 2.0, 0.0, -2.0]]), np.array([3.0]))),
     ]
 
@@ -74,16 +78,20 @@ def _judge_min_norm(call: Call, got: Any, expected: Array) -> str | None:
         return problem
     if got.shape != expected.shape:
         X = call.args[0]
-        return (f"expected a vector of shape {expected.shape} (one weight per column of X, "
-                f"X has shape {X.shape}), got shape {got.shape}")
+        return (
+            f"expected a vector of shape {expected.shape} (one weight per column of X, "
+            f"X has shape {X.shape}), got shape {got.shape}"
+        )
     if values_close(got, expected, rtol=1e-7, atol=1e-9):
         return None
     X, y = call.args
     fits = np.allclose(X @ got, X @ expected, rtol=1e-7, atol=1e-9)
     if fits and np.linalg.norm(got) > np.linalg.norm(expected):
-        return (f"your w fits the data as well as the answer but has norm "
-                f"{np.linalg.norm(got):.4g} > {np.linalg.norm(expected):.4g}: it is a "
-                f"least-squares solution, not the one of minimum norm")
+        return (
+            f"your w fits the data as well as the answer but has norm "
+            f"{np.linalg.norm(got):.4g} > {np.linalg.norm(expected):.4g}: it is a "
+            f"least-squares solution, not the one of minimum norm"
+        )
     return expected_got(expected, got)
 
 
@@ -144,8 +152,15 @@ register(
 # ----------------------------------------------------------------------------------------------
 
 
-def _wilson(y: Array, spacing: int = 5, first: int = 3, positive: int = 1, negative: int = 5,
-            columns: int | None = None, constant: bool = True) -> Array:
+def _wilson(
+    y: Array,
+    spacing: int = 5,
+    first: int = 3,
+    positive: int = 1,
+    negative: int = 5,
+    columns: int | None = None,
+    constant: bool = True,
+) -> Array:
     n = len(y)
     X = np.zeros((n, 6 * n if columns is None else columns))
     X[:, 0] = y
@@ -153,7 +168,7 @@ def _wilson(y: Array, spacing: int = 5, first: int = 3, positive: int = 1, negat
         X[:, 1:3] = 1.0
     for i in range(n):
         start = first + spacing * i
-        X[i, start:start + (positive if y[i] == 1 else negative)] = 1.0
+        X[i, start : start + (positive if y[i] == 1 else negative)] = 1.0
     return X
 
 
@@ -182,8 +197,9 @@ def _wilson_cases() -> list[Call]:
         Call("y = (-1, 1)", (np.array([-1.0, 1.0]),)),
         Call("y = (1, 1, -1, 1)", (np.array([1.0, 1.0, -1.0, 1.0]),)),
         Call("one positive example", (np.array([1.0]),)),
-        Call("y = (1, 1, -1): the last block ends at the last column",
-             (np.array([1.0, 1.0, -1.0]),)),
+        Call(
+            "y = (1, 1, -1): the last block ends at the last column", (np.array([1.0, 1.0, -1.0]),)
+        ),
         Call("12 random labels", (np.where(rng.random(12) < 0.6, 1.0, -1.0),)),
         Call("integer labels (1, -1, -1)", (np.array([1, -1, -1]),)),
     ]
@@ -202,8 +218,10 @@ def _judge_wilson(call: Call, got: Any, expected: Array) -> str | None:
     i = int(rows[0])
     want = np.flatnonzero(expected[i])
     have = np.flatnonzero(got[i])
-    return (f"row {i} (y = {expected[i, 0]:g}) is wrong: expected non-zero columns "
-            f"{want.tolist()}, got {have.tolist()}")
+    return (
+        f"row {i} (y = {expected[i, 0]:g}) is wrong: expected non-zero columns "
+        f"{want.tolist()}, got {have.tolist()}"
+    )
 
 
 def _w_swapped(y):
@@ -242,7 +260,7 @@ register(
         reference=wilson_dataset,
         output="X",
         rule="X = zeros((n, 6n)); X[:, 0] = y; X[:, 1:3] = 1; X[i, 3+5i : 3+5i+k] = 1 with "
-             "k = 1 if y_i = 1 else 5",
+        "k = 1 if y_i = 1 else 5",
         cases=_wilson_cases,
         judge=_judge_wilson,
         mistakes=[
@@ -414,8 +432,10 @@ def _window_cases() -> list[Call]:
         Call("the same runs with lrs shuffled", (lrs[order], losses[order], 1e-6)),
         Call("nothing reaches tol", (lrs, losses, 1e-12)),
         Call("a single good learning rate", (lrs, losses, 1e-9)),
-        Call("a gap inside the window", (lrs, np.array([1.0, 1e-7, 1e-2, 1e-7, 1e-7, 5.0, 1e-7,
-                                                        np.inf, 1.0]), 1e-6)),
+        Call(
+            "a gap inside the window",
+            (lrs, np.array([1.0, 1e-7, 1e-2, 1e-7, 1e-7, 5.0, 1e-7, np.inf, 1.0]), 1e-6),
+        ),
     ]
 
 
