@@ -286,6 +286,20 @@ def test_displaying_gives_the_widget_and_a_static_png():
     assert "adamlib-playground" in pg.widget._dom_classes
 
 
+def _playground_state(pg):
+    """What a rejected call must leave unchanged (the drawn path copied, not referenced)."""
+    return (
+        pg.objective,
+        pg.selected,
+        pg.steps,
+        pg.start.tolist(),
+        pg.frame,
+        pg.hyper("Adam"),
+        pg.path_lines["Adam"].get_xdata().copy(),
+        pg.redraws,
+    )
+
+
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
@@ -312,29 +326,11 @@ def test_displaying_gives_the_widget_and_a_static_png():
 )
 def test_bad_values_are_rejected_clearly_and_change_nothing(call, error, message):
     pg = Playground("rosenbrock", ["SGD", "Adam"], steps=100, backend="inline")
-    before = (
-        pg.objective,
-        pg.selected,
-        pg.steps,
-        pg.start.tolist(),
-        pg.frame,
-        pg.hyper("Adam"),
-        pg.path_lines["Adam"].get_xdata().copy(),
-        pg.redraws,
-    )
+    before = _playground_state(pg)
     with pytest.raises(error) as info:
         call(pg)
     assert message in str(info.value)
-    after = (
-        pg.objective,
-        pg.selected,
-        pg.steps,
-        pg.start.tolist(),
-        pg.frame,
-        pg.hyper("Adam"),
-        pg.path_lines["Adam"].get_xdata(),
-        pg.redraws,
-    )
+    after = _playground_state(pg)
     assert all(
         np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b
         for a, b in zip(before, after, strict=True)
