@@ -18,9 +18,12 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
-# torch is optional (reference data, live comparisons, benchmarks). It is installed only when a
-# local CPU wheel is available, never downloaded from PyPI (that would be a multi-GB CUDA build).
-TORCH_WHEELS ?= /opt/wheels
+# torch is optional (reference data, live comparisons, benchmarks). It is installed only from
+# pip's local sources (find-links in pip's configuration, e.g. a folder of wheels): the wheel
+# itself with `--no-index` (never PyPI's multi-GB CUDA build), then its dependencies. Without a
+# local wheel it is skipped.
+# The same pin as pyproject.toml's `torch` extra (tests/test_dependencies.py checks).
+TORCH := torch==2.13.0
 export PYTHONHASHSEED := 0
 
 .PHONY: lab dev test test-latest unit nbval notebooks bench lint lock clean-venv
@@ -33,9 +36,8 @@ $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --upgrade pip
 	$(PY) -m pip install -c constraints.txt -e '.[test,lab]'
-	@if ls $(TORCH_WHEELS)/torch-2.13.0*cp311*.whl >/dev/null 2>&1 && $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then \
-		$(PY) -m pip install --find-links $(TORCH_WHEELS) 'torch==2.13.0' ; \
-	else echo "torch wheel not found in $(TORCH_WHEELS): live torch comparisons and torch benchmarks will be skipped"; fi
+	@if $(PY) -m pip install --no-index --no-deps '$(TORCH)'; then $(PY) -m pip install '$(TORCH)'; \
+	else echo "no local torch wheel for this Python: live torch comparisons and torch benchmarks will be skipped"; fi
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (adamlib)"
 	touch $(STAMP)
 

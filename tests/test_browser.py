@@ -8,7 +8,8 @@ clicks on the map, and checks that the figures changed. Screenshots go to tests/
 The servers it started are always stopped (fixture finalizers).
 
 Skipped, with the reason in ``pytest -ra`` output, when /usr/bin/chromium is missing
-(``apt-get install chromium``; .ci/run does it).
+(``apt-get install chromium``), except where the test must run: with ``ADAMLIB_REQUIRE_BROWSER=1``
+(.ci/run sets it after installing Chromium) a missing browser or Playwright fails the test.
 """
 
 from __future__ import annotations
@@ -61,9 +62,11 @@ WIDGETS = [  # CSS class of each widget in the notebook, in order
 
 EXPLORERS = ["MomentumExplorer", "AdagradVsRMSprop", "EpsilonExplorer", "BiasCorrectionExplorer"]
 
+REQUIRED = os.environ.get("ADAMLIB_REQUIRE_BROWSER") == "1"
+
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=SKIP_REASON),
+    pytest.mark.skipif(not REQUIRED and not CHROMIUM.exists(), reason=SKIP_REASON),
 ]
 
 
@@ -194,6 +197,8 @@ class Lab:
 def lab(tmp_path_factory) -> Iterator[Lab]:
     if not NOTEBOOK.exists():
         pytest.fail(f"{NOTEBOOK} is missing: build it with tools/build_notebooks.py")
+    if not CHROMIUM.exists():  # only reached with ADAMLIB_REQUIRE_BROWSER=1
+        pytest.fail(f"ADAMLIB_REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
     server = Lab(tmp_path_factory.mktemp("lab"))
     try:
         yield server
@@ -203,7 +208,10 @@ def lab(tmp_path_factory) -> Iterator[Lab]:
 
 @pytest.fixture(scope="module")
 def page(lab):
-    sync_api = pytest.importorskip("playwright.sync_api")
+    if REQUIRED:  # CI: a missing Playwright is a failure, not a skip
+        import playwright.sync_api as sync_api
+    else:
+        sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS[1:]

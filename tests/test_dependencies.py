@@ -154,9 +154,19 @@ def all_declared() -> set[str]:
     data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     specs = list(data["project"]["dependencies"])
     for extra, extra_specs in data["project"]["optional-dependencies"].items():
-        if extra != "torch":  # installed from a local wheel, pinned in the Makefile
+        if extra != "torch":  # installed from a local wheel only (see the Makefile)
             specs += extra_specs
     return {normalized(n) for n in requirement_names(specs)}
+
+
+def test_makefile_installs_the_torch_extra():
+    """The Makefile installs torch from pip's local sources with the pin of the `torch` extra."""
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    (spec,) = data["project"]["optional-dependencies"]["torch"]
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert f"TORCH := {spec}\n" in makefile
+    assert "--no-index --no-deps '$(TORCH)'" in makefile
+    assert "/opt/" not in makefile and "cp311" not in makefile
 
 
 def test_constraints_pin_every_declared_dependency():

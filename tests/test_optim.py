@@ -395,13 +395,22 @@ def test_large_params_updated_slice_by_slice_equal_whole_array_updates_bit_for_b
     cls = getattr(optim, name)
     monkeypatch.setattr(optim_base, "CHUNK_BYTES", 7 * np.dtype(dtype).itemsize)
     opt = cls(sliced, **FULL_OPTIONS[name])
-    assert opt._work[1] is None  # (3, 11) is updated in slices
     monkeypatch.setattr(optim_base, "CHUNK_BYTES", 1 << 20)
     reference = cls(whole, **FULL_OPTIONS[name])
+    sizes: list[int] = []  # what `_update` (the documented per-array rule) is handed
+    update = opt._update
+
+    def recording_update(param: np.ndarray, *args: Any) -> None:
+        sizes.append(param.size)
+        update(param, *args)
+
+    monkeypatch.setattr(opt, "_update", recording_update)
     for _ in range(5):
         gs = [rng.normal(size=s).astype(dtype) for s in shapes]
         opt.step(gs)
         reference.step(gs)
+    assert max(sizes) == 7 and 33 not in sizes and 30 not in sizes  # large params in slices
+    assert 1 in sizes and 2 in sizes  # small params whole
     for p, q in zip(sliced, whole, strict=True):
         assert p.tobytes() == q.tobytes()
     for st, st_ref in zip(opt.state, reference.state, strict=True):
@@ -431,13 +440,25 @@ def test_a_step_allocates_at_most_five_percent_of_param_bytes(name: str) -> None
     assert peak - start <= 0.05 * param_bytes
 
 
-def test_scratch_arrays_do_not_grow_with_the_params() -> None:
+def test_memory_beyond_the_state_does_not_grow_with_the_params() -> None:
+    """Construction and a first step allocate the state arrays plus scratch of fixed size."""
+    extra = {}
     for n in [1_000_000, 3_000_000]:
-        opt = Adam([np.zeros(n, np.float32), np.zeros(10)])
-        scratch = sum(w.nbytes for ws in opt._scratch.values() for w in ws)
-        assert scratch <= 2 * opt._n_work * optim_base.CHUNK_BYTES
-    # so for the benchmark's 10 million float32 params they stay under 5 % of the param bytes
-    assert 2 * 3 * optim_base.CHUNK_BYTES <= 0.05 * 10_000_000 * 4
+        params = [np.zeros(n, np.float32), np.zeros(10)]
+        gs = [np.full(p.shape, 0.5, p.dtype) for p in params]
+        tracemalloc.start()
+        try:
+            opt = Adam(params)
+            opt.step(gs)
+            allocated, _ = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        state = sum(v.nbytes for st in opt.state for v in st.values() if isinstance(v, np.ndarray))
+        assert state >= 2 * 4 * n  # exp_avg and exp_avg_sq
+        extra[n] = allocated - state
+    # 2 million more params add no scratch; what there is stays under 5 % of 10 M float32 params
+    assert abs(extra[3_000_000] - extra[1_000_000]) < 0.001 * 2 * 4 * 2_000_000
+    assert extra[3_000_000] <= 0.05 * 10_000_000 * 4
 
 
 @pytest.mark.parametrize("name", NAMES)
