@@ -10,7 +10,7 @@
 #                   make test-latest LATEST_REFRESH=1 upgrades it to today's releases first
 #   make dev        only create .venv (make test, notebooks, bench, lint use it)
 #   make notebooks  rebuild lectures/ and solutions/ from source/ (executed), regenerate exercises/
-#   make bench      benchmarks (results go into the README by hand)
+#   make bench      benchmarks (records with date and machine: benchmarks/README.md)
 #   make lint       ruff check, ruff format --check, and mypy over adamlib/ (pyproject.toml)
 #   make lock       re-resolve constraints.txt on Python 3.10 (then make notebooks, make test)
 
