@@ -63,7 +63,7 @@ dev: $(STAMP)
 
 # Unit tests and nbval run as three serial groups, two at a time (tools/run_tests.py).
 test: $(STAMP) lint
-	$(PY) tools/run_tests.py
+	$(PY) -m tools.run_tests
 
 # The newest releases: no constraints.txt, so pip takes today's release of every dependency,
 # as Binder does (environment.yml has no pins). Only what the notebooks and nbval need: adamlib,
@@ -81,7 +81,7 @@ $(LATEST_STAMP): pyproject.toml
 
 test-latest: $(if $(LATEST_REFRESH),latest-refresh,$(LATEST_STAMP))
 	@echo "newest releases: $$(grep -iE '^(numpy|scipy|matplotlib|scikit-learn|ipython|ipykernel)==' $(LATEST_VENV)/versions.txt | tr '\n' ' ')"
-	$(LATEST_VENV)/bin/python tools/run_tests.py --only nbval
+	$(LATEST_VENV)/bin/python -m tools.run_tests --only nbval
 
 .PHONY: latest-refresh
 latest-refresh:
@@ -94,22 +94,22 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 unit: $(STAMP)
-	$(PY) tools/run_tests.py --only unit
+	$(PY) -m tools.run_tests --only unit
 
 nbval: $(STAMP)
-	$(PY) tools/run_tests.py --only nbval
+	$(PY) -m tools.run_tests --only nbval
 
 notebooks: $(STAMP)
-	$(PY) tools/build_notebooks.py
-	$(PY) tools/readme_syllabus.py
+	$(PY) -m tools.build_notebooks
+	$(PY) -m tools.readme_syllabus
 
 bench: $(STAMP)
-	$(PY) benchmarks/run_all.py
+	$(PY) -m benchmarks.run_all
 
 # Resolve on the oldest supported Python so that every pinned version installs on all of them.
 LOCK_PYTHON ?= python3.10
 lock:
-	$(LOCK_PYTHON) tools/lock.py
+	$(LOCK_PYTHON) -m tools.lock
 
 clean-venv:
 	rm -rf $(VENV) $(LAB_VENV) $(LATEST_VENV)

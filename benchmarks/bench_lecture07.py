@@ -2,8 +2,8 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_lecture07.py            # Markdown report
-    .venv/bin/python benchmarks/bench_lecture07.py --quick    # fewer repeats
+    .venv/bin/python -m benchmarks.bench_lecture07            # Markdown report
+    .venv/bin/python -m benchmarks.bench_lecture07 --quick    # fewer repeats
 
 Single-threaded BLAS throughout (the matrices are tiny; the lecture does the same with
 threadpoolctl). The setting is the lecture's: 8×8 digits (1,079 training images), a 64-32-10 ReLU
@@ -22,24 +22,18 @@ network, minibatches of 32 (34 steps per epoch).
 
 from __future__ import annotations
 
+import argparse
 import os
+import platform
+import sys
+import time
+from collections.abc import Callable
 
-for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-    os.environ[_var] = "1"
+import numpy as np
 
-import argparse  # noqa: E402
-import platform  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import numpy as np  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from adamlib.data import load, minibatches  # noqa: E402
-from adamlib.nn import MLP  # noqa: E402
-from adamlib.optim import SGD, Adagrad, Adam, AdamW, RMSprop  # noqa: E402
+from adamlib.data import load, minibatches
+from adamlib.nn import MLP
+from adamlib.optim import SGD, Adagrad, Adam, AdamW, RMSprop
 
 SIZES, BATCH = [64, 32, 10], 32
 OPTIMIZERS = {  # the lecture's first-try settings

@@ -2,10 +2,10 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_optim.py                 # print a Markdown report
-    .venv/bin/python benchmarks/bench_optim.py --write benchmarks/README_optim.md
-    .venv/bin/python benchmarks/bench_optim.py --quick         # fewer repeats (a minute or two)
-    .venv/bin/python benchmarks/bench_optim.py Adam SGD        # some optimizers only
+    .venv/bin/python -m benchmarks.bench_optim                 # print a Markdown report
+    .venv/bin/python -m benchmarks.bench_optim --write benchmarks/README_optim.md
+    .venv/bin/python -m benchmarks.bench_optim --quick         # fewer repeats (a minute or two)
+    .venv/bin/python -m benchmarks.bench_optim Adam SGD        # some optimizers only
 
 Every optimizer in ``adamlib.optim.__all__`` with the hyperparameters ``bench_options`` of
 tests/optim_settings.py, on three workloads:
@@ -28,32 +28,26 @@ adamlib's steps call no BLAS, so their time does not depend on these settings.
 
 from __future__ import annotations
 
+import argparse
+import datetime
+import math
 import os
+import platform
+import statistics
 import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
-for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-    os.environ[_var] = "1"
+import numpy as np
 
-import argparse  # noqa: E402
-import datetime  # noqa: E402
-import math  # noqa: E402
-import platform  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-import tracemalloc  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
-
-import numpy as np  # noqa: E402
+import adamlib.optim as optim
+from adamlib.optim.radam import rectification
+from tests.optim_settings import OPTIMIZERS, SETTINGS
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-from optim_settings import OPTIMIZERS, SETTINGS  # noqa: E402
-
-import adamlib.optim as optim  # noqa: E402
-from adamlib.optim.radam import rectification  # noqa: E402
 
 try:
     import torch
@@ -295,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
         for a in (argv if argv is not None else sys.argv[1:])
         if a != "--write" and not a.endswith(".md")
     ]
-    command = " ".join(["python benchmarks/bench_optim.py", *flags])
+    command = " ".join(["python -m benchmarks.bench_optim", *flags])
     report = "\n".join(
         [
             f"Machine: {note}. Command: `{command}`.",

@@ -2,9 +2,9 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_widgets.py                 # print a Markdown report
-    .venv/bin/python benchmarks/bench_widgets.py --write benchmarks/README_widgets.md
-    .venv/bin/python benchmarks/bench_widgets.py --quick         # fewer repeats
+    .venv/bin/python -m benchmarks.bench_widgets                 # print a Markdown report
+    .venv/bin/python -m benchmarks.bench_widgets --write benchmarks/README_widgets.md
+    .venv/bin/python -m benchmarks.bench_widgets --quick         # fewer repeats
 
 The setting of issue 21: :class:`adamlib.widgets.Playground` on Rosenbrock with 5 optimizers
 (SGD, SGD+momentum, Adagrad, RMSprop, Adam) × 300 steps, in the course style (72 dpi,
@@ -31,29 +31,23 @@ to other processes on a shared machine); the verdict uses both ratios. BLAS runs
 
 from __future__ import annotations
 
+import argparse
+import datetime
 import os
+import platform
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")  # before NumPy is imported
+import matplotlib
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
-import argparse  # noqa: E402
-import datetime  # noqa: E402
-import platform  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import numpy as np  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import matplotlib  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from adamlib.plotting import setup  # noqa: E402
-from adamlib.widgets import Playground  # noqa: E402
+from adamlib.plotting import setup
+from adamlib.widgets import Playground
 
 FIVE = ["SGD", "SGD+momentum", "Adagrad", "RMSprop", "Adam"]
 STEPS = 300

@@ -1,6 +1,6 @@
 """Run every benchmark in this folder (``make bench``), one process each, single-threaded BLAS.
 
-Each benchmark prints its own Markdown table; the README's "Measured figures" section quotes them.
+Each benchmark prints its own Markdown table; benchmarks/README.md lists the records made with them.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ def main() -> int:
     failed = []
     for script in sorted(HERE.glob("bench_*.py")):
         print(f"\n## {script.name}\n", flush=True)
-        if subprocess.run([sys.executable, str(script)], env=env).returncode != 0:
+        module = f"benchmarks.{script.stem}"
+        if subprocess.run([sys.executable, "-m", module], env=env, cwd=HERE.parent).returncode:
             failed.append(script.name)
     if failed:
         print(f"\nfailed: {', '.join(failed)}")

@@ -13,9 +13,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+from tools import figure_lint
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import figure_lint  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

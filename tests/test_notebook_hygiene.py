@@ -6,16 +6,14 @@ nbval silently skips code cells that were never executed, so this test rejects t
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tools"))
+from tools import build_notebooks as bn
 
-import build_notebooks as bn  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 MAX_BYTES = 2 * 1024 * 1024
 EXECUTED = sorted((ROOT / "lectures").glob("*.ipynb")) + sorted(

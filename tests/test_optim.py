@@ -16,13 +16,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+from optim_settings import OPTIMIZERS, SETTINGS
 
 import adamlib.optim as optim
 from adamlib.optim import SGD, Adadelta, Adagrad, Adam, Adamax, AdamW, NAdam, RAdam, RMSprop
 from adamlib.optim import base as optim_base
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from optim_settings import OPTIMIZERS, SETTINGS
 
 #: every optimizer with options that switch on all of its state arrays
 FULL_OPTIONS: dict[str, dict[str, Any]] = {n: SETTINGS[n].full_options for n in OPTIMIZERS}

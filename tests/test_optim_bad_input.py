@@ -8,18 +8,14 @@ from __future__ import annotations
 
 import inspect
 import math
-import sys
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from optim_settings import OPTIMIZERS, SETTINGS
 
 import adamlib.optim as optim
 from adamlib.optim import SGD, Adagrad, Adam, RMSprop
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from optim_settings import OPTIMIZERS, SETTINGS
 
 NAMES = OPTIMIZERS
 FULL_OPTIONS: dict[str, dict[str, Any]] = {n: SETTINGS[n].full_options for n in NAMES}

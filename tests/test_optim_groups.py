@@ -11,20 +11,17 @@ and ``adamlib.schedules``.
 from __future__ import annotations
 
 import inspect
-import sys
 import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from optim_settings import OPTIMIZERS, SETTINGS
 
 import adamlib.optim as optim
 import adamlib.schedules as schedules
 from adamlib.optim import SGD, Adam, AdamW
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from optim_settings import OPTIMIZERS, SETTINGS
 
 NAMES = OPTIMIZERS
 SHAPES = [[(3, 2), (4,)], [(5,)], [(2, 2), (1,)]]  # three groups of params

@@ -12,22 +12,19 @@ magnitude). Bounds: float64 <= 1e-9, float32 <= 2e-4. When torch is installed th
 
 from __future__ import annotations
 
-import importlib.util
 import inspect
 import json
-import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from optim_settings import OPTIMIZERS
 
 import adamlib.optim as optim
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-from optim_settings import OPTIMIZERS  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "optim_reference"
 NAMES = OPTIMIZERS
@@ -163,13 +160,9 @@ def test_reference_data_covers_every_option() -> None:
 # live comparison with torch (skipped without torch)
 # ----------------------------------------------------------------------------------------------
 def load_tool() -> Any:
-    spec = importlib.util.spec_from_file_location(
-        "make_optim_reference", ROOT / "tools" / "make_optim_reference.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from tools import make_optim_reference
+
+    return make_optim_reference
 
 
 LIVE = [(name, k) for name in NAMES for k in range(0, len(cases(name)), 10)]

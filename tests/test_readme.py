@@ -29,7 +29,8 @@ def test_every_lecture_has_a_syllabus_row_with_its_own_binder_link():
 
 def test_syllabus_table_is_up_to_date():
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "readme_syllabus.py"), "--check"],
+        [sys.executable, "-m", "tools.readme_syllabus", "--check"],
+        cwd=ROOT,
         capture_output=True,
         text=True,
     )
@@ -48,5 +49,5 @@ def test_ci_also_runs_the_notebooks_on_the_newest_releases():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     rule = re.search(r"^\$\(LATEST_STAMP\):.*?\n\n", makefile, re.MULTILINE | re.DOTALL).group(0)
     assert "constraints.txt" not in rule and "--upgrade" in rule  # the newest releases
-    assert "run_tests.py --only nbval" in makefile.split("test-latest:", 1)[1]
+    assert "-m tools.run_tests --only nbval" in makefile.split("test-latest:", 1)[1]
     assert "make test-latest" in README

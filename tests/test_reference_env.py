@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from tools import reference_env
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import reference_env  # noqa: E402
 
 PROBE = """
 import json, os

@@ -6,7 +6,6 @@ schedules) and are committed in tests/data/schedule_reference/; the ``torch`` te
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 import warnings
@@ -96,12 +95,8 @@ def test_reference_covers_every_schedule() -> None:
 @pytest.mark.parametrize("k", range(len(cases())), ids=[describe(c) for c in cases()])
 def test_schedule_matches_torch_live(k: int) -> None:
     pytest.importorskip("torch")
-    spec = importlib.util.spec_from_file_location(
-        "make_optim_reference", ROOT / "tools" / "make_optim_reference.py"
-    )
-    assert spec is not None and spec.loader is not None
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    from tools import make_optim_reference as tool
+
     theirs = tool.run_torch_schedule(cases()[k])
     ours = run(cases()[k])
     np.testing.assert_array_equal(ours["lr"], theirs["lr"])

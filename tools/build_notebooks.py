@@ -8,9 +8,9 @@ Sources are jupytext "percent" scripts (reviewable diffs):
 
 Usage::
 
-    python tools/build_notebooks.py                 # everything (what `make notebooks` runs)
-    python tools/build_notebooks.py source/lectures/01_gradient_descent.py ...
-    python tools/build_notebooks.py --no-execute    # convert only (keeps nothing executed!)
+    python -m tools.build_notebooks                 # everything (what `make notebooks` runs)
+    python -m tools.build_notebooks source/lectures/01_gradient_descent.py ...
+    python -m tools.build_notebooks --no-execute    # convert only (keeps nothing executed!)
 
 Execution uses nbclient with the kernel "python3", the notebook's folder as working directory and
 the settings of tools/reference_env.py (PYTHONHASHSEED=0, one BLAS thread; CPU kernels as the
@@ -40,9 +40,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import figure_lint
-import reference_env
+from tools import figure_lint, reference_env
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "source"

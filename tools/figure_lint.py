@@ -32,11 +32,14 @@ LOG_ENV = "ADAMLIB_FIGURE_LINT_LOG"
 
 _STARTUP = """\
 # Written by tools/figure_lint.py: check every rendered figure against the course's rules.
+# (loaded from its file: the kernel's working directory is the notebook's folder)
+import importlib.util as _util
 import sys as _sys
-_sys.path.insert(0, {tools!r})
-import figure_lint as _figure_lint
+_spec = _util.spec_from_file_location("_adamlib_figure_lint", {path!r})
+_figure_lint = _sys.modules[_spec.name] = _util.module_from_spec(_spec)
+_spec.loader.exec_module(_figure_lint)
 _figure_lint.install()
-del _sys, _figure_lint
+del _util, _sys, _spec, _figure_lint
 """
 
 
@@ -198,7 +201,7 @@ def ipython_dir(directory: Path) -> Path:
     startup = directory / "profile_default" / "startup"
     startup.mkdir(parents=True, exist_ok=True)
     (startup / "00-figure-lint.py").write_text(
-        _STARTUP.format(tools=str(Path(__file__).resolve().parent)), encoding="utf-8"
+        _STARTUP.format(path=str(Path(__file__).resolve())), encoding="utf-8"
     )
     return directory
 

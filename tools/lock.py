@@ -9,7 +9,7 @@ other digits). ``make`` installs with ``-c constraints.txt``: every machine, on 
 The versions are resolved on the oldest supported Python (``requires-python`` in
 pyproject.toml), so that each of them installs there and on the newer ones up to ``BELOW``::
 
-    python3.10 tools/lock.py          # what `make lock` runs; a fresh venv, then pip freeze
+    python3.10 -m tools.lock          # what `make lock` runs; a fresh venv, then pip freeze
 
 After that: ``make notebooks`` and ``make test``, and commit the three together. torch is left
 out: it is optional and installed from a local wheel by the Makefile.

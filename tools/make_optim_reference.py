@@ -2,10 +2,10 @@
 
 Usage::
 
-    .venv/bin/python tools/make_optim_reference.py          # writes tests/data/optim_reference/
-    .venv/bin/python tools/make_optim_reference.py --check  # compare with the committed files
-    .venv/bin/python tools/make_optim_reference.py Adam     # only some optimizers
-    .venv/bin/python tools/make_optim_reference.py schedules  # tests/data/schedule_reference/
+    .venv/bin/python -m tools.make_optim_reference          # writes tests/data/optim_reference/
+    .venv/bin/python -m tools.make_optim_reference --check  # compare with the committed files
+    .venv/bin/python -m tools.make_optim_reference Adam     # only some optimizers
+    .venv/bin/python -m tools.make_optim_reference schedules  # tests/data/schedule_reference/
 
 Schedules: every case of :data:`SCHEDULE_CASES` runs torch.optim.lr_scheduler on a torch
 optimizer; stored are the learning rate after construction and after each ``step()`` and, for
@@ -36,6 +36,8 @@ from typing import Any
 
 import numpy as np
 
+from tests.optim_settings import OPTIMIZERS, SETTINGS  # one place for every optimizer
+
 OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "optim_reference"
 SCHEDULE_OUT = OUT.parent / "schedule_reference"
 SHAPES: list[tuple[int, ...]] = [(4, 3), (7,), (1,)]
@@ -43,8 +45,6 @@ STEPS = 300
 SEQUENCES = ("mixed", "tiny", "huge", "quadratic")
 SNAPSHOT_STEPS = [1, 2, 3, 4, 5, 10, 20, 50] + list(range(100, STEPS + 1, 50))
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from optim_settings import OPTIMIZERS, SETTINGS  # noqa: E402  (one place for every optimizer)
 
 #: optimizer -> list of keyword arguments; each runs on every sequence, in float64 and float32
 CASES: dict[str, list[dict[str, Any]]] = {n: SETTINGS[n].reference_cases for n in OPTIMIZERS}

@@ -3,8 +3,8 @@
 Each row: number, title (first heading of the notebook), a GitHub link, a Binder link.
 The repository slug used in Binder links is REPOSITORY below (change it when the course moves).
 
-    python tools/readme_syllabus.py          # rewrite the table between the markers
-    python tools/readme_syllabus.py --check  # exit 1 when README.md is out of date
+    python -m tools.readme_syllabus          # rewrite the table between the markers
+    python -m tools.readme_syllabus --check  # exit 1 when README.md is out of date
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def main() -> int:
     new = render(old)
     if "--check" in sys.argv:
         if new != old:
-            print("README.md syllabus is out of date: run python tools/readme_syllabus.py")
+            print("README.md syllabus is out of date: run python -m tools.readme_syllabus")
             return 1
         return 0
     path.write_text(new, encoding="utf-8")

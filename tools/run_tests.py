@@ -6,10 +6,10 @@ must run a notebook's cells in order in one kernel; pytest-xdist would split not
 workers). Each group's output is printed when it finishes, with its wall time; the exit status
 is non-zero when any group fails.
 
-    python tools/run_tests.py            # all groups, as many at once as there are CPUs
-    python tools/run_tests.py --jobs 1   # strictly one after the other
-    python tools/run_tests.py --only nbval   # only the groups whose name contains "nbval"
-    python tools/run_tests.py --nbval lectures/03_momentum.ipynb exercises/03_momentum.ipynb
+    python -m tools.run_tests            # all groups, as many at once as there are CPUs
+    python -m tools.run_tests --jobs 1   # strictly one after the other
+    python -m tools.run_tests --only nbval   # only the groups whose name contains "nbval"
+    python -m tools.run_tests --nbval lectures/03_momentum.ipynb exercises/03_momentum.ipynb
                                              # nbval on these notebooks only (lax for exercises/)
 
 Every command runs with the settings of tools/reference_env.py (PYTHONHASHSEED, one BLAS
@@ -29,9 +29,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import figure_lint
-import reference_env
+from tools import figure_lint, reference_env
 
 ROOT = Path(__file__).resolve().parent.parent
 NBVAL = [

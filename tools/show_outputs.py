@@ -1,6 +1,6 @@
 """Print a built notebook's text outputs and extract its figures (a review aid).
 
-python tools/show_outputs.py lectures/01_gradient_descent.ipynb [outdir]
+python -m tools.show_outputs lectures/01_gradient_descent.ipynb [outdir]
 """
 
 import base64
