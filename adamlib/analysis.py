@@ -81,9 +81,12 @@ def _real(name: str, value: ArrayLike) -> Array:
 def gd_rate(lr: ArrayLike, eigenvalues: ArrayLike) -> Array:
     """Gradient descent's rate ``max_λ |1 − ηλ|`` (shape of ``lr``; a float for a scalar ``lr``).
 
-    Args:
-        lr: learning rate(s) η, any shape.
-        eigenvalues: the Hessian's eigenvalues λ (any iterable of numbers).
+    Parameters
+    ----------
+    lr : ArrayLike
+        learning rate(s) η, any shape.
+    eigenvalues : ArrayLike
+        the Hessian's eigenvalues λ (any iterable of numbers).
     """
     lr = _real("lr", lr)
     lam = _eigenvalues(eigenvalues)
@@ -91,7 +94,10 @@ def gd_rate(lr: ArrayLike, eigenvalues: ArrayLike) -> Array:
 
 
 def optimal_gd(lambda_min: float, lambda_max: float) -> tuple[float, float]:
-    """The best constant step of gradient descent: ``(2 / (λ_min + λ_max), (κ − 1) / (κ + 1))``."""
+    """Return the best constant step of gradient descent and its rate.
+
+    That is ``(2 / (λ_min + λ_max), (κ − 1) / (κ + 1))`` with ``κ = λ_max / λ_min``.
+    """
     lo, hi = _check_spectrum(lambda_min, lambda_max)
     kappa = hi / lo
     return 2.0 / (lo + hi), (kappa - 1.0) / (kappa + 1.0)
@@ -100,20 +106,27 @@ def optimal_gd(lambda_min: float, lambda_max: float) -> tuple[float, float]:
 def momentum_iteration_matrix(
     lr: ArrayLike, momentum: ArrayLike, lam: ArrayLike, nesterov: bool = False
 ) -> Array:
-    """The 2×2 matrix ``M`` with ``(x_{t+1}, v_{t+1}) = M (x_t, v_t)`` for one eigencomponent.
+    """Return the 2×2 matrix ``M`` of ``(x_{t+1}, v_{t+1}) = M (x_t, v_t)`` (one eigencomponent).
 
     PyTorch's convention ``v ← β v + g; x ← x − η v`` on the gradient ``g = λ x``::
 
         M = [[1 − ηλ, −ηβ], [λ, β]]                 (heavy ball)
         M = [[1 − ηλ(1 + β), −ηβ²], [λ, β]]         (nesterov=True: x ← x − η (g + β v))
 
-    Args:
-        lr: learning rate η; broadcasts with ``momentum`` and ``lam``.
-        momentum: β.
-        lam: the eigenvalue λ.
-        nesterov: Nesterov's variant.
+    Parameters
+    ----------
+    lr : ArrayLike
+        learning rate η; broadcasts with ``momentum`` and ``lam``.
+    momentum : ArrayLike
+        β.
+    lam : ArrayLike
+        the eigenvalue λ.
+    nesterov : bool, default False
+        Nesterov's variant.
 
-    Returns:
+    Returns
+    -------
+    Array
         Array of shape ``broadcast(lr, momentum, lam).shape + (2, 2)``.
     """
     eta, beta, lam = np.broadcast_arrays(
@@ -157,14 +170,21 @@ def momentum_rate(
 ) -> Array:
     """Momentum's rate: the largest ``|σ|`` over both roots and every eigenvalue.
 
-    Args:
-        lr: learning rate(s) η; broadcasts with ``momentum`` (e.g. a row of η and a column of
-            β give a whole rate map).
-        momentum: β.
-        eigenvalues: the Hessian's eigenvalues λ (reduced over: not broadcast).
-        nesterov: Nesterov's variant.
+    Parameters
+    ----------
+    lr : ArrayLike
+        learning rate(s) η; broadcasts with ``momentum`` (e.g. a row of η and a column of
+        β give a whole rate map).
+    momentum : ArrayLike
+        β.
+    eigenvalues : ArrayLike
+        the Hessian's eigenvalues λ (reduced over: not broadcast).
+    nesterov : bool, default False
+        Nesterov's variant.
 
-    Returns:
+    Returns
+    -------
+    Array
         Array of shape ``broadcast(lr, momentum).shape`` (a float for scalars). Values ≥ 1
         mean no convergence.
     """
@@ -177,7 +197,9 @@ def momentum_rate(
 def optimal_momentum(lambda_min: float, lambda_max: float) -> tuple[float, float, float]:
     """Polyak's optimal heavy ball on a quadratic with eigenvalues in ``[λ_min, λ_max]``.
 
-    Returns:
+    Returns
+    -------
+    tuple[float, float, float]
         ``(lr, momentum, rate)`` = ``(4 / (√λ_max + √λ_min)², ((√κ − 1)/(√κ + 1))²,
         (√κ − 1)/(√κ + 1))`` in PyTorch's convention (``SGD(lr=lr, momentum=momentum)``).
         At this point both roots of every eigencomponent have modulus ``√β = rate``.

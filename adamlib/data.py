@@ -182,15 +182,23 @@ def load(
 ) -> Dataset:
     """Load a dataset that ships with scikit-learn, split it and (by default) standardize it.
 
-    Args:
-        name: ``"diabetes"``, ``"breast_cancer"`` or ``"digits"`` (see :data:`DATASETS`).
-        seed: seed of the shuffle that decides which rows go to which split.
-        val_fraction: fraction of the rows for validation (may be 0: an empty split).
-        test_fraction: fraction of the rows for testing (may be 0: an empty split).
-        standardize: scale with training statistics (see the module docstring); False keeps
-            the original units.
+    Parameters
+    ----------
+    name : str
+        ``"diabetes"``, ``"breast_cancer"`` or ``"digits"`` (see :data:`DATASETS`).
+    seed : int, default 0
+        seed of the shuffle that decides which rows go to which split.
+    val_fraction : float, default 0.2
+        fraction of the rows for validation (may be 0: an empty split).
+    test_fraction : float, default 0.2
+        fraction of the rows for testing (may be 0: an empty split).
+    standardize : bool, default True
+        scale with training statistics (see the module docstring); False keeps
+        the original units.
 
-    Returns:
+    Returns
+    -------
+    Dataset
         A :class:`Dataset`. The same arguments always give the same arrays.
     """
     if not isinstance(name, str):
@@ -272,16 +280,22 @@ def minibatches(
     has exactly ``batch_size`` indices). Call again for the next epoch: the same ``rng`` gives a
     new permutation.
 
-    Args:
-        n: number of examples (>= 1).
-        batch_size: examples per batch (>= 1; with ``drop_last``, at most ``n``).
-        rng: a ``np.random.Generator`` such as ``np.random.default_rng(0)``.
-        drop_last: skip the last, incomplete batch.
+    Parameters
+    ----------
+    n : int
+        number of examples (>= 1).
+    batch_size : int
+        examples per batch (>= 1; with ``drop_last``, at most ``n``).
+    rng : np.random.Generator
+        a ``np.random.Generator`` such as ``np.random.default_rng(0)``.
+    drop_last : bool, default False
+        skip the last, incomplete batch.
 
-    Example:
-        >>> rng = np.random.default_rng(0)
-        >>> for idx in minibatches(len(X), 32, rng):   # doctest: +SKIP
-        ...     g = gradient(w, X[idx], y[idx])
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> for idx in minibatches(len(X), 32, rng):   # doctest: +SKIP
+    ...     g = gradient(w, X[idx], y[idx])
     """
     n = _check_int("n", n, 1)
     batch_size = _check_int("batch_size", batch_size, 1)

@@ -127,7 +127,7 @@ class Objective:
 def quadratic(
     condition_number: float = 10.0, angle: float = 0.0, lambda_min: float = 1.0
 ) -> Objective:
-    """The quadratic ``f(p) = ½ pᵀ A p`` with eigenvalues ``λ_min`` and ``κ·λ_min``.
+    """Make the quadratic ``f(p) = ½ pᵀ A p`` with eigenvalues ``λ_min`` and ``κ·λ_min``.
 
     ``A = R diag(λ_min, κ λ_min) Rᵀ`` where ``R`` rotates by ``angle`` radians, so ``angle=0``
     gives an axis-aligned valley and other angles a rotated one. The minimum is the origin.

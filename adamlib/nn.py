@@ -78,8 +78,11 @@ INITS = ("he", "xavier")
 # The formulas
 # ----------------------------------------------------------------------------------------------
 def linear_forward(X: Array, W: Array, b: Array) -> Array:
-    """``Z = X W + b``: ``X`` is ``(..., B, d_in)``, ``W`` is ``(..., d_in, d_out)``, ``b`` is
-    ``(..., d_out)``; returns ``(..., B, d_out)``."""
+    """Compute ``Z = X W + b``.
+
+    ``X`` is ``(..., B, d_in)``, ``W`` is ``(..., d_in, d_out)``, ``b`` is ``(..., d_out)``;
+    returns ``(..., B, d_out)``.
+    """
     return X @ W + b[..., None, :]
 
 
@@ -198,7 +201,7 @@ def finite_difference_grad(f: Callable[[], float], x: Array, h: float = 1e-6) ->
 def init_weight(
     fan_in: int, fan_out: int, init: str, rng: np.random.Generator, dtype: Any = np.float64
 ) -> Array:
-    """A ``(fan_in, fan_out)`` weight matrix drawn from ``rng``.
+    """Draw a ``(fan_in, fan_out)`` weight matrix from ``rng``.
 
     - ``"he"`` (He et al., 2015, for ReLU): normal with standard deviation ``√(2 / fan_in)``,
       so that the variance of the activations neither grows nor shrinks from layer to layer;
@@ -234,13 +237,16 @@ class Linear:
 
     @property
     def in_features(self) -> int:
+        """Number of inputs ``d_in``."""
         return self.W.shape[-2]
 
     @property
     def out_features(self) -> int:
+        """Number of outputs ``d_out``."""
         return self.W.shape[-1]
 
     def forward(self, X: Array) -> Array:
+        """Return ``X W + b``, keeping ``X`` for :meth:`backward`."""
         self._X = X
         return linear_forward(X, self.W, self.b)
 
@@ -264,10 +270,12 @@ class ReLU:
         self._Z: Array | None = None
 
     def forward(self, Z: Array) -> Array:
+        """Return ``max(Z, 0)``, keeping ``Z`` for :meth:`backward`."""
         self._Z = Z
         return relu(Z)
 
     def backward(self, dA: Array) -> Array:
+        """Return ``dZ = dA * (Z > 0)``."""
         if self._Z is None:
             raise RuntimeError("backward() called before forward()")
         return relu_backward(dA, self._Z)
@@ -283,10 +291,12 @@ class Tanh:
         self._A: Array | None = None
 
     def forward(self, Z: Array) -> Array:
+        """Return ``tanh(Z)``, keeping it for :meth:`backward`."""
         self._A = np.tanh(Z)
         return self._A
 
     def backward(self, dA: Array) -> Array:
+        """Return ``dZ = dA * (1 − A²)``."""
         if self._A is None:
             raise RuntimeError("backward() called before forward()")
         return tanh_backward(dA, self._A)
@@ -392,6 +402,7 @@ class MLP:
     # -- inputs --------------------------------------------------------------------------------
     @property
     def n_classes(self) -> int:
+        """Number of outputs (classes)."""
         return self.sizes[-1]
 
     @property

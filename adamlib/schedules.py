@@ -1,4 +1,4 @@
-"""Learning-rate schedules with torch.optim.lr_scheduler's names and semantics.
+r"""Learning-rate schedules with torch.optim.lr_scheduler's names and semantics.
 
 A schedule changes ``optimizer.param_groups[k]["lr"]`` of every param group of an
 :mod:`adamlib.optim` optimizer, each from its own starting rate (``base_lrs``, one per group).
@@ -15,10 +15,10 @@ is called *after* each ``optimizer.step(grads)``::
 ==================  ==========================================================================
 class               learning rate after ``t`` calls of ``step()``
 ==================  ==========================================================================
-``StepLR``          :math:`\\eta_0\\,\\gamma^{\\lfloor t / s \\rfloor}`
-``ExponentialLR``   :math:`\\eta_0\\,\\gamma^t`
-``CosineAnnealingLR``  :math:`\\eta_{\\min} + (\\eta_0 - \\eta_{\\min})(1 + \\cos(\\pi t/T))/2`
-``LinearLR``        :math:`\\eta_0\\,(f_0 + (f_1 - f_0)\\min(t, T)/T)` (linear warmup)
+``StepLR``          :math:`\eta_0\,\gamma^{\lfloor t / s \rfloor}`
+``ExponentialLR``   :math:`\eta_0\,\gamma^t`
+``CosineAnnealingLR``  :math:`\eta_{\min} + (\eta_0 - \eta_{\min})(1 + \cos(\pi t/T))/2`
+``LinearLR``        :math:`\eta_0\,(f_0 + (f_1 - f_0)\min(t, T)/T)` (linear warmup)
 ``OneCycleLR``      warm up to ``max_lr``, then anneal far below the start (Smith, 2018)
 ``SequentialLR``    one schedule after another (e.g. linear warmup, then cosine)
 ==================  ==========================================================================
@@ -112,11 +112,11 @@ class LRScheduler:
             self._is_initial = False
 
     def get_lr(self) -> list[float]:
-        """The learning rates for the step ``last_epoch`` (called by :meth:`step`)."""
+        """Return the learning rates for the step ``last_epoch`` (called by :meth:`step`)."""
         raise NotImplementedError
 
     def get_last_lr(self) -> list[float]:
-        """The learning rates last set by the schedule, one per param group.
+        """Return the learning rates last set by the schedule, one per param group.
 
         Returns
         -------
@@ -151,7 +151,7 @@ class LRScheduler:
         return [group["lr"] for group in self.optimizer.param_groups]
 
     def state_dict(self) -> dict[str, Any]:
-        """The schedule's state (everything but the optimizer), for :meth:`load_state_dict`."""
+        """Return the schedule's state (all but the optimizer), for :meth:`load_state_dict`."""
         return {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
@@ -194,6 +194,7 @@ class StepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        """Return the learning rates of step ``last_epoch`` by this schedule's formula."""
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return self._current()
         return [lr * self.gamma for lr in self._current()]
@@ -220,6 +221,7 @@ class ExponentialLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        """Return the learning rates of step ``last_epoch`` by this schedule's formula."""
         if self._is_initial:
             return self._current()
         return [lr * self.gamma for lr in self._current()]
@@ -256,6 +258,7 @@ class CosineAnnealingLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        """Return the learning rates of step ``last_epoch`` by this schedule's formula."""
         t, big_t, low = self.last_epoch, self.T_max, self.eta_min
         if self._is_initial:
             return self._current()
@@ -327,6 +330,7 @@ class LinearLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        """Return the learning rates of step ``last_epoch`` by this schedule's formula."""
         f0, f1, big_t = self.start_factor, self.end_factor, self.total_iters
         if self.last_epoch == 0:
             return [lr * f0 for lr in self._current()]
@@ -486,6 +490,7 @@ class OneCycleLR(LRScheduler):
         return (end - start) * pct + start
 
     def get_lr(self) -> list[float]:
+        """Return the learning rates of step ``last_epoch`` by this schedule's formula."""
         step_num = self.last_epoch
         if step_num > self.total_steps:
             raise ValueError(
@@ -578,7 +583,7 @@ class SequentialLR(LRScheduler):
         self._last_lr = scheduler.get_last_lr()
 
     def state_dict(self) -> dict[str, Any]:
-        """The state, including each sub-schedule's."""
+        """Return the state, including each sub-schedule's."""
         state = super().state_dict()
         state["_schedulers"] = [s.state_dict() for s in self._schedulers]
         return state

@@ -1,9 +1,9 @@
-"""The lines several optimizers share, each one line of a lecture, in place with NumPy.
+r"""The lines several optimizers share, each one line of a lecture, in place with NumPy.
 
-- :func:`gradient` — :math:`g \\leftarrow \\pm\\nabla f + \\lambda\\theta` (maximize, L2 decay);
-- :func:`ema_` — :math:`m \\leftarrow \\beta m + (1-\\beta) g` (lecture 03: momentum as an EMA);
-- :func:`ema_of_square_` — :math:`v \\leftarrow \\beta v + (1-\\beta) g^2` (lecture 05);
-- :func:`bias_correction` — :math:`1 - \\beta^t` (lecture 06).
+- :func:`gradient` — :math:`g \leftarrow \pm\nabla f + \lambda\theta` (maximize, L2 decay);
+- :func:`ema_` — :math:`m \leftarrow \beta m + (1-\beta) g` (lecture 03: momentum as an EMA);
+- :func:`ema_of_square_` — :math:`v \leftarrow \beta v + (1-\beta) g^2` (lecture 05);
+- :func:`bias_correction` — :math:`1 - \beta^t` (lecture 06).
 
 Scalars are Python floats: NumPy combines them with float32 arrays in float32 (torch likewise
 casts them to the params' dtype). The arithmetic order is that of torch's CPU kernels, so that
@@ -44,8 +44,10 @@ def gradient(
 
 
 def ema_(avg: np.ndarray, x: np.ndarray, weight: float, tmp: np.ndarray) -> None:
-    r"""In place :math:`a \leftarrow a + w (x - a)`, i.e. :math:`\beta a + (1 - \beta) x` for
-    :math:`w = 1 - \beta`: the EMA of lectures 03 (momentum) and 06 (Adam's :math:`m`).
+    r"""Update in place :math:`a \leftarrow a + w (x - a)`: an EMA.
+
+    That is :math:`\beta a + (1 - \beta) x` for :math:`w = 1 - \beta`: the EMA of lectures 03
+    (momentum) and 06 (Adam's :math:`m`).
 
     torch: ``avg.lerp_(x, weight)``, which computes :math:`a + w(x - a)` when :math:`|w| < 0.5`
     and :math:`x - (x - a)(1 - w)` otherwise (accurate near both ends).
@@ -60,8 +62,9 @@ def ema_(avg: np.ndarray, x: np.ndarray, weight: float, tmp: np.ndarray) -> None
 
 
 def ema_of_square_(avg: np.ndarray, x: np.ndarray, beta: float, tmp: np.ndarray) -> None:
-    r"""In place :math:`v \leftarrow \beta v + (1 - \beta) x^2`: the second moment of RMSprop
-    (lecture 05) and Adam (lecture 06).
+    r"""Update in place :math:`v \leftarrow \beta v + (1 - \beta) x^2`: a second moment.
+
+    The second moment of RMSprop (lecture 05) and Adam (lecture 06).
 
     torch: ``avg.mul_(beta).addcmul_(x, x, value=1 - beta)``, computed as
     :math:`\beta v + ((1 - \beta) x) x`.
