@@ -11,6 +11,12 @@ Both work on one start point ``(2,)`` or a batch of start points ``(n, 2)`` at o
 stop a run that diverges (non-finite values or ``|x| > 1e100``): from then on its path is NaN
 and its loss is ``inf``, so divergent runs show up as gaps in plots instead of crashing.
 :func:`sweep` runs one optimizer for many learning rates.
+
+:func:`run_optimizer` can also add :class:`GradientNoise` to every gradient (the same draws for
+every optimizer, so that runs differ only by their rule), change the learning rate with a
+schedule from :mod:`adamlib.schedules`, and record the optimizer's state at every step, with
+:func:`effective_step`, the per-coordinate step size ``η / (√v̂ + ε)`` of the adaptive methods
+(lecture 10's playground shows all three).
 """
 
 from __future__ import annotations
@@ -23,11 +29,16 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from adamlib.functions import Objective, as_points
+from adamlib.optim.parts import bias_correction
+from adamlib.optim.radam import rectification
 
 __all__ = [
     "DIVERGED",
+    "NOISE_KINDS",
+    "GradientNoise",
     "Trajectory",
     "diverged",
+    "effective_step",
     "measured_rate",
     "point_diverged",
     "run",
@@ -72,17 +83,28 @@ class Trajectory:
     path
         Points visited, shape ``(steps + 1, ..., 2)``; ``path[0]`` is the start.
     losses
-        Objective values along the path, shape ``(steps + 1, ...)``.
+        Objective values along the path, shape ``(steps + 1, ...)`` (without noise: the
+        objective's own value).
     label
         Legend label.
     diverged
         Whether each run (one per start point) diverged, shape ``path.shape[1:-1]``.
+    state
+        The optimizer's state over the steps (``record_state=True`` only), see below.
+    grads
+        The gradients the steps used, noise included (``record_state=True`` only).
     """
 
     path: Array
     losses: Array
     label: str = ""
     diverged: NDArray[np.bool_] | bool = False
+    #: with ``record_state=True``: each state array of the optimizer after every step (NaN in
+    #: row 0, before the first step), and ``"effective_step"`` where :func:`effective_step`
+    #: knows the optimizer; shapes ``(steps + 1, ..., 2)``
+    state: dict[str, Array] | None = None
+    #: with ``record_state=True``: the gradient each step used (noise included), NaN in row 0
+    grads: Array | None = None
 
     @property
     def final(self) -> Array:
@@ -97,6 +119,135 @@ class Trajectory:
     def suboptimality(self, objective: Objective) -> Array:
         """``f(x_t) − f*`` along the path (what loss plots show on a log scale)."""
         return self.losses - objective.min_value
+
+
+NOISE_KINDS = ("none", "additive", "relative")
+
+
+@dataclass(frozen=True)
+class GradientNoise:
+    r"""Noise added to every gradient of a run; the same draws for every optimizer.
+
+    - ``"additive"``: :math:`\tilde g_t = g_t + \sigma\xi_t`, noise of a fixed size, as a
+      stochastic gradient far from any minimum has (lecture 02's noise floor);
+    - ``"relative"``: :math:`\tilde g_t = g_t \odot (1 + \sigma\xi_t)`, noise that scales with
+      the gradient, coordinate by coordinate, and vanishes with it (minibatch-like);
+    - ``"none"`` (or ``sigma=0``): the exact gradient.
+
+    :math:`\xi_t \sim N(0, I)` is drawn from ``np.random.default_rng(seed)``, one draw of the
+    points' shape per step, in step order: two runs with the same noise see the same
+    :math:`\xi_1, \xi_2, \ldots` whatever their optimizer.
+
+    Parameters
+    ----------
+    kind : str, default "none"
+        One of :data:`NOISE_KINDS`.
+    sigma : float, default 0.0
+        :math:`\sigma \ge 0`.
+    seed : int, default 0
+        Seed of the draws.
+    """
+
+    kind: str = "none"
+    sigma: float = 0.0
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        """Check the settings (a frozen dataclass: they cannot change later)."""
+        if self.kind not in NOISE_KINDS:
+            raise ValueError(f"noise kind must be one of {NOISE_KINDS}, got {self.kind!r}")
+        if isinstance(self.sigma, bool) or not isinstance(self.sigma, (int, float, np.number)):
+            raise TypeError(f"sigma must be a number, got {type(self.sigma).__name__}")
+        if not (np.isfinite(self.sigma) and self.sigma >= 0):
+            raise ValueError(f"sigma must be finite and >= 0, got {self.sigma}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)):
+            raise TypeError(f"seed must be an integer, got {type(self.seed).__name__}")
+        if self.seed < 0:
+            raise ValueError(f"seed must be >= 0, got {self.seed}")
+
+    @property
+    def active(self) -> bool:
+        """Whether gradients change at all (a kind other than ``"none"`` and ``sigma > 0``)."""
+        return self.kind != "none" and self.sigma > 0
+
+    def generator(self) -> np.random.Generator:
+        """Return a new generator of the draws, at the first step."""
+        return np.random.default_rng(self.seed)
+
+    def apply(self, g: Array, rng: np.random.Generator) -> Array:
+        r"""Return the noisy gradient for ``g``, drawing the next :math:`\xi_t` from ``rng``.
+
+        ``g`` itself (and no draw) when the noise is not :attr:`active`; else a new array.
+        """
+        if not self.active:
+            return g
+        xi = rng.standard_normal(np.shape(g))
+        if self.kind == "additive":
+            return g + self.sigma * xi
+        return g * (1.0 + self.sigma * xi)
+
+
+def effective_step(optimizer: Any, i: int = 0) -> Array | None:
+    r"""Return the per-coordinate step size of param ``i``'s last step, or None.
+
+    The factor by which the last step scaled its direction, coordinate by coordinate: the
+    gradient for SGD without momentum, Adagrad and RMSprop, the bias-corrected momentum
+    :math:`\hat m` for the Adam family, so that (without weight decay)
+    :math:`\theta_t = \theta_{t-1} - s_t \odot d_t`:
+
+    ==================  ===============================================================
+    SGD                 :math:`\eta` (every coordinate)
+    Adagrad             :math:`\eta_t / (\sqrt{G_t} + \epsilon)` (:math:`\eta_t`: with lr_decay)
+    RMSprop             :math:`\eta / (\sqrt{v_t} + \epsilon)` (centered: :math:`v_t - \bar g_t^2`)
+    Adam, AdamW, NAdam  :math:`\eta / (\sqrt{\hat v_t} + \epsilon)`
+    RAdam               :math:`\eta r_t / (\sqrt{\hat v_t} + \epsilon)` once rectified, else
+                        :math:`\eta`
+    Adamax              :math:`\eta / u_t`
+    ==================  ===============================================================
+
+    with :math:`\hat v_t = v_t / (1 - \beta_2^t)` (AMSGrad: its running maximum).
+
+    (NAdam mixes :math:`g_t` and :math:`m_t` in its direction; Adadelta's step has no such
+    form and gives None, as does an optimizer not listed here.) Read after
+    ``optimizer.step(...)`` and before a schedule changes the learning rate.
+
+    Parameters
+    ----------
+    optimizer : adamlib.optim.Optimizer
+        After at least one step.
+    i : int, default 0
+        Which param (numbered across groups, as ``optimizer.state``).
+    """
+    name = type(optimizer).__name__
+    state = optimizer.state[i]
+    group = next(
+        g for g in optimizer.param_groups if any(p is optimizer.params[i] for p in g["params"])
+    )
+    t, lr = state.get("step", 0), group["lr"]
+    param = optimizer.params[i]
+    if t == 0:
+        return None
+    if name == "SGD":
+        return np.full(param.shape, float(lr))
+    if name == "Adagrad":
+        clr = lr / (1 + (t - 1) * group["lr_decay"])
+        return clr / (np.sqrt(state["sum"]) + group["eps"])
+    if name == "RMSprop":
+        v = state["square_avg"]
+        if group["centered"]:
+            v = v - state["grad_avg"] ** 2
+        return lr / (np.sqrt(v) + group["eps"])
+    if name in ("Adam", "AdamW", "NAdam", "RAdam"):
+        beta2 = group["betas"][1]
+        v = state["max_exp_avg_sq"] if group.get("amsgrad") else state["exp_avg_sq"]
+        step = lr / (np.sqrt(v / bias_correction(beta2, t)) + group["eps"])
+        if name == "RAdam":
+            r = rectification(beta2, t)
+            return np.full(param.shape, float(lr)) if r is None else r * step
+        return step
+    if name == "Adamax":
+        return lr / state["exp_inf"]
+    return None
 
 
 def _check_steps(steps: int) -> int:
@@ -186,6 +337,10 @@ def run_optimizer(
     steps: int = 100,
     label: str | None = None,
     dtype: Any = None,
+    *,
+    noise: GradientNoise | None = None,
+    schedule: Callable[[Any], Any] | None = None,
+    record_state: bool = False,
     **hyper: Any,
 ) -> Trajectory:
     """Run an :mod:`adamlib.optim` optimizer class on ``objective``.
@@ -204,6 +359,16 @@ def run_optimizer(
         Legend label; default ``"Adam(lr=0.1)"``-style from the class and ``hyper``.
     dtype
         Parameter dtype (default: that of ``start``, float64 for the built-in starts).
+    noise
+        :class:`GradientNoise` added to every gradient (default: none). The losses stay the
+        objective's own values.
+    schedule
+        ``schedule(optimizer) -> scheduler``, e.g. ``lambda opt: CosineAnnealingLR(opt,
+        T_max=steps)`` from :mod:`adamlib.schedules`; ``scheduler.step()`` runs after every
+        ``optimizer.step``, as in a training loop.
+    record_state
+        Also record the optimizer's state arrays, :func:`effective_step` and the gradients at
+        every step (:attr:`Trajectory.state`, :attr:`Trajectory.grads`).
     **hyper
         Hyperparameters passed to the optimizer, e.g. ``lr=0.1, betas=(0.9, 0.99)``.
 
@@ -220,14 +385,50 @@ def run_optimizer(
             f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in hyper.items()
         )
         label = f"{optimizer.__name__}({args})"
-    holder: dict[str, Any] = {}
+    noise = GradientNoise() if noise is None else noise
+    if not isinstance(noise, GradientNoise):
+        raise TypeError(f"noise must be a GradientNoise, got {type(noise).__name__}")
+    steps = _check_steps(steps)
+    holder: dict[str, Any] = {"t": 0, "rng": noise.generator()}
+    recorded: dict[str, Array] = {}
+    grads: list[Array] = []
 
     def advance(x: Array, g: Array, diverged: NDArray[np.bool_]) -> None:
         if "opt" not in holder:
-            holder["opt"] = optimizer([x], **hyper)
-        holder["opt"].step([g])
+            holder["opt"] = opt = optimizer([x], **hyper)
+            holder["scheduler"] = schedule(opt) if schedule is not None else None
+        opt, scheduler = holder["opt"], holder["scheduler"]
+        holder["t"] = t = holder["t"] + 1
+        g = noise.apply(g, holder["rng"]).astype(x.dtype, copy=False)
+        opt.step([g])
+        if record_state:
+            grads.append(g.copy())
+            _record_state(recorded, opt, t, steps, x.shape, x.dtype)
+        if scheduler is not None:
+            scheduler.step()
 
-    return _record(objective, start, steps, advance, label, dtype=dtype)
+    traj = _record(objective, start, steps, advance, label, dtype=dtype)
+    if record_state:
+        shape = traj.path.shape
+        traj.grads = np.full(shape, np.nan, dtype=traj.path.dtype)
+        if grads:
+            traj.grads[1 : len(grads) + 1] = grads
+        traj.state = recorded
+    return traj
+
+
+def _record_state(
+    recorded: dict[str, Array], opt: Any, t: int, steps: int, shape: tuple[int, ...], dtype: Any
+) -> None:
+    """Copy the optimizer's state arrays and :func:`effective_step` into row ``t``."""
+    values = {k: v for k, v in opt.state[0].items() if isinstance(v, np.ndarray)}
+    eff = effective_step(opt)
+    if eff is not None:
+        values["effective_step"] = eff
+    for key, value in values.items():
+        if key not in recorded:
+            recorded[key] = np.full((steps + 1, *shape), np.nan, dtype=dtype)
+        recorded[key][t] = value
 
 
 def sweep(
