@@ -5,7 +5,9 @@ Introduced in ``lectures/01_gradient_descent.ipynb``.
 Two ways to run:
 
 - :func:`run` takes a from-scratch update rule ``step(x, g) -> x_new`` (what the lectures write);
-- :func:`run_optimizer` takes an :mod:`adamlib.optim` class and its hyperparameters.
+- :func:`run_optimizer` takes an :mod:`adamlib.optim` class and its hyperparameters;
+  :class:`OptimizerRun` computes the same run from one start point step by step, and more
+  steps continue it (the widgets' runs).
 
 Both work on one start point ``(2,)`` or a batch of start points ``(n, 2)`` at once, and both
 stop a run that diverges (non-finite values or ``|x| > 1e100``): from then on its path is NaN
@@ -15,7 +17,8 @@ and its loss is ``inf``, so divergent runs show up as gaps in plots instead of c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,9 +26,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from adamlib.functions import Objective, as_points
+from adamlib.validation import check_int
 
 __all__ = [
     "DIVERGED",
+    "OptimizerRun",
     "Trajectory",
     "diverged",
     "measured_rate",
@@ -99,14 +104,6 @@ class Trajectory:
         return self.losses - objective.min_value
 
 
-def _check_steps(steps: int) -> int:
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
-        raise TypeError(f"steps must be an integer, got {type(steps).__name__}")
-    if steps < 0:
-        raise ValueError(f"steps must be >= 0, got {steps}")
-    return int(steps)
-
-
 def _record(
     objective: Objective,
     start: ArrayLike | None,
@@ -115,7 +112,7 @@ def _record(
     label: str,
     dtype: Any = None,
 ) -> Trajectory:
-    steps = _check_steps(steps)
+    steps = check_int("steps", steps, 0)
     x = as_points(objective.start if start is None else start)
     x = np.array(x, dtype=dtype or x.dtype)  # a private copy that the rule may update in place
     path = np.empty((steps + 1, *x.shape), dtype=x.dtype)
@@ -228,6 +225,134 @@ def run_optimizer(
         holder["opt"].step([g])
 
     return _record(objective, start, steps, advance, label, dtype=dtype)
+
+
+class OptimizerRun:
+    """One optimizer's run from one start point, which more steps continue.
+
+    Computes exactly what :func:`run_optimizer` computes for a single start point (the same
+    gradient arithmetic, the same optimizer calls, the same divergence rule), one point at a
+    time without the batch bookkeeping, and keeps the optimizer so that :meth:`advance` to more
+    steps continues the run instead of starting again. The widgets use it: a playground run is
+    cached and continued when only the number of steps grows.
+
+    Parameters
+    ----------
+    objective
+        An :class:`~adamlib.functions.Objective`.
+    optimizer
+        A class such as ``adamlib.optim.Adam``.
+    hyper
+        Its keyword arguments, e.g. ``{"lr": 0.1}``.
+    start
+        One start point ``(x, y)``.
+
+    Attributes
+    ----------
+    path, losses
+        The points and values recorded so far (``path[: steps + 1]`` is the run; NaN and
+        ``inf`` from the step it diverged).
+    steps
+        The number of steps recorded.
+    diverged_at
+        The step at which the run diverged, or None.
+
+    Examples
+    --------
+    >>> from adamlib.functions import rosenbrock
+    >>> from adamlib.optim import Adam
+    >>> r = OptimizerRun(rosenbrock, Adam, {"lr": 0.1}, rosenbrock.start)
+    >>> r.trajectory(10).path.shape
+    (11, 2)
+    """
+
+    def __init__(
+        self, objective: Objective, optimizer: type, hyper: Mapping[str, Any], start: ArrayLike
+    ) -> None:
+        self.objective = objective
+        self.x = np.array(as_points(start), dtype=np.float64)
+        if self.x.shape != (2,):
+            raise ValueError(f"start must be one point (x, y), got shape {self.x.shape}")
+        self.opt = optimizer([self.x], **hyper)
+        self.path = np.empty((64, 2))
+        self.path[0] = self.x
+        self.losses = np.empty(64)
+        self.losses[0] = objective.f(self.x)
+        self.steps = 0
+        self.diverged_at: int | None = None
+
+    def _grow(self, steps: int) -> None:
+        """Make room for ``steps`` steps (doubling, as a list does)."""
+        if steps + 1 > len(self.path):
+            size = max(steps + 1, 2 * len(self.path))
+            path, losses = np.empty((size, 2)), np.empty(size)
+            path[: self.steps + 1] = self.path[: self.steps + 1]
+            losses[: self.steps + 1] = self.losses[: self.steps + 1]
+            self.path, self.losses = path, losses
+
+    def advance(self, steps: int) -> None:
+        """Run until ``steps`` steps are recorded (nothing to do if there are enough).
+
+        Parameters
+        ----------
+        steps
+            The number of steps the run should hold.
+        """
+        if steps <= self.steps:
+            return
+        self._grow(steps)
+        first = self.steps + 1
+        if self.diverged_at is None:
+            x, path, losses = self.x, self.path, self.losses
+            gradient, value = self.objective.gradient, self.objective.value
+            px, py = x[..., 0], x[..., 1]  # 0-d views, as objective.grad(x) makes them
+            step, isfinite = self.opt.step, math.isfinite
+            g = np.empty(2)  # the optimizers keep no reference to it: reuse
+            grads = [g]
+            with np.errstate(all="ignore"):
+                for t in range(first, steps + 1):
+                    gx, gy = gradient(px, py)
+                    g[0], g[1] = gx, gy
+                    if not (isfinite(g[0]) and isfinite(g[1])):  # the rule of _record
+                        self.diverged_at = t
+                        break
+                    step(grads)
+                    if point_diverged(*x.tolist()):
+                        self.diverged_at = t
+                        break
+                    path[t] = x
+                    # point by point, as objective.f(x): on whole arrays NumPy squares by
+                    # multiplying where a scalar calls pow(), which can differ in the last bit
+                    losses[t] = value(px, py)
+        if self.diverged_at is not None:
+            d = max(self.diverged_at, first)
+            self.path[d : steps + 1] = np.nan
+            self.losses[d : steps + 1] = np.inf
+        self.steps = steps
+
+    def trajectory(self, steps: int, label: str = "") -> Trajectory:
+        """The first ``steps`` steps (run on when needed) as a :class:`Trajectory`.
+
+        Parameters
+        ----------
+        steps
+            Number of steps.
+        label
+            Legend label.
+
+        Returns
+        -------
+        Trajectory
+            Views of :attr:`path` and :attr:`losses`, not copies.
+        """
+        self.advance(steps)
+        diverged = self.diverged_at is not None and self.diverged_at <= steps
+        return Trajectory(
+            path=self.path[: steps + 1],
+            losses=self.losses[: steps + 1],
+            label=label,
+            diverged=diverged,
+        )
 
 
 def sweep(
