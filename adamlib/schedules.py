@@ -37,7 +37,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Any
 
-from adamlib.validation import expect_int, expect_number
+from adamlib.validation import expect_int, expect_number, is_integer
 
 __all__ = [
     "LRScheduler",
@@ -395,11 +395,7 @@ class OneCycleLR(LRScheduler):
         _check_optimizer(optimizer)
         self.optimizer = optimizer
         if total_steps is not None:
-            if (
-                isinstance(total_steps, bool)
-                or not isinstance(total_steps, int)
-                or total_steps <= 0
-            ):
+            if not is_integer(total_steps) or total_steps <= 0:
                 raise ValueError(f"Expected positive integer total_steps, but got {total_steps}")
             self.total_steps = total_steps
         elif epochs is not None and steps_per_epoch is not None:

@@ -37,6 +37,7 @@ from adamlib.validation import (
     check_nonnegative,
     check_real,
     check_unit_interval,
+    is_integer,
 )
 
 __all__ = [
@@ -740,9 +741,7 @@ class Optimizer:
                 where = f" in param group {k}" if len(runs) > 1 else ""
                 raise ValueError(f"state_dict has an invalid hyperparameter{where}: {err}") from err
             saved_groups.append(saved)
-        if any(isinstance(i, bool) or not isinstance(i, numbers.Integral) for i in saved_ids) or (
-            len(set(saved_ids)) != n
-        ):
+        if any(not is_integer(i) for i in saved_ids) or (len(set(saved_ids)) != n):
             raise ValueError("state_dict's param groups must number their params 0, 1, ...")
         states = state_dict["state"]
         if not isinstance(states, Mapping) or set(states) != set(saved_ids):
@@ -762,7 +761,7 @@ class Optimizer:
                     step = step.item()
                 if isinstance(step, float) and step.is_integer():
                     step = int(step)
-                if isinstance(step, (bool, np.bool_)) or not isinstance(step, numbers.Integral):
+                if not is_integer(step):
                     raise ValueError(f"state of {name}: step must be an integer, got {step!r}")
                 if step < 0:
                     raise ValueError(f"state of {name}: step must be >= 0, got {step}")
