@@ -168,6 +168,7 @@ def run(
     """
 
     def advance(x: Array, g: Array, diverged: NDArray[np.bool_]) -> None:
+        """One step of the rule, written into ``x``."""
         new = np.asarray(step(x.copy(), g))
         if new.shape != x.shape:
             raise ValueError(f"step returned shape {new.shape}, expected {x.shape}")
@@ -220,6 +221,7 @@ def run_optimizer(
     holder: dict[str, Any] = {}
 
     def advance(x: Array, g: Array, diverged: NDArray[np.bool_]) -> None:
+        """One optimizer step (the optimizer is made at the first, on ``x``)."""
         if "opt" not in holder:
             holder["opt"] = optimizer([x], **hyper)
         holder["opt"].step([g])

@@ -163,6 +163,7 @@ def stale_diff_safe_canvas_class() -> type:
             answered = 0
 
             def draw(self) -> None:
+                """Answer the page's draw request: the blitted pixels, or a full draw."""
                 self.answered = self.version
                 if self.blitted:
                     self.blitted = False
@@ -171,6 +172,7 @@ def stale_diff_safe_canvas_class() -> type:
                     super().draw()
 
             def draw_idle(self) -> None:
+                """Tell the page that the figure changed (a new version), until it asks."""
                 self.version += 1
                 super().draw_idle()
                 self._remind(self.version, 40)
@@ -183,6 +185,7 @@ def stale_diff_safe_canvas_class() -> type:
                     return
 
                 def check() -> None:
+                    """Send "draw" again if this version is still the newest, unanswered."""
                     if self.answered < version == self.version and tries > 0:
                         self.send_event("draw")
                         self._remind(version, tries - 1)

@@ -100,7 +100,7 @@ class BiasCorrectionExplorer(Interactive):
     steps
         Number of steps.
     backend
-        See :func:`resolve_backend`.
+        See :func:`~adamlib.widgets.canvas.resolve_backend`.
 
     Attributes
     ----------
@@ -148,6 +148,7 @@ class BiasCorrectionExplorer(Interactive):
         self.update()
 
     def _build(self) -> None:
+        """The three panels: moment estimates, step sizes, paths."""
         ax_m, ax_s, ax_p = self.fig.subplots(1, 3)
         self.fig.subplots_adjust(left=0.06, right=0.985, bottom=0.15, top=0.88, wspace=0.28)
         self.mean_ref = ax_m.axhline(1.0, color="C0", ls=":", lw=1, label="E[g] = 1")
@@ -232,7 +233,7 @@ class EpsilonExplorer(Interactive):
     eps, scale, lr, steps
         Initial ε, gradient scale ``s``, learning rate and number of steps.
     backend
-        See :func:`resolve_backend`.
+        See :func:`~adamlib.widgets.canvas.resolve_backend`.
 
     Attributes
     ----------
@@ -301,6 +302,7 @@ class EpsilonExplorer(Interactive):
         )
 
     def _build(self) -> None:
+        """The three panels: path, loss, step length."""
         ax_p, ax_l, ax_s = self.fig.subplots(1, 3)
         self.fig.subplots_adjust(left=0.06, right=0.985, bottom=0.15, top=0.88, wspace=0.3)
         light_map(ax_p, self.base)
@@ -364,7 +366,7 @@ class AdagradVsRMSprop(Interactive):
     steps
         Number of steps.
     backend
-        See :func:`resolve_backend`.
+        See :func:`~adamlib.widgets.canvas.resolve_backend`.
 
     Attributes
     ----------
@@ -410,6 +412,7 @@ class AdagradVsRMSprop(Interactive):
         self.update()
 
     def _build(self) -> None:
+        """The three panels: paths, losses, effective rates (the map is drawn by update)."""
         self.ax_p, self.ax_l, self.ax_r = self.fig.subplots(1, 3)
         self.fig.subplots_adjust(left=0.06, right=0.985, bottom=0.15, top=0.88, wspace=0.3)
         self.path_lines: dict[str, Line2D] = {}

@@ -262,6 +262,7 @@ class Interactive:
         self._set_lim(ax, "y", *log_ylim(ax.get_ylim(), arrays, floor_ratio, ceiling))
 
     def _on_draw(self, event: Any) -> None:
+        """After a full draw: keep it as the background and draw the animated artists."""
         # A full draw (ours, or one the page asked for) left out the animated artists: keep
         # the background and draw them on top.
         if self.canvas.is_saving():
@@ -343,6 +344,7 @@ class Interactive:
     def _repr_mimebundle_(
         self, include: Any = None, exclude: Any = None, **kwargs: Any
     ) -> dict[str, Any]:
+        """The controls and figure as a widget view, plus a static PNG for GitHub."""
         bundle = dict(self._box._repr_mimebundle_(include=include, exclude=exclude) or {})
         buf = io.BytesIO()
         self.fig.savefig(buf, format="png", dpi="figure")

@@ -44,7 +44,7 @@ class MomentumExplorer(Interactive):
     momentum, steps
         Initial β and number of steps.
     backend
-        See :func:`resolve_backend`.
+        See :func:`~adamlib.widgets.canvas.resolve_backend`.
 
     Attributes
     ----------
@@ -105,6 +105,7 @@ class MomentumExplorer(Interactive):
     MAX_FRAME = 3
 
     def _build(self) -> None:
+        """The three panels: path, rate map, error against step."""
         ax_path, ax_map, ax_err = self.fig.subplots(1, 3)
         self.fig.subplots_adjust(left=0.06, right=0.985, bottom=0.15, top=0.88, wspace=0.5)
         # contours over MAX_FRAME times the domain: the frame widens when the heavy ball
@@ -239,6 +240,7 @@ class MomentumExplorer(Interactive):
         self._set_lim(self.ax_path, "y", y0, y1)
 
         def outside(path: Array) -> NDArray[np.bool_]:
+            """Which points of ``path`` lie outside the frame."""
             with np.errstate(invalid="ignore"):
                 return ~(
                     (path[:, 0] >= x0)

@@ -43,7 +43,8 @@ class Playground(Interactive):
     objective
         Name of an objective of :data:`adamlib.functions.OBJECTIVES`.
     optimizers
-        Labels of :data:`OPTIMIZERS` to show at first (the others can be ticked later).
+        Labels of :data:`~adamlib.widgets.sliders.OPTIMIZERS` to show at first (the others
+        can be ticked later).
     steps
         Number of steps (1 to 2000).
     start
@@ -51,7 +52,8 @@ class Playground(Interactive):
     hyper
         Initial slider values, e.g. ``{"Adam": {"lr": 0.1}}``.
     backend
-        ``"auto"``, ``"ipympl"`` or ``"inline"`` (see :func:`resolve_backend`).
+        ``"auto"``, ``"ipympl"`` or ``"inline"`` (see
+        :func:`~adamlib.widgets.canvas.resolve_backend`).
 
     Attributes
     ----------
@@ -111,6 +113,7 @@ class Playground(Interactive):
 
     # -- validation ------------------------------------------------------------------------
     def _check_optimizers(self, optimizers: Sequence[str]) -> list[str]:
+        """Known labels, without repeats (one label may be given as a string)."""
         if isinstance(optimizers, str):
             optimizers = [optimizers]
         unknown = [o for o in optimizers if o not in self.labels]
@@ -120,12 +123,14 @@ class Playground(Interactive):
 
     @staticmethod
     def _check_objective(name: Any) -> Objective:
+        """The objective called ``name``."""
         if not isinstance(name, str) or name not in OBJECTIVES:
             raise ValueError(f"unknown objective {name!r}; choose one of {list(OBJECTIVES)}")
         return OBJECTIVES[name]
 
     @staticmethod
     def _check_start(objective: Objective, start: ArrayLike) -> Array:
+        """``start`` as one point inside ``objective``'s domain."""
         p = np.asarray(as_points(start), dtype=np.float64)
         if p.shape != (2,):
             raise ValueError(f"start must be one point (x, y), got shape {p.shape}")
@@ -138,19 +143,14 @@ class Playground(Interactive):
         return p
 
     def _check_hyper(self, label: str, values: Mapping[str, Any]) -> dict[str, float]:
+        """Slider values of optimizer ``label``, checked (see :meth:`OptimizerSpec.check`)."""
         if label not in self.labels:
             raise ValueError(f"unknown optimizer {label!r}; choose from {self.labels}")
-        spec = OPTIMIZERS[label]
-        hypers = {h.name: h for h in spec.hypers}
-        out = {}
-        for name, value in values.items():
-            if name not in hypers:
-                raise ValueError(f"{label} has no slider {name!r}; it has {list(hypers)}")
-            out[name] = hypers[name].check(label, value)
-        return out
+        return OPTIMIZERS[label].check(values)
 
     # -- construction ----------------------------------------------------------------------
     def _build_figure(self) -> None:
+        """The map and loss panels and every optimizer's (hidden) lines."""
         fig = self.fig
         self.ax_map, self.ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.15]})
         fig.subplots_adjust(left=0.065, right=0.985, bottom=0.12, top=0.91, wspace=0.2)
@@ -200,6 +200,7 @@ class Playground(Interactive):
     def _build_controls(
         self, objective: str, chosen: Sequence[str], steps: int, start: Array
     ) -> None:
+        """Every control: objective, steps, start, a checkbox and sliders per optimizer, play."""
         add = self._add
         add(
             "objective",
@@ -256,6 +257,7 @@ class Playground(Interactive):
         self.status.add_class("adamlib-status")
 
     def _rows(self) -> list[W.Widget]:
+        """The controls in rows, with one tab of sliders per optimizer."""
         c = self.controls
         tabs = W.Tab(
             children=[
@@ -287,7 +289,7 @@ class Playground(Interactive):
 
     @property
     def selected(self) -> list[str]:
-        """Labels of the optimizers shown, in the order of :data:`OPTIMIZERS`."""
+        """Labels of the optimizers shown, in the order of the playground's tabs."""
         return [lb for lb in self.labels if self.controls[f"use:{lb}"].value]
 
     @property
@@ -361,6 +363,7 @@ class Playground(Interactive):
                 self.controls[f"{label}:{name}"].value = v
 
     def _set_objective_controls(self, obj: Objective, start: Array) -> None:
+        """Show ``obj`` in the dropdown and fit the start sliders to its domain."""
         self.controls["objective"].value = obj.name
         for name, (lo, hi), v in (("x0", obj.domain[0], start[0]), ("y0", obj.domain[1], start[1])):
             s = self.controls[name]
@@ -373,6 +376,7 @@ class Playground(Interactive):
         return max(1, round(steps / (100 if self.continuous else 25)))
 
     def _set_steps_controls(self, steps: int, frame: int | None) -> None:
+        """Set the steps and fit the iteration slider and play (the whole run unless ``frame``)."""
         follow = frame is None
         fr, play = self.controls["frame"], self.controls["play"]
         self.controls["steps"].value = steps
@@ -382,6 +386,7 @@ class Playground(Interactive):
 
     # -- events ----------------------------------------------------------------------------
     def _changed(self, change: Mapping[str, Any]) -> None:
+        """A control changed: adjust the controls that depend on it, then update or redraw."""
         if self._holding:
             return
         owner = change["owner"]
@@ -568,6 +573,7 @@ class Playground(Interactive):
         pieces = self._preparation()
 
         def next_piece() -> None:
+            """Do one piece of preparation and schedule the next."""
             if next(pieces, StopIteration) is not StopIteration:
                 self._preparing = loop.call_later(0.01, next_piece)
             else:

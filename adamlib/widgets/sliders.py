@@ -143,6 +143,32 @@ class OptimizerSpec:
         """The slider defaults by name."""
         return {h.name: h.default for h in self.hypers}
 
+    def check(self, values: Mapping[str, Any]) -> dict[str, float]:
+        """``values`` by slider name, each checked against its slider's range.
+
+        Parameters
+        ----------
+        values
+            Slider values by name, e.g. ``{"lr": 0.1}``.
+
+        Returns
+        -------
+        dict
+            The values as floats.
+
+        Raises
+        ------
+        ValueError, TypeError
+            For a name that is not one of the sliders, or a value it cannot take.
+        """
+        hypers = {h.name: h for h in self.hypers}
+        out = {}
+        for name, value in values.items():
+            if name not in hypers:
+                raise ValueError(f"{self.label} has no slider {name!r}; it has {list(hypers)}")
+            out[name] = hypers[name].check(self.label, value)
+        return out
+
     def kwargs(self, values: Mapping[str, float]) -> dict[str, Any]:
         """The optimizer's keyword arguments for the slider ``values``."""
         kw: dict[str, Any] = dict(self.fixed)
