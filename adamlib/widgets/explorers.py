@@ -133,14 +133,9 @@ class BiasCorrectionExplorer(Interactive):
             "bias_correction",
             W.Checkbox(value=bias_correction, description="bias correction", indent=False),
         )
-        for name, v in (
-            ("beta1", beta1),
-            ("beta2", beta2),
-            ("noise", noise),
-            ("steps", steps),
-            ("bias_correction", bias_correction),
-        ):
-            self._check(name, v)
+        self._check_initial(
+            beta1=beta1, beta2=beta2, noise=noise, steps=steps, bias_correction=bias_correction
+        )
         self.objective = quadratic(10.0)
         self._z = np.random.default_rng(0).standard_normal(500)
         self._build()
@@ -270,14 +265,7 @@ class EpsilonExplorer(Interactive):
         self._slider("scale", Hyper("scale", "s", 1.0, 1e-8, 1e2, log=True, step=0.25), scale)
         self._slider("lr", Hyper("lr", "η", 0.1, 1e-3, 1.0, log=True, step=0.05), lr)
         self._int_slider("steps", "steps", steps, 5, 500)
-        for name, v in (
-            ("optimizer", optimizer),
-            ("eps", eps),
-            ("scale", scale),
-            ("lr", lr),
-            ("steps", steps),
-        ):
-            self._check(name, v)
+        self._check_initial(optimizer=optimizer, eps=eps, scale=scale, lr=lr, steps=steps)
         self.base = quadratic(10.0)
         self._build()
         self._box = self._layout(
@@ -404,8 +392,7 @@ class AdagradVsRMSprop(Interactive):
         self._slider("lr", Hyper("lr", "η", 0.05, 1e-4, 3.0, log=True, step=0.05), lr)
         self._slider("alpha", Hyper("alpha", "α", 0.99, 0.5, 0.9999, step=0.0001), alpha)
         self._int_slider("steps", "steps", steps, 5, 2000)
-        for name, v in (("objective", objective), ("lr", lr), ("alpha", alpha), ("steps", steps)):
-            self._check(name, v)
+        self._check_initial(objective=objective, lr=lr, alpha=alpha, steps=steps)
         self.controls["objective"].value = objective
         self._build()
         self._box = self._layout([W.HBox(list(self.controls.values()))])

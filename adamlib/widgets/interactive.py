@@ -196,6 +196,11 @@ class Interactive:
             for name, value in checked.items():
                 self._assign(name, value)
 
+    def _check_initial(self, **values: Any) -> None:
+        """Check a constructor's initial values as :meth:`set` would check them."""
+        for name, value in values.items():
+            self._check(name, value)
+
     def _check(self, name: str, value: Any) -> Any:
         """``value`` checked against what control ``name`` can take."""
         if name not in self.controls:

@@ -91,15 +91,10 @@ class MomentumExplorer(Interactive):
         self._slider("lr", Hyper("lr", "η", lr, *self.lr_range, log=True, step=0.02), lr)
         self._slider("momentum", Hyper("momentum", "β", 0.5, 0.0, 0.99), momentum)
         self._int_slider("steps", "steps", steps, 5, 300)
-        self._set_and_check_initial(lr=lr, momentum=momentum, steps=steps)
+        self._check_initial(lr=lr, momentum=momentum, steps=steps)
         self._build()
         self._box = self._layout([W.HBox(list(self.controls.values()))])
         self.update()
-
-    def _set_and_check_initial(self, **values: Any) -> None:
-        """Check the initial values as :meth:`set` would."""
-        for name, v in values.items():
-            self._check(name, v)
 
     #: The path panel can widen to show an overshooting run, up to this many times the domain.
     MAX_FRAME = 3
