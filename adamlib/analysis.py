@@ -48,6 +48,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from adamlib.validation import is_real
+
 __all__ = [
     "gd_rate",
     "momentum_iteration_matrix",
@@ -212,7 +214,7 @@ def optimal_momentum(lambda_min: float, lambda_max: float) -> tuple[float, float
 
 def _check_spectrum(lambda_min: float, lambda_max: float) -> tuple[float, float]:
     for name, value in (("lambda_min", lambda_min), ("lambda_max", lambda_max)):
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        if not is_real(value):
             raise TypeError(f"{name} must be a number, got {type(value).__name__}")
     lo, hi = float(lambda_min), float(lambda_max)
     if not (np.isfinite(lo) and np.isfinite(hi) and 0 < lo <= hi):

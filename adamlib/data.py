@@ -48,6 +48,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from adamlib.validation import check_bool, check_fraction, check_int
+
 __all__ = ["DATASETS", "Dataset", "load", "minibatches"]
 
 #: The names :func:`load` accepts, with what each one is.
@@ -111,23 +113,6 @@ class Dataset:
             f"Dataset({self.name!r}: train {self.X_train.shape}, val {self.X_val.shape}, "
             f"test {self.X_test.shape}, n_classes={self.n_classes})"
         )
-
-
-def _check_fraction(name: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number in [0, 1), got {type(value).__name__}")
-    value = float(value)
-    if not 0.0 <= value < 1.0:
-        raise ValueError(f"{name} must be in [0, 1), got {value}")
-    return value
-
-
-def _check_int(name: str, value: int, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
 
 
 def _raw(name: str) -> tuple[NDArray, NDArray, tuple[str, ...], int | None]:
@@ -205,16 +190,15 @@ def load(
         raise TypeError(f"name must be a string, got {type(name).__name__}")
     if name not in DATASETS:
         raise ValueError(f"unknown dataset {name!r}; choose one of {sorted(DATASETS)}")
-    seed = _check_int("seed", seed, 0)
-    val_fraction = _check_fraction("val_fraction", val_fraction)
-    test_fraction = _check_fraction("test_fraction", test_fraction)
+    seed = check_int("seed", seed, 0)
+    val_fraction = check_fraction("val_fraction", val_fraction)
+    test_fraction = check_fraction("test_fraction", test_fraction)
     if val_fraction + test_fraction >= 1.0:
         raise ValueError(
             f"val_fraction + test_fraction must be < 1 to leave rows for training, got "
             f"{val_fraction} + {test_fraction}"
         )
-    if not isinstance(standardize, (bool, np.bool_)):
-        raise TypeError(f"standardize must be True or False, got {type(standardize).__name__}")
+    check_bool("standardize", standardize)
 
     X, y, feature_names, n_classes = _raw(name)
     X = np.asarray(X, dtype=np.float64)
@@ -297,8 +281,8 @@ def minibatches(
     >>> for idx in minibatches(len(X), 32, rng):   # doctest: +SKIP
     ...     g = gradient(w, X[idx], y[idx])
     """
-    n = _check_int("n", n, 1)
-    batch_size = _check_int("batch_size", batch_size, 1)
+    n = check_int("n", n, 1)
+    batch_size = check_int("batch_size", batch_size, 1)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(
             f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), "

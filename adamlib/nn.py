@@ -40,12 +40,13 @@ Every formula also works with leading replica axes: a weight matrix ``W`` has sh
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from adamlib.validation import check_int
 
 __all__ = [
     "ACTIVATIONS",
@@ -308,12 +309,6 @@ class Tanh:
 # ----------------------------------------------------------------------------------------------
 # The network
 # ----------------------------------------------------------------------------------------------
-def _check_int(name: str, value: Any) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}: {value!r}")
-    return int(value)
-
-
 class MLP:
     """A multilayer perceptron: Linear → activation → … → Linear, with softmax cross-entropy.
 
@@ -350,7 +345,7 @@ class MLP:
     ):
         if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
             raise TypeError(f"sizes must be a list of layer widths, got {type(sizes).__name__}")
-        sizes = [_check_int(f"sizes[{i}]", s) for i, s in enumerate(sizes)]
+        sizes = [check_int(f"sizes[{i}]", s) for i, s in enumerate(sizes)]
         if len(sizes) < 2:
             raise ValueError(f"sizes needs at least an input and an output width, got {sizes}")
         if min(sizes) < 1:
@@ -366,12 +361,12 @@ class MLP:
         if not np.issubdtype(dtype, np.floating):
             raise TypeError(f"dtype must be a floating-point type, got {dtype}")
         if isinstance(seed, Sequence) and not isinstance(seed, (str, bytes)):
-            seeds = [_check_int(f"seed[{i}]", s) for i, s in enumerate(seed)]
+            seeds = [check_int(f"seed[{i}]", s) for i, s in enumerate(seed)]
             if not seeds:
                 raise ValueError("seed is an empty sequence: give at least one seed")
             self.replicas: int | None = len(seeds)
         else:
-            seeds = [_check_int("seed", seed)]
+            seeds = [check_int("seed", seed)]
             self.replicas = None
 
         self.sizes = sizes
@@ -503,7 +498,7 @@ class MLP:
         """Replica ``r`` of a stack as a standalone :class:`MLP` (copies of its parameters)."""
         if self.replicas is None or not isinstance(self.seed, Sequence):
             raise ValueError("this MLP has no replicas (it was built from a single seed)")
-        r = _check_int("r", r)
+        r = check_int("r", r)
         if not -self.replicas <= r < self.replicas:
             raise ValueError(f"replica index {r} out of range for {self.replicas} replicas")
         one = MLP(self.sizes, self.activation, int(self.seed[r]), init=self.init, dtype=self.dtype)

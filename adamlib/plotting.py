@@ -16,12 +16,13 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.contour import QuadContourSet
 from numpy.typing import ArrayLike
 
 from adamlib.functions import Objective
 from adamlib.run import Trajectory
 
-__all__ = ["contour", "log_levels", "plot_losses", "plot_trajectories", "setup"]
+__all__ = ["contour", "contour_lines", "log_levels", "plot_losses", "plot_trajectories", "setup"]
 
 #: The style of every course figure: small PNGs that render on GitHub and diff cleanly.
 COURSE_STYLE: dict[str, Any] = {
@@ -61,6 +62,39 @@ def log_levels(objective: Objective, n: int = 20, resolution: int = 200) -> np.n
     return np.geomspace(lo, hi, n)
 
 
+def contour_lines(
+    ax: Axes,
+    objective: Objective,
+    levels: int | ArrayLike = 20,
+    resolution: int = 200,
+    **kwargs: Any,
+) -> QuadContourSet:
+    """The contour lines of ``f − f*`` on ``ax``, coloured on a log scale (no labels, no limits).
+
+    Parameters
+    ----------
+    ax
+        The axes to draw on.
+    objective
+        An :class:`~adamlib.functions.Objective`.
+    levels
+        A number of log-spaced levels (:func:`log_levels`) or the levels themselves.
+    resolution
+        Grid points per axis.
+    **kwargs
+        Passed to ``ax.contour`` (``linewidths``, ``zorder``...).
+
+    Returns
+    -------
+    QuadContourSet
+        The contour set (the playground hides and shows one per objective).
+    """
+    X, Y, F = objective.grid(resolution)
+    lv = log_levels(objective, levels, resolution) if isinstance(levels, int) else levels
+    style: dict[str, Any] = {"cmap": "viridis", "norm": mpl.colors.LogNorm(), "linewidths": 0.8}
+    return ax.contour(X, Y, F - objective.min_value, levels=lv, **{**style, **kwargs})
+
+
 def contour(
     objective: Objective,
     ax: Axes | None = None,
@@ -68,21 +102,40 @@ def contour(
     resolution: int = 200,
     title: str | None = None,
     show_minima: bool = True,
+    *,
+    linewidths: float = 0.8,
+    minima_size: float = 13,
+    minima_label: bool = True,
 ) -> Axes:
-    """Contour map of ``f − f*`` with log-spaced levels, and the known minima as stars."""
+    """Contour map of ``f − f*`` with log-spaced levels, and the known minima as stars.
+
+    Parameters
+    ----------
+    objective
+        An :class:`~adamlib.functions.Objective`.
+    ax
+        The axes to draw on (a new figure when None).
+    levels
+        A number of log-spaced levels (:func:`log_levels`) or the levels themselves.
+    resolution
+        Grid points per axis.
+    title
+        The title (default: the objective's name and what the lines show).
+    show_minima
+        Mark the known minima with gold stars.
+    linewidths, minima_size
+        Width of the contour lines and size of the stars (the widgets draw lighter maps).
+    minima_label
+        Give the stars a legend label ("minimum" or "minima").
+
+    Returns
+    -------
+    Axes
+        ``ax``, limited to the objective's domain, with labelled axes.
+    """
     if ax is None:
         _, ax = plt.subplots(figsize=(5.2, 4.4))
-    X, Y, F = objective.grid(resolution)
-    lv = log_levels(objective, levels, resolution) if isinstance(levels, int) else levels
-    ax.contour(
-        X,
-        Y,
-        F - objective.min_value,
-        levels=lv,
-        cmap="viridis",
-        norm=mpl.colors.LogNorm(),
-        linewidths=0.8,
-    )
+    contour_lines(ax, objective, levels, resolution, linewidths=linewidths)
     if show_minima:
         m = objective.minima
         ax.plot(
@@ -91,8 +144,8 @@ def contour(
             "*",
             color="gold",
             markeredgecolor="k",
-            markersize=13,
-            label="minimum" if len(m) == 1 else "minima",
+            markersize=minima_size,
+            label=("minimum" if len(m) == 1 else "minima") if minima_label else None,
             linestyle="none",
         )
     (x0, x1), (y0, y1) = objective.domain

@@ -5,7 +5,9 @@ Introduced in ``lectures/01_gradient_descent.ipynb``.
 Two ways to run:
 
 - :func:`run` takes a from-scratch update rule ``step(x, g) -> x_new`` (what the lectures write);
-- :func:`run_optimizer` takes an :mod:`adamlib.optim` class and its hyperparameters.
+- :func:`run_optimizer` takes an :mod:`adamlib.optim` class and its hyperparameters;
+  :class:`OptimizerRun` computes the same run from one start point step by step, and more
+  steps continue it (the widgets' runs).
 
 Both work on one start point ``(2,)`` or a batch of start points ``(n, 2)`` at once, and both
 stop a run that diverges (non-finite values or ``|x| > 1e100``): from then on its path is NaN
@@ -21,7 +23,8 @@ schedule from :mod:`adamlib.schedules`, and record the optimizer's state at ever
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,11 +34,13 @@ from numpy.typing import ArrayLike, NDArray
 from adamlib.functions import Objective, as_points
 from adamlib.optim.parts import bias_correction
 from adamlib.optim.radam import rectification
+from adamlib.validation import check_int, check_real
 
 __all__ = [
     "DIVERGED",
     "NOISE_KINDS",
     "GradientNoise",
+    "OptimizerRun",
     "Trajectory",
     "diverged",
     "effective_step",
@@ -156,14 +161,10 @@ class GradientNoise:
         """Check the settings (a frozen dataclass: they cannot change later)."""
         if self.kind not in NOISE_KINDS:
             raise ValueError(f"noise kind must be one of {NOISE_KINDS}, got {self.kind!r}")
-        if isinstance(self.sigma, bool) or not isinstance(self.sigma, (int, float, np.number)):
-            raise TypeError(f"sigma must be a number, got {type(self.sigma).__name__}")
-        if not (np.isfinite(self.sigma) and self.sigma >= 0):
-            raise ValueError(f"sigma must be finite and >= 0, got {self.sigma}")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)):
-            raise TypeError(f"seed must be an integer, got {type(self.seed).__name__}")
-        if self.seed < 0:
-            raise ValueError(f"seed must be >= 0, got {self.seed}")
+        sigma = check_real("sigma", self.sigma)
+        if not (math.isfinite(sigma) and sigma >= 0):
+            raise ValueError(f"sigma must be finite and >= 0, got {sigma}")
+        check_int("seed", self.seed, 0)
 
     @property
     def active(self) -> bool:
@@ -250,14 +251,6 @@ def effective_step(optimizer: Any, i: int = 0) -> Array | None:
     return None
 
 
-def _check_steps(steps: int) -> int:
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
-        raise TypeError(f"steps must be an integer, got {type(steps).__name__}")
-    if steps < 0:
-        raise ValueError(f"steps must be >= 0, got {steps}")
-    return int(steps)
-
-
 def _record(
     objective: Objective,
     start: ArrayLike | None,
@@ -266,7 +259,7 @@ def _record(
     label: str,
     dtype: Any = None,
 ) -> Trajectory:
-    steps = _check_steps(steps)
+    steps = check_int("steps", steps, 0)
     x = as_points(objective.start if start is None else start)
     x = np.array(x, dtype=dtype or x.dtype)  # a private copy that the rule may update in place
     path = np.empty((steps + 1, *x.shape), dtype=x.dtype)
@@ -322,6 +315,7 @@ def run(
     """
 
     def advance(x: Array, g: Array, diverged: NDArray[np.bool_]) -> None:
+        """One step of the rule, written into ``x``."""
         new = np.asarray(step(x.copy(), g))
         if new.shape != x.shape:
             raise ValueError(f"step returned shape {new.shape}, expected {x.shape}")
@@ -388,12 +382,13 @@ def run_optimizer(
     noise = GradientNoise() if noise is None else noise
     if not isinstance(noise, GradientNoise):
         raise TypeError(f"noise must be a GradientNoise, got {type(noise).__name__}")
-    steps = _check_steps(steps)
+    steps = check_int("steps", steps, 0)
     holder: dict[str, Any] = {"t": 0, "rng": noise.generator()}
     recorded: dict[str, Array] = {}
     grads: list[Array] = []
 
     def advance(x: Array, g: Array, diverged: NDArray[np.bool_]) -> None:
+        """One optimizer step (the optimizer is made at the first, on ``x``)."""
         if "opt" not in holder:
             holder["opt"] = opt = optimizer([x], **hyper)
             holder["scheduler"] = schedule(opt) if schedule is not None else None
@@ -429,6 +424,134 @@ def _record_state(
         if key not in recorded:
             recorded[key] = np.full((steps + 1, *shape), np.nan, dtype=dtype)
         recorded[key][t] = value
+
+
+class OptimizerRun:
+    """One optimizer's run from one start point, which more steps continue.
+
+    Computes exactly what :func:`run_optimizer` computes for a single start point (the same
+    gradient arithmetic, the same optimizer calls, the same divergence rule), one point at a
+    time without the batch bookkeeping, and keeps the optimizer so that :meth:`advance` to more
+    steps continues the run instead of starting again. The widgets use it: a playground run is
+    cached and continued when only the number of steps grows.
+
+    Parameters
+    ----------
+    objective
+        An :class:`~adamlib.functions.Objective`.
+    optimizer
+        A class such as ``adamlib.optim.Adam``.
+    hyper
+        Its keyword arguments, e.g. ``{"lr": 0.1}``.
+    start
+        One start point ``(x, y)``.
+
+    Attributes
+    ----------
+    path, losses
+        The points and values recorded so far (``path[: steps + 1]`` is the run; NaN and
+        ``inf`` from the step it diverged).
+    steps
+        The number of steps recorded.
+    diverged_at
+        The step at which the run diverged, or None.
+
+    Examples
+    --------
+    >>> from adamlib.functions import rosenbrock
+    >>> from adamlib.optim import Adam
+    >>> r = OptimizerRun(rosenbrock, Adam, {"lr": 0.1}, rosenbrock.start)
+    >>> r.trajectory(10).path.shape
+    (11, 2)
+    """
+
+    def __init__(
+        self, objective: Objective, optimizer: type, hyper: Mapping[str, Any], start: ArrayLike
+    ) -> None:
+        self.objective = objective
+        self.x = np.array(as_points(start), dtype=np.float64)
+        if self.x.shape != (2,):
+            raise ValueError(f"start must be one point (x, y), got shape {self.x.shape}")
+        self.opt = optimizer([self.x], **hyper)
+        self.path = np.empty((64, 2))
+        self.path[0] = self.x
+        self.losses = np.empty(64)
+        self.losses[0] = objective.f(self.x)
+        self.steps = 0
+        self.diverged_at: int | None = None
+
+    def _grow(self, steps: int) -> None:
+        """Make room for ``steps`` steps (doubling, as a list does)."""
+        if steps + 1 > len(self.path):
+            size = max(steps + 1, 2 * len(self.path))
+            path, losses = np.empty((size, 2)), np.empty(size)
+            path[: self.steps + 1] = self.path[: self.steps + 1]
+            losses[: self.steps + 1] = self.losses[: self.steps + 1]
+            self.path, self.losses = path, losses
+
+    def advance(self, steps: int) -> None:
+        """Run until ``steps`` steps are recorded (nothing to do if there are enough).
+
+        Parameters
+        ----------
+        steps
+            The number of steps the run should hold.
+        """
+        if steps <= self.steps:
+            return
+        self._grow(steps)
+        first = self.steps + 1
+        if self.diverged_at is None:
+            x, path, losses = self.x, self.path, self.losses
+            gradient, value = self.objective.gradient, self.objective.value
+            px, py = x[..., 0], x[..., 1]  # 0-d views, as objective.grad(x) makes them
+            step, isfinite = self.opt.step, math.isfinite
+            g = np.empty(2)  # the optimizers keep no reference to it: reuse
+            grads = [g]
+            with np.errstate(all="ignore"):
+                for t in range(first, steps + 1):
+                    gx, gy = gradient(px, py)
+                    g[0], g[1] = gx, gy
+                    if not (isfinite(g[0]) and isfinite(g[1])):  # the rule of _record
+                        self.diverged_at = t
+                        break
+                    step(grads)
+                    if point_diverged(*x.tolist()):
+                        self.diverged_at = t
+                        break
+                    path[t] = x
+                    # point by point, as objective.f(x): on whole arrays NumPy squares by
+                    # multiplying where a scalar calls pow(), which can differ in the last bit
+                    losses[t] = value(px, py)
+        if self.diverged_at is not None:
+            d = max(self.diverged_at, first)
+            self.path[d : steps + 1] = np.nan
+            self.losses[d : steps + 1] = np.inf
+        self.steps = steps
+
+    def trajectory(self, steps: int, label: str = "") -> Trajectory:
+        """The first ``steps`` steps (run on when needed) as a :class:`Trajectory`.
+
+        Parameters
+        ----------
+        steps
+            Number of steps.
+        label
+            Legend label.
+
+        Returns
+        -------
+        Trajectory
+            Views of :attr:`path` and :attr:`losses`, not copies.
+        """
+        self.advance(steps)
+        diverged = self.diverged_at is not None and self.diverged_at <= steps
+        return Trajectory(
+            path=self.path[: steps + 1],
+            losses=self.losses[: steps + 1],
+            label=label,
+            diverged=diverged,
+        )
 
 
 def sweep(

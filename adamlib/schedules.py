@@ -33,10 +33,11 @@ lectures/02_stochastic_gradient_descent.ipynb.
 from __future__ import annotations
 
 import math
-import numbers
 from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Any
+
+from adamlib.validation import expect_int, expect_number, is_integer
 
 __all__ = [
     "LRScheduler",
@@ -53,17 +54,6 @@ def _check_optimizer(optimizer: Any) -> None:
     groups = getattr(optimizer, "param_groups", None)
     if not isinstance(groups, list) or not all(isinstance(g, dict) for g in groups):
         raise TypeError(f"{type(optimizer).__name__} is not an Optimizer (no param_groups)")
-
-
-def _check_int(name: str, value: Any, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"Expected {name} to be an integer >= {minimum}, but got {value!r}")
-
-
-def _check_number(name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or math.isnan(value):
-        raise ValueError(f"Expected {name} to be a number, but got {value!r}")
-    return float(value)
 
 
 class LRScheduler:
@@ -188,9 +178,9 @@ class StepLR(LRScheduler):
     def __init__(
         self, optimizer: Any, step_size: int, gamma: float = 0.1, last_epoch: int = -1
     ) -> None:
-        _check_int("step_size", step_size, 1)
+        expect_int("step_size", step_size, 1)
         self.step_size = step_size
-        self.gamma = _check_number("gamma", gamma)
+        self.gamma = expect_number("gamma", gamma)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
@@ -217,7 +207,7 @@ class ExponentialLR(LRScheduler):
     """
 
     def __init__(self, optimizer: Any, gamma: float, last_epoch: int = -1) -> None:
-        self.gamma = _check_number("gamma", gamma)
+        self.gamma = expect_number("gamma", gamma)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
@@ -252,9 +242,9 @@ class CosineAnnealingLR(LRScheduler):
     def __init__(
         self, optimizer: Any, T_max: int, eta_min: float = 0.0, last_epoch: int = -1
     ) -> None:
-        _check_int("T_max", T_max, 1)
+        expect_int("T_max", T_max, 1)
         self.T_max = T_max
-        self.eta_min = _check_number("eta_min", eta_min)
+        self.eta_min = expect_number("eta_min", eta_min)
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
@@ -314,8 +304,8 @@ class LinearLR(LRScheduler):
         total_iters: int = 5,
         last_epoch: int = -1,
     ) -> None:
-        start_factor = _check_number("start_factor", start_factor)
-        end_factor = _check_number("end_factor", end_factor)
+        start_factor = expect_number("start_factor", start_factor)
+        end_factor = expect_number("end_factor", end_factor)
         if start_factor > 1.0 or start_factor <= 0:
             raise ValueError(
                 "Starting multiplicative factor expected to be greater than 0 and less or "
@@ -323,7 +313,7 @@ class LinearLR(LRScheduler):
             )
         if end_factor > 1.0 or end_factor < 0:
             raise ValueError("Ending multiplicative factor expected to be between 0 and 1.")
-        _check_int("total_iters", total_iters, 1)
+        expect_int("total_iters", total_iters, 1)
         self.start_factor = start_factor
         self.end_factor = end_factor
         self.total_iters = total_iters
@@ -409,16 +399,12 @@ class OneCycleLR(LRScheduler):
         _check_optimizer(optimizer)
         self.optimizer = optimizer
         if total_steps is not None:
-            if (
-                isinstance(total_steps, bool)
-                or not isinstance(total_steps, int)
-                or total_steps <= 0
-            ):
+            if not is_integer(total_steps) or total_steps <= 0:
                 raise ValueError(f"Expected positive integer total_steps, but got {total_steps}")
             self.total_steps = total_steps
         elif epochs is not None and steps_per_epoch is not None:
-            _check_int("epochs", epochs, 1)
-            _check_int("steps_per_epoch", steps_per_epoch, 1)
+            expect_int("epochs", epochs, 1)
+            expect_int("steps_per_epoch", steps_per_epoch, 1)
             self.total_steps = epochs * steps_per_epoch
         else:
             raise ValueError("You must define either total_steps OR (epochs AND steps_per_epoch)")
@@ -480,8 +466,8 @@ class OneCycleLR(LRScheduler):
                     f"{name} must have the same length as optimizer.param_groups. "
                     f"{name} has {len(value)} values, param_groups has {len(groups)}."
                 )
-            return [_check_number(name, v) for v in value]
-        return [_check_number(name, value)] * len(groups)
+            return [expect_number(name, v) for v in value]
+        return [expect_number(name, value)] * len(groups)
 
     def _anneal(self, start: float, end: float, pct: float) -> float:
         if self.anneal_strategy == "cos":

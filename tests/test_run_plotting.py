@@ -153,3 +153,35 @@ def test_diverged_is_the_rule_of_every_run() -> None:
     np.testing.assert_array_equal(diverged(points), [False, True, True, True, False])
     assert diverged(np.array([0.0, -np.inf])) is True and diverged([1.0, 1.0]) is False
     assert [point_diverged(*p) for p in points.tolist()] == list(diverged(points))
+
+
+@pytest.mark.parametrize(
+    ("name", "optimizer", "hyper"),
+    [
+        ("rosenbrock", "Adam", {"lr": 0.05}),
+        ("beale", "SGD", {"lr": 1e-3, "momentum": 0.9}),
+        ("rosenbrock", "SGD", {"lr": 0.1}),  # diverges
+    ],
+)
+def test_optimizer_run_equals_run_optimizer_and_continues_where_it_stopped(name, optimizer, hyper):
+    from adamlib import optim
+    from adamlib.run import OptimizerRun
+
+    obj, cls = F.OBJECTIVES[name], getattr(optim, optimizer)
+    ref = run_optimizer(obj, cls, obj.start, 200, **hyper)
+    r = OptimizerRun(obj, cls, hyper, obj.start)
+    short = r.trajectory(30)
+    np.testing.assert_array_equal(short.path, ref.path[:31])
+    whole = r.trajectory(200)  # continued from step 30, not started again
+    assert r.steps == 200
+    np.testing.assert_array_equal(whole.path, ref.path)
+    np.testing.assert_array_equal(whole.losses, ref.losses)
+    assert whole.diverged == ref.diverged == (r.diverged_at is not None)
+
+
+def test_light_contour_map_has_no_legend_entry_for_its_stars():
+    fig, ax = plt.subplots()
+    plotting.contour(F.rosenbrock, ax, minima_label=False)
+    ax.plot([0, 1], [0, 1], label="path")
+    assert [t.get_text() for t in ax.legend().get_texts()] == ["path"]
+    plt.close(fig)

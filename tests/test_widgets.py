@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import base64
 import math
+import re
 import subprocess
 import sys
+from pathlib import Path
 
+import ipympl
 import ipywidgets as W
 import numpy as np
 import pytest
@@ -19,7 +22,6 @@ from matplotlib.backend_bases import MouseEvent
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 import adamlib.optim as optim
-from adamlib import widgets
 from adamlib.functions import OBJECTIVES
 from adamlib.run import measured_rate, run_optimizer
 from adamlib.widgets import (
@@ -29,6 +31,7 @@ from adamlib.widgets import (
     adam_path,
     available_optimizers,
     bias_correction_explorer,
+    canvas,
     epsilon_explorer,
     momentum_explorer,
     momentum_rate,
@@ -343,7 +346,7 @@ def test_resolve_backend(monkeypatch):
     assert resolve_backend("ipympl") == "ipympl"
     monkeypatch.setenv("ADAMLIB_WIDGETS", "ipympl")
     assert resolve_backend() == "ipympl"
-    monkeypatch.setattr(widgets, "_in_kernel", lambda: True)
+    monkeypatch.setattr(canvas, "_in_kernel", lambda: True)
     monkeypatch.setenv("ADAMLIB_WIDGETS", "inline")
     assert resolve_backend() == "inline"
     monkeypatch.delenv("ADAMLIB_WIDGETS")
@@ -509,9 +512,9 @@ def test_close_frees_every_widget():
 # a widget leaves the notebook's matplotlib backend as it found it
 # ---------------------------------------------------------------------------------------------
 def test_importing_ipympl_switches_the_backend_which_is_why_widgets_restore_it():
-    """The upstream behaviour `widgets._ipympl_backend` works around (ipympl/__init__.py calls
-    matplotlib.use when Matplotlib is imported). If a new ipympl stops doing it, this test says
-    the workaround can go."""
+    """The upstream behaviour `canvas.import_ipympl_keeping_backend` works around
+    (ipympl/__init__.py calls matplotlib.use when Matplotlib is imported; ipympl#623). If a new
+    ipympl stops doing it, this test says the workaround can go."""
     code = (
         "import matplotlib; matplotlib.use('agg'); import ipympl.backend_nbagg; "
         "print(matplotlib.get_backend())"
@@ -519,11 +522,32 @@ def test_importing_ipympl_switches_the_backend_which_is_why_widgets_restore_it()
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "module://ipympl.backend_nbagg"
     code = (
-        "import matplotlib; matplotlib.use('agg'); from adamlib import widgets; "
-        "widgets._ipympl_backend(); print(matplotlib.get_backend())"
+        "import matplotlib; matplotlib.use('agg'); from adamlib.widgets import canvas; "
+        "canvas.import_ipympl_keeping_backend(); print(matplotlib.get_backend())"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "agg"
+
+
+def test_the_ipympl_workarounds_were_written_for_the_pinned_ipympl():
+    """canvas.py's two workarounds (ipympl#623, matplotlib#19116) were checked against the
+    ipympl of constraints.txt. A new pin fails here: re-examine them (the tests around this one
+    say whether the upstream behaviour is still there), then update canvas.IPYMPL_TESTED."""
+    text = (Path(__file__).resolve().parents[1] / "constraints.txt").read_text()
+    (pinned,) = re.findall(r"^ipympl==([^\s;]+)", text, flags=re.MULTILINE)
+    assert pinned == canvas.IPYMPL_TESTED
+    assert ipympl.__version__ == pinned  # the environment the tests run in is the pinned one
+
+
+def test_ipympls_page_still_loses_images_and_draw_requests_while_busy():
+    """The page behaviour `canvas.stale_diff_safe_canvas_class` works around (matplotlib#19116),
+    read from the installed front end: a "draw" request is dropped while the page waits for an
+    image, and a new image replaces the one still loading. When a new ipympl changes either,
+    this test fails and the workaround can be re-examined."""
+    static = Path(sys.prefix, "share", "jupyter", "labextensions", "jupyter-matplotlib", "static")
+    js = "".join(path.read_text(encoding="utf-8") for path in sorted(static.glob("*.js")))
+    assert re.search(r"send_draw_message\(\)\{this\.waiting_for_image\|\|", js)
+    assert re.search(r"handle_binary\(\w+,\w+\)\{.{0,400}?this\.image\.src=\w+,", js)
 
 
 @pytest.mark.parametrize(

@@ -27,65 +27,33 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Optimizer", "CHUNK_BYTES"]
+# the hyperparameter checks (torch.optim's messages) live in adamlib.validation; every optimizer
+# module imports them from here, beside its base class
+from adamlib.validation import (
+    check_betas,
+    check_bool,
+    check_finite,
+    check_lr,
+    check_nonnegative,
+    check_real,
+    check_unit_interval,
+    is_integer,
+)
+
+__all__ = [
+    "CHUNK_BYTES",
+    "Optimizer",
+    "check_betas",
+    "check_bool",
+    "check_finite",
+    "check_lr",
+    "check_nonnegative",
+    "check_real",
+    "check_unit_interval",
+]
 
 #: A param larger than this is updated slice by slice (each slice stays in the CPU cache).
 CHUNK_BYTES = 1 << 18
-
-
-# ----------------------------------------------------------------------------------------------
-# hyperparameter checks (torch.optim's messages)
-# ----------------------------------------------------------------------------------------------
-def check_real(name: str, value: Any) -> float:
-    """Return ``value`` as a float, or raise TypeError if it is not a real number."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}: {value!r}")
-    return float(value)
-
-
-def check_bool(name: str, value: Any) -> None:
-    """Raise TypeError unless ``value`` is a bool."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {type(value).__name__}: {value!r}")
-
-
-def check_lr(lr: Any) -> None:
-    """Raise unless ``lr`` is a finite number >= 0 (``Invalid learning rate: -1.0``)."""
-    x = check_real("lr", lr)
-    if not (0.0 <= x < math.inf):
-        raise ValueError(f"Invalid learning rate: {lr}")
-
-
-def check_nonnegative(name: str, value: Any, label: str | None = None) -> None:
-    """Raise unless ``value`` is a finite number >= 0 (``Invalid {label} value: ...``)."""
-    x = check_real(name, value)
-    if not (0.0 <= x < math.inf):
-        raise ValueError(f"Invalid {label or name} value: {value}")
-
-
-def check_unit_interval(name: str, value: Any, *, closed: bool = True) -> None:
-    """Raise unless 0 <= value <= 1 (or < 1 when ``closed`` is False)."""
-    x = check_real(name, value)
-    ok = 0.0 <= x <= 1.0 if closed else 0.0 <= x < 1.0
-    if not ok:
-        raise ValueError(f"Invalid {name} value: {value}")
-
-
-def check_betas(betas: Any) -> None:
-    """Raise unless ``betas`` is a pair of numbers in [0, 1)."""
-    if isinstance(betas, (str, bytes)) or not isinstance(betas, (tuple, list)) or len(betas) != 2:
-        raise TypeError(f"betas must be a pair (beta1, beta2) of floats, got {betas!r}")
-    for index, beta in enumerate(betas):
-        x = check_real(f"betas[{index}]", beta)
-        if not 0.0 <= x < 1.0:
-            raise ValueError(f"Invalid beta parameter at index {index}: {beta}")
-
-
-def check_finite(name: str, value: Any) -> None:
-    """Raise unless ``value`` is a finite real number."""
-    x = check_real(name, value)
-    if not math.isfinite(x):
-        raise ValueError(f"Invalid {name} value: {value}")
 
 
 def _plain(value: Any) -> Any:
@@ -773,9 +741,7 @@ class Optimizer:
                 where = f" in param group {k}" if len(runs) > 1 else ""
                 raise ValueError(f"state_dict has an invalid hyperparameter{where}: {err}") from err
             saved_groups.append(saved)
-        if any(isinstance(i, bool) or not isinstance(i, numbers.Integral) for i in saved_ids) or (
-            len(set(saved_ids)) != n
-        ):
+        if any(not is_integer(i) for i in saved_ids) or (len(set(saved_ids)) != n):
             raise ValueError("state_dict's param groups must number their params 0, 1, ...")
         states = state_dict["state"]
         if not isinstance(states, Mapping) or set(states) != set(saved_ids):
@@ -795,7 +761,7 @@ class Optimizer:
                     step = step.item()
                 if isinstance(step, float) and step.is_integer():
                     step = int(step)
-                if isinstance(step, (bool, np.bool_)) or not isinstance(step, numbers.Integral):
+                if not is_integer(step):
                     raise ValueError(f"state of {name}: step must be an integer, got {step!r}")
                 if step < 0:
                     raise ValueError(f"state of {name}: step must be >= 0, got {step}")

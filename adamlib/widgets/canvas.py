@@ -1,0 +1,263 @@
+"""Where a widget's figure is shown: an ipympl canvas in a Jupyter kernel, else PNGs inline.
+
+:func:`resolve_backend` picks the backend; :func:`new_canvas` makes the figure's canvas and the
+widget that shows it; :func:`png` encodes the inline backend's pixels.
+
+ipympl is used through its public widget (``ipympl.backend_nbagg.Canvas`` and its
+``FigureManager``) and Matplotlib's canvas methods (``draw``, ``draw_idle``, ``blit``). Two
+upstream problems need workarounds; each is one function below, named after its issue, with a
+test (tests/test_widgets.py) that fails when the pinned ipympl changes, so that the workaround
+is looked at again:
+
+- :func:`import_ipympl_keeping_backend` -- importing ipympl switches Matplotlib's backend
+  (https://github.com/matplotlib/ipympl/issues/623);
+- :func:`stale_diff_safe_canvas_class` -- ipympl's page loses images that arrive while it is
+  busy, and "draw" requests that arrive while it waits for an image
+  (https://github.com/matplotlib/matplotlib/issues/19116, "Stale information drawn by nbAgg").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import itertools
+import os
+import struct
+import sys
+import warnings
+import zlib
+from typing import Any
+
+import ipywidgets as W
+import matplotlib as mpl
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from numpy.typing import NDArray
+
+__all__ = [
+    "IPYMPL_TESTED",
+    "import_ipympl_keeping_backend",
+    "new_canvas",
+    "png",
+    "resolve_backend",
+    "stale_diff_safe_canvas_class",
+]
+
+BACKENDS = ("auto", "ipympl", "inline")
+#: The ipympl release the workarounds below were written and tested for (constraints.txt).
+IPYMPL_TESTED = "0.10.0"
+_figure_numbers = itertools.count(1000)
+
+
+def _in_kernel() -> bool:
+    """Whether this code runs in a Jupyter kernel (where an ipympl canvas can be shown)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def import_ipympl_keeping_backend() -> Any:
+    """``ipympl.backend_nbagg``, imported without changing Matplotlib's backend.
+
+    Workaround of https://github.com/matplotlib/ipympl/issues/623 ("ipympl changes MPL backend
+    on import"): ``ipympl/__init__.py`` calls ``matplotlib.use("module://ipympl.backend_nbagg")``
+    whenever Matplotlib is already imported (ipympl 0.9 and 0.10). Left alone, every ordinary
+    ``plt`` figure after the first widget would become an interactive canvas, stored as
+    ``Canvas(toolbar=...)`` plus an HTML copy instead of a PNG. The widgets make their own
+    canvases and need no backend of their own, so the backend in force before the import is
+    put back.
+
+    Returns
+    -------
+    module
+        ``ipympl.backend_nbagg``.
+    """
+    name = "ipympl.backend_nbagg"
+    if name in sys.modules:
+        return sys.modules[name]
+    before = mpl.get_backend()
+    try:
+        return importlib.import_module(name)
+    finally:
+        if mpl.get_backend() != before:
+            mpl.use(before)
+
+
+def _has_ipympl() -> bool:
+    """Whether ipympl can be imported."""
+    try:
+        import_ipympl_keeping_backend()
+    except ImportError:
+        return False
+    return True
+
+
+def resolve_backend(backend: str = "auto") -> str:
+    """``"ipympl"`` or ``"inline"``: which figure a widget will use.
+
+    ``"auto"`` takes ``$ADAMLIB_WIDGETS`` when set, else ipympl if it is installed and the code
+    runs in a Jupyter kernel (JupyterLab, Notebook, VS Code, nbclient), else inline PNGs.
+
+    Parameters
+    ----------
+    backend
+        ``"auto"``, ``"ipympl"`` or ``"inline"``.
+
+    Returns
+    -------
+    str
+        ``"ipympl"`` or ``"inline"``.
+    """
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+    if backend == "auto":
+        env = os.environ.get("ADAMLIB_WIDGETS", "").strip().lower()
+        if env in ("ipympl", "inline"):
+            backend = env
+        else:
+            backend = "ipympl" if _has_ipympl() and _in_kernel() else "inline"
+    if backend == "ipympl" and not _has_ipympl():
+        raise ValueError("backend='ipympl' needs the ipympl package (pip install ipympl)")
+    return backend
+
+
+def stale_diff_safe_canvas_class() -> type:
+    """ipympl's ``Canvas``, sending images only when the page asks, and asking until it does.
+
+    Workaround of https://github.com/matplotlib/matplotlib/issues/19116 ("Stale information
+    drawn by nbAgg"; open): the page of ipympl 0.10 (``MPLCanvasModel`` in ``mpl_widget.ts``)
+    shows one image at a time and loses messages that arrive while it is busy:
+
+    - an image sent unasked (``canvas.blit()`` right after a change) replaces the one still
+      loading (``handle_binary`` sets ``image.src`` again); since most images are differences
+      to the previous one, parts of the figure go missing. So :meth:`~Canvas.draw_idle` only
+      says that the figure changed, the page asks for the image (a "draw" request, answered
+      by ``draw()``), and ``draw()`` sends the pixels a widget has already blitted into the
+      canvas (``blitted`` set, through Matplotlib's ``canvas.blit()``) instead of drawing
+      everything again;
+    - a "figure changed" event that arrives while the page waits for an image is dropped
+      (``send_draw_message`` returns while ``waiting_for_image``), so a change made after an
+      image was rendered but before the page received it would never be shown. Each change
+      therefore gets a version number, and until a draw request has been answered with the
+      newest version the event is sent again (every 0.25 s, at most 40 times).
+
+    Returns
+    -------
+    type
+        A subclass of ``ipympl.backend_nbagg.Canvas`` (made once).
+    """
+    global _STALE_DIFF_SAFE_CANVAS
+    if _STALE_DIFF_SAFE_CANVAS is None:
+        Canvas = import_ipympl_keeping_backend().Canvas
+
+        class StaleDiffSafeCanvas(Canvas):  # type: ignore[misc,valid-type]
+            """ipympl's ``Canvas`` that answers the page's draw request with blitted pixels
+            and repeats "figure changed" until the page has asked for the newest image."""
+
+            blitted = False
+            version = 0
+            answered = 0
+
+            def draw(self) -> None:
+                """Answer the page's draw request: the blitted pixels, or a full draw."""
+                self.answered = self.version
+                if self.blitted:
+                    self.blitted = False
+                    self.blit()  # the difference to the last image sent
+                else:
+                    super().draw()
+
+            def draw_idle(self) -> None:
+                """Tell the page that the figure changed (a new version), until it asks."""
+                self.version += 1
+                super().draw_idle()
+                self._remind(self.version, 40)
+
+            def _remind(self, version: int, tries: int) -> None:
+                """Send "draw" again in 0.25 s unless a newer version or an answer came."""
+                try:
+                    loop = asyncio.get_running_loop()
+                except RuntimeError:  # no event loop (tests, scripts): nothing to remind
+                    return
+
+                def check() -> None:
+                    """Send "draw" again if this version is still the newest, unanswered."""
+                    if self.answered < version == self.version and tries > 0:
+                        self.send_event("draw")
+                        self._remind(version, tries - 1)
+
+                loop.call_later(0.25, check)
+
+        _STALE_DIFF_SAFE_CANVAS = StaleDiffSafeCanvas
+    return _STALE_DIFF_SAFE_CANVAS
+
+
+_STALE_DIFF_SAFE_CANVAS: type | None = None
+
+
+def new_canvas(fig: Figure, backend: str) -> tuple[Any, W.Widget]:
+    """The canvas of ``fig`` and the widget that shows it, for a resolved ``backend``.
+
+    Parameters
+    ----------
+    fig
+        A figure made with ``Figure(...)`` (not pyplot: no backend is involved).
+    backend
+        ``"ipympl"``: the canvas is an ipympl widget (no header, toolbar on the left, fixed
+        size) and shows itself; ``"inline"``: an Agg canvas and an ``Output`` widget for the
+        PNGs.
+
+    Returns
+    -------
+    tuple
+        ``(canvas, view)``.
+    """
+    if backend == "ipympl":
+        canvas = stale_diff_safe_canvas_class()(fig)
+        with warnings.catch_warnings():  # ipympl's Toolbar trips a traitlets deprecation
+            warnings.simplefilter("ignore", DeprecationWarning)
+            import_ipympl_keeping_backend().FigureManager(canvas, next(_figure_numbers))
+        canvas.header_visible = False
+        canvas.toolbar_position = "left"
+        canvas.resizable = False
+        return canvas, canvas
+    return FigureCanvasAgg(fig), W.Output()
+
+
+def png(rgb: NDArray[np.uint8]) -> bytes:
+    """``rgb`` (height × width × 3 bytes) as a PNG file, written for speed.
+
+    It runs at every change of an inline widget: no row filters and zlib's run-length
+    strategy, which suit figures of flat colours and take half of Pillow's time for a smaller
+    file. Lossless, like any PNG.
+
+    Parameters
+    ----------
+    rgb
+        The pixels.
+
+    Returns
+    -------
+    bytes
+        The PNG file.
+    """
+    height, width, _ = rgb.shape
+    rows = np.zeros((height, 1 + 3 * width), np.uint8)  # each row: filter type 0, then RGB
+    rows[:, 1:] = rgb.reshape(height, -1)
+    deflate = zlib.compressobj(1, zlib.DEFLATED, 15, 9, zlib.Z_RLE)
+    data = deflate.compress(rows.tobytes()) + deflate.flush()
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        """One PNG chunk: length, kind, body, CRC."""
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    )
