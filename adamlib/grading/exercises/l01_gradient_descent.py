@@ -9,8 +9,6 @@ import numpy as np
 
 from adamlib.grading.cases import label, normal
 from adamlib.grading.framework import (
-    MUTATION,
-    NO_RETURN,
     ArrayExercise,
     Call,
     FunctionExercise,
@@ -78,15 +76,6 @@ def _gd_update_only(x, grad, lr):
     return -lr * grad
 
 
-def _gd_in_place(x, grad, lr):
-    x -= lr * grad
-    return x
-
-
-def _gd_no_return(x, grad, lr):
-    x_new = x - lr * grad  # noqa: F841
-
-
 register(
     ArrayExercise(
         id="gd_step",
@@ -123,12 +112,6 @@ register(
                 "return x - lr * grad, not just the change -lr * grad.",
                 _gd_update_only,
             ),
-            Mistake(
-                MUTATION,
-                "`x -= ...` changes the caller's array; write x_new = x - lr * grad instead.",
-                _gd_in_place,
-            ),
-            Mistake(NO_RETURN, "end the function with `return x_new`.", _gd_no_return),
         ],
     )
 )

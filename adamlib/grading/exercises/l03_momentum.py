@@ -17,8 +17,6 @@ import numpy as np
 
 from adamlib.grading.cases import label, normal
 from adamlib.grading.framework import (
-    MUTATION,
-    NO_RETURN,
     ArrayExercise,
     Call,
     FunctionExercise,
@@ -142,18 +140,6 @@ def _mom_swapped(x, grad, velocity, lr, momentum):
     return velocity_new, x - lr * velocity_new
 
 
-def _mom_in_place(x, grad, velocity, lr, momentum):
-    velocity *= momentum
-    velocity += grad
-    x -= lr * velocity
-    return x, velocity
-
-
-def _mom_no_return(x, grad, velocity, lr, momentum):
-    velocity_new = momentum * velocity + grad
-    x_new = x - lr * velocity_new  # noqa: F841
-
-
 register(
     ArrayExercise(
         id="momentum_step",
@@ -214,13 +200,6 @@ register(
                 "return (x_new, velocity_new), in this order.",
                 _mom_swapped,
             ),
-            Mistake(
-                MUTATION,
-                "`velocity *= ...`, `x -= ...` change the caller's arrays; build new ones: "
-                "velocity_new = momentum * velocity + grad.",
-                _mom_in_place,
-            ),
-            Mistake(NO_RETURN, "end with `return x_new, velocity_new`.", _mom_no_return),
         ],
     )
 )
@@ -302,13 +281,6 @@ def _nag_gradient_missing(x, grad, velocity, lr, momentum):
     return x - lr * momentum * velocity_new, velocity_new
 
 
-def _nag_in_place(x, grad, velocity, lr, momentum):
-    velocity *= momentum
-    velocity += grad
-    x -= lr * (grad + momentum * velocity)
-    return x, velocity
-
-
 register(
     ArrayExercise(
         id="nesterov_step",
@@ -343,11 +315,6 @@ register(
                 "the step is grad + momentum * velocity_new: the current gradient plus the "
                 "look-ahead.",
                 _nag_gradient_missing,
-            ),
-            Mistake(
-                MUTATION,
-                "`velocity *= ...`, `x -= ...` change the caller's arrays; build new ones.",
-                _nag_in_place,
             ),
         ],
     )

@@ -12,8 +12,6 @@ import numpy as np
 
 from adamlib.grading.cases import label, normal, positive
 from adamlib.grading.framework import (
-    MUTATION,
-    NO_RETURN,
     ArrayExercise,
     Call,
     FunctionExercise,
@@ -128,16 +126,6 @@ def _ada_returns_sqrt(x, grad, sum_sq, lr, eps):
     return x - lr * grad / (root + eps), root
 
 
-def _ada_in_place(x, grad, sum_sq, lr, eps):
-    sum_sq += grad**2
-    return x - lr * grad / (np.sqrt(sum_sq) + eps), sum_sq
-
-
-def _ada_no_return(x, grad, sum_sq, lr, eps):
-    sum_sq_new = sum_sq + grad**2
-    x_new = x - lr * grad / (np.sqrt(sum_sq_new) + eps)  # noqa: F841
-
-
 register(
     ArrayExercise(
         id="adagrad_step",
@@ -187,12 +175,6 @@ register(
                 "return sum_sq_new itself (the sum of squares), not its root.",
                 _ada_returns_sqrt,
             ),
-            Mistake(
-                MUTATION,
-                "`sum_sq += ...` changes the caller's array; write sum_sq_new = sum_sq + grad**2.",
-                _ada_in_place,
-            ),
-            Mistake(NO_RETURN, "end with `return x_new, sum_sq_new`.", _ada_no_return),
         ],
     )
 )
@@ -276,12 +258,6 @@ def _elr_flattened(grads, lr, eps):
     return lr / (np.sqrt(np.cumsum(grads**2)) + eps)
 
 
-def _elr_in_place(grads, lr, eps):
-    np.square(grads, out=grads)
-    np.cumsum(grads, axis=0, out=grads)
-    return lr / (np.sqrt(grads) + eps)
-
-
 register(
     FunctionExercise(
         id="adagrad_effective_lr",
@@ -336,12 +312,6 @@ register(
                 "without an axis np.cumsum runs over the flattened array and returns a 1-D "
                 "result; pass axis=0 to keep the shape (T, ...).",
                 _elr_flattened,
-            ),
-            Mistake(
-                MUTATION,
-                "`np.square(grads, out=grads)` or `grads **= 2` change the caller's array; "
-                "compute grads**2 as a new array.",
-                _elr_in_place,
             ),
         ],
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from adamlib.grading.cases import label, normal, positive
-from adamlib.grading.framework import MUTATION, NO_RETURN, ArrayExercise, Mistake, StepCase
+from adamlib.grading.framework import ArrayExercise, Mistake, StepCase
 from adamlib.grading.registry import register
 
 Array = np.ndarray
@@ -129,17 +129,6 @@ def _rms_adagrad(x, grad, sq_avg, lr, alpha, eps):
     return x - lr * grad / (np.sqrt(sq_avg_new) + eps), sq_avg_new
 
 
-def _rms_in_place(x, grad, sq_avg, lr, alpha, eps):
-    sq_avg *= alpha
-    sq_avg += (1 - alpha) * grad**2
-    return x - lr * grad / (np.sqrt(sq_avg) + eps), sq_avg
-
-
-def _rms_no_return(x, grad, sq_avg, lr, alpha, eps):
-    sq_avg_new = alpha * sq_avg + (1 - alpha) * grad**2
-    x_new = x - lr * grad / (np.sqrt(sq_avg_new) + eps)  # noqa: F841
-
-
 register(
     ArrayExercise(
         id="rmsprop_step",
@@ -198,13 +187,6 @@ register(
                 "(1 - alpha) * grad**2.",
                 _rms_adagrad,
             ),
-            Mistake(
-                MUTATION,
-                "`sq_avg *= ...` changes the caller's array; write "
-                "sq_avg_new = alpha * sq_avg + (1 - alpha) * grad**2.",
-                _rms_in_place,
-            ),
-            Mistake(NO_RETURN, "end with `return x_new, sq_avg_new`.", _rms_no_return),
         ],
     )
 )
@@ -310,18 +292,6 @@ def _c_uphill(x, grad, sq_avg, grad_avg, lr, alpha, eps):
     return x + lr * grad / (np.sqrt(v - m**2) + eps), v, m
 
 
-def _c_in_place(x, grad, sq_avg, grad_avg, lr, alpha, eps):
-    sq_avg *= alpha
-    sq_avg += (1 - alpha) * grad**2
-    grad_avg *= alpha
-    grad_avg += (1 - alpha) * grad
-    return x - lr * grad / (np.sqrt(sq_avg - grad_avg**2) + eps), sq_avg, grad_avg
-
-
-def _c_no_return(x, grad, sq_avg, grad_avg, lr, alpha, eps):
-    centered_rmsprop_step(x, grad, sq_avg, grad_avg, lr, alpha, eps)
-
-
 register(
     ArrayExercise(
         id="centered_rmsprop_step",
@@ -381,12 +351,6 @@ register(
                 "subtract the step: x_new = x - lr * grad / (...).",
                 _c_uphill,
             ),
-            Mistake(
-                MUTATION,
-                "`sq_avg *= ...` or `grad_avg += ...` change the caller's arrays; build new ones.",
-                _c_in_place,
-            ),
-            Mistake(NO_RETURN, "end with `return x_new, sq_avg_new, grad_avg_new`.", _c_no_return),
         ],
     )
 )

@@ -13,8 +13,6 @@ import numpy as np
 
 from adamlib.grading.cases import label, normal, positive
 from adamlib.grading.framework import (
-    MUTATION,
-    NO_RETURN,
     ArrayExercise,
     Call,
     FunctionExercise,
@@ -205,20 +203,6 @@ def _adam_grad_instead_of_m(x, grad, m, v, t, lr, beta1, beta2, eps):
     return x - lr * grad / (np.sqrt(v_hat) + eps), m_new, v_new
 
 
-def _adam_in_place(x, grad, m, v, t, lr, beta1, beta2, eps):
-    m *= beta1
-    m += (1 - beta1) * grad
-    v *= beta2
-    v += (1 - beta2) * grad**2
-    x -= lr * (m / _bias(beta1, t)) / (np.sqrt(v / _bias(beta2, t)) + eps)
-    return x, m, v
-
-
-def _adam_no_return(x, grad, m, v, t, lr, beta1, beta2, eps):
-    m_new, v_new, m_hat, v_hat = _adam_parts(x, grad, m, v, t, lr, beta1, beta2, eps)
-    x_new = x - lr * m_hat / (np.sqrt(v_hat) + eps)  # noqa: F841
-
-
 register(
     ArrayExercise(
         id="adam_step",
@@ -317,13 +301,6 @@ register(
                 "the numerator is the bias-corrected first moment m_hat, not the raw gradient.",
                 _adam_grad_instead_of_m,
             ),
-            Mistake(
-                MUTATION,
-                "`m *= ...`, `v += ...` or `x -= ...` change the caller's arrays; build new "
-                "ones: m_new = beta1 * m + (1 - beta1) * grad.",
-                _adam_in_place,
-            ),
-            Mistake(NO_RETURN, "end with `return x_new, m_new, v_new`.", _adam_no_return),
         ],
     )
 )
@@ -484,15 +461,6 @@ def _adamw_no_bias_correction(x, grad, m, v, t, lr, beta1, beta2, eps, weight_de
     )
 
 
-def _adamw_in_place(x, grad, m, v, t, lr, beta1, beta2, eps, weight_decay):
-    x *= 1 - lr * weight_decay
-    return adam_step(x, grad, m, v, t, lr, beta1, beta2, eps)
-
-
-def _adamw_no_return(x, grad, m, v, t, lr, beta1, beta2, eps, weight_decay):
-    adamw_step(x, grad, m, v, t, lr, beta1, beta2, eps, weight_decay)
-
-
 register(
     ArrayExercise(
         id="adamw_step",
@@ -537,13 +505,6 @@ register(
                 "v_hat = v_new / (1 - beta2**t).",
                 _adamw_no_bias_correction,
             ),
-            Mistake(
-                MUTATION,
-                "`x *= ...` changes the caller's array; compute decayed = x * (1 - lr * "
-                "weight_decay) as a new array.",
-                _adamw_in_place,
-            ),
-            Mistake(NO_RETURN, "end with `return x_new, m_new, v_new`.", _adamw_no_return),
         ],
     )
 )

@@ -22,8 +22,6 @@ import numpy as np
 
 from adamlib.grading.cases import label, normal, positive
 from adamlib.grading.framework import (
-    MUTATION,
-    NO_RETURN,
     ArrayExercise,
     Call,
     FunctionExercise,
@@ -194,20 +192,6 @@ def _ams_returned_v_as_max(x, grad, m, v, v_max, t, lr, beta1, beta2, eps):
     return x_new, m_new, v_new, v_new
 
 
-def _ams_in_place(x, grad, m, v, v_max, t, lr, beta1, beta2, eps):
-    m *= beta1
-    m += (1 - beta1) * grad
-    v *= beta2
-    v += (1 - beta2) * grad**2
-    np.maximum(v_max, v, out=v_max)
-    x -= lr * (m / _bias(beta1, t)) / (np.sqrt(v_max / _bias(beta2, t)) + eps)
-    return x, m, v, v_max
-
-
-def _ams_no_return(x, grad, m, v, v_max, t, lr, beta1, beta2, eps):
-    amsgrad_step(x, grad, m, v, v_max, t, lr, beta1, beta2, eps)
-
-
 register(
     ArrayExercise(
         id="amsgrad_step",
@@ -265,13 +249,6 @@ register(
                 "return the running maximum np.maximum(v_max, v_new) as the fourth output.",
                 _ams_returned_v_as_max,
             ),
-            Mistake(
-                MUTATION,
-                "`m *= ...`, `np.maximum(..., out=v_max)` or `x -= ...` change the caller's "
-                "arrays; build new ones.",
-                _ams_in_place,
-            ),
-            Mistake(NO_RETURN, "end with `return x_new, m_new, v_new, v_max_new`.", _ams_no_return),
         ],
     )
 )
@@ -381,19 +358,6 @@ def _adamax_corrected_u(x, grad, m, u, t, lr, beta1, beta2, eps):
     return x - lr / _bias(beta1, t) * m_new / (u_new / _bias(beta2, t)), m_new, u_new
 
 
-def _adamax_in_place(x, grad, m, u, t, lr, beta1, beta2, eps):
-    m *= beta1
-    m += (1 - beta1) * grad
-    u *= beta2
-    np.maximum(u, np.abs(grad) + eps, out=u)
-    x -= lr / _bias(beta1, t) * m / u
-    return x, m, u
-
-
-def _adamax_no_return(x, grad, m, u, t, lr, beta1, beta2, eps):
-    adamax_step(x, grad, m, u, t, lr, beta1, beta2, eps)
-
-
 register(
     ArrayExercise(
         id="adamax_step",
@@ -445,13 +409,6 @@ register(
                 "it is.",
                 _adamax_corrected_u,
             ),
-            Mistake(
-                MUTATION,
-                "`m *= ...`, `np.maximum(..., out=u)` or `x -= ...` change the caller's arrays; "
-                "build new ones.",
-                _adamax_in_place,
-            ),
-            Mistake(NO_RETURN, "end with `return x_new, m_new, u_new`.", _adamax_no_return),
         ],
     )
 )
@@ -559,20 +516,6 @@ def _ada_uphill(x, grad, sq_avg, acc_delta, lr, rho, eps):
     return 2 * x - x_new, sq_avg_new, acc_delta_new
 
 
-def _ada_in_place(x, grad, sq_avg, acc_delta, lr, rho, eps):
-    sq_avg *= rho
-    sq_avg += (1 - rho) * grad**2
-    delta = np.sqrt(acc_delta + eps) / np.sqrt(sq_avg + eps) * grad
-    acc_delta *= rho
-    acc_delta += (1 - rho) * delta**2
-    x -= lr * delta
-    return x, sq_avg, acc_delta
-
-
-def _ada_no_return(x, grad, sq_avg, acc_delta, lr, rho, eps):
-    adadelta_step(x, grad, sq_avg, acc_delta, lr, rho, eps)
-
-
 register(
     ArrayExercise(
         id="adadelta_step",
@@ -630,14 +573,6 @@ register(
                 "wrong sign (moving uphill)",
                 "subtract the step: x_new = x - lr * delta.",
                 _ada_uphill,
-            ),
-            Mistake(
-                MUTATION,
-                "`sq_avg *= ...` or `x -= ...` change the caller's arrays; build new ones.",
-                _ada_in_place,
-            ),
-            Mistake(
-                NO_RETURN, "end with `return x_new, sq_avg_new, acc_delta_new`.", _ada_no_return
             ),
         ],
     )
