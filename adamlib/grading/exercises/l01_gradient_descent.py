@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from adamlib.grading.cases import label, normal
+from adamlib.grading.cases import StepCases, normal
 from adamlib.grading.framework import (
     ArrayExercise,
     Call,
@@ -30,8 +30,7 @@ def gd_step(x: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
 
 
 def _gd_cases() -> list[StepCase]:
-    rng = np.random.default_rng(101)
-    cases = []
+    cases = StepCases(gd_step, seed=101)
     for shape, dtype, lr in [
         ((5,), np.float64, 0.1),
         ((2, 3), np.float64, 0.03),
@@ -40,19 +39,8 @@ def _gd_cases() -> list[StepCase]:
         ((2, 2, 3), np.float32, 0.05),
         ((2, 2), np.float64, 1.5),
     ]:
-        cases.append(
-            StepCase(
-                f"{label(shape, dtype)}, lr={lr}",
-                {"x": normal(rng, shape, dtype), "grad": normal(rng, shape, dtype), "lr": lr},
-            )
-        )
-    cases.append(
-        StepCase(
-            "vector of 4 float64, lr=0.2, 3 consecutive steps",
-            {"x": normal(rng, (4,)), "grad": normal(rng, (4,)), "lr": 0.2},
-            later=[{"grad": normal(rng, (4,))}, {"grad": normal(rng, (4,))}],
-        )
-    )
+        cases.add(f", lr={lr}", shape, dtype, x=normal, grad=normal, lr=lr)
+    cases.add(", lr=0.2, 3 consecutive steps", (4,), x=normal, grad=normal, lr=0.2, later=2)
     return cases
 
 

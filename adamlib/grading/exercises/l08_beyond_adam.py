@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from adamlib.grading.cases import label, normal, positive
+from adamlib.grading.cases import StepCases, normal, positive, scaled, zeros
 from adamlib.grading.framework import (
     ArrayExercise,
     Call,
@@ -66,71 +66,65 @@ def amsgrad_step(
 
 
 def _amsgrad_cases() -> list[StepCase]:
-    rng = np.random.default_rng(808)
-    cases = []
-
-    def add(shape, dtype, t, lr, beta1, beta2, eps, zero_state, grad_scale=1.0, later=0, note=""):
+    cases = StepCases(amsgrad_step, seed=808)
+    for shape, dtype, t, lr, beta1, beta2, eps, zero_state, grad_scale, later, note in [
+        ((5,), np.float64, 1, 1e-3, 0.9, 0.999, 1e-8, True, 1.0, 0, ""),
+        ((2, 3), np.float64, 5, 0.01, 0.8, 0.99, 1e-6, False, 2.0, 0, ""),
+        ((), np.float64, 2, 0.1, 0.5, 0.9, 0.1, False, 1.0, 0, ""),
+        ((), np.float32, 1, 0.05, 0.9, 0.999, 1e-8, True, 1.0, 0, ""),
+        ((2, 2, 3), np.float32, 10, 0.02, 0.85, 0.98, 1e-4, False, 1.5, 0, ""),
+        (
+            (4,),
+            np.float64,
+            3,
+            0.01,
+            0.9,
+            0.99,
+            1e-8,
+            False,
+            1e-9,
+            0,
+            " with tiny gradients (~1e-9)",
+        ),
+        (
+            (3, 2),
+            np.float64,
+            1,
+            0.01,
+            0.9,
+            0.9,
+            1e-8,
+            True,
+            1.0,
+            4,
+            " with a large then small gradients",
+        ),
+    ]:
         if zero_state:
             m, v, v_max = (np.zeros(shape, dtype) for _ in range(3))
         else:
-            m = normal(rng, shape, dtype, 0.3 * grad_scale)
-            v = positive(rng, shape, dtype, 0.5 * grad_scale**2)
+            m = normal(cases.rng, shape, dtype, 0.3 * grad_scale)
+            v = positive(cases.rng, shape, dtype, 0.5 * grad_scale**2)
             # v_max >= v (it is the running maximum); sometimes the new v exceeds it
-            v_max = (v + positive(rng, shape, dtype, 0.3 * grad_scale**2)).astype(dtype)
+            v_max = (v + positive(cases.rng, shape, dtype, 0.3 * grad_scale**2)).astype(dtype)
         state = "m, v, v_max start at 0" if zero_state else "non-zero m, v and v_max >= v"
         steps = f", {later + 1} consecutive steps" if later else ""
-        cases.append(
-            StepCase(
-                f"{label(shape, dtype)}{note}, {state}, t={t}{steps}, lr={lr:g}, "
-                f"beta1={beta1}, beta2={beta2}, eps={eps:g}",
-                {
-                    "x": normal(rng, shape, dtype),
-                    "grad": normal(rng, shape, dtype, grad_scale),
-                    "m": m,
-                    "v": v,
-                    "v_max": v_max,
-                    "t": t,
-                    "lr": lr,
-                    "beta1": beta1,
-                    "beta2": beta2,
-                    "eps": eps,
-                },
-                later=[
-                    {"grad": normal(rng, shape, dtype, grad_scale * s)}
-                    for s in (3.0, 0.2, 1.0, 0.1)[:later]
-                ],
-            )
+        cases.add(
+            f"{note}, {state}, t={t}{steps}, lr={lr:g}, beta1={beta1}, beta2={beta2}, eps={eps:g}",
+            shape,
+            dtype,
+            x=normal,
+            grad=scaled(normal, grad_scale),
+            m=m,
+            v=v,
+            v_max=v_max,
+            t=t,
+            lr=lr,
+            beta1=beta1,
+            beta2=beta2,
+            eps=eps,
+            later=(3.0, 0.2, 1.0, 0.1)[:later],  # gradient scales of the further steps
         )
-
-    add((5,), np.float64, 1, 1e-3, 0.9, 0.999, 1e-8, zero_state=True)
-    add((2, 3), np.float64, 5, 0.01, 0.8, 0.99, 1e-6, zero_state=False, grad_scale=2.0)
-    add((), np.float64, 2, 0.1, 0.5, 0.9, 0.1, zero_state=False)
-    add((), np.float32, 1, 0.05, 0.9, 0.999, 1e-8, zero_state=True)
-    add((2, 2, 3), np.float32, 10, 0.02, 0.85, 0.98, 1e-4, zero_state=False, grad_scale=1.5)
-    add(
-        (4,),
-        np.float64,
-        3,
-        0.01,
-        0.9,
-        0.99,
-        1e-8,
-        zero_state=False,
-        grad_scale=1e-9,
-        note=" with tiny gradients (~1e-9)",
-    )
-    add(
-        (3, 2),
-        np.float64,
-        1,
-        0.01,
-        0.9,
-        0.9,
-        1e-8,
-        zero_state=True,
-        later=4,
-        note=" with a large then small gradients",
-    )
     return cases
 
 
@@ -278,41 +272,32 @@ def adamax_step(
 
 
 def _adamax_cases() -> list[StepCase]:
-    rng = np.random.default_rng(818)
-    cases = []
-
-    def add(shape, dtype, t, lr, beta1, beta2, eps, zero_state, later=0):
-        if zero_state:
-            m, u = np.zeros(shape, dtype), np.zeros(shape, dtype)
-        else:
-            m, u = normal(rng, shape, dtype, 0.3), positive(rng, shape, dtype, 1.2)
+    cases = StepCases(adamax_step, seed=818)
+    for shape, dtype, t, lr, beta1, beta2, eps, zero_state, later in [
+        ((5,), np.float64, 1, 2e-3, 0.9, 0.999, 1e-8, True, 0),
+        ((2, 3), np.float64, 4, 0.01, 0.8, 0.9, 0.05, False, 0),
+        ((), np.float64, 2, 0.1, 0.5, 0.7, 0.1, False, 0),
+        ((), np.float32, 1, 0.05, 0.9, 0.999, 1e-8, True, 0),
+        ((2, 2, 3), np.float32, 6, 0.02, 0.85, 0.8, 1e-2, False, 0),
+        ((3, 2), np.float64, 1, 0.01, 0.9, 0.5, 0.2, True, 3),
+    ]:
         state = "m and u start at 0" if zero_state else "non-zero m and u"
         steps = f", {later + 1} consecutive steps" if later else ""
-        cases.append(
-            StepCase(
-                f"{label(shape, dtype)}, {state}, t={t}{steps}, lr={lr:g}, beta1={beta1}, "
-                f"beta2={beta2}, eps={eps:g}",
-                {
-                    "x": normal(rng, shape, dtype),
-                    "grad": normal(rng, shape, dtype),
-                    "m": m,
-                    "u": u,
-                    "t": t,
-                    "lr": lr,
-                    "beta1": beta1,
-                    "beta2": beta2,
-                    "eps": eps,
-                },
-                later=[{"grad": normal(rng, shape, dtype)} for _ in range(later)],
-            )
+        cases.add(
+            f", {state}, t={t}{steps}, lr={lr:g}, beta1={beta1}, beta2={beta2}, eps={eps:g}",
+            shape,
+            dtype,
+            m=zeros if zero_state else scaled(normal, 0.3),
+            u=zeros if zero_state else scaled(positive, 1.2),
+            x=normal,
+            grad=normal,
+            t=t,
+            lr=lr,
+            beta1=beta1,
+            beta2=beta2,
+            eps=eps,
+            later=later,
         )
-
-    add((5,), np.float64, 1, 2e-3, 0.9, 0.999, 1e-8, zero_state=True)
-    add((2, 3), np.float64, 4, 0.01, 0.8, 0.9, 0.05, zero_state=False)
-    add((), np.float64, 2, 0.1, 0.5, 0.7, 0.1, zero_state=False)
-    add((), np.float32, 1, 0.05, 0.9, 0.999, 1e-8, zero_state=True)
-    add((2, 2, 3), np.float32, 6, 0.02, 0.85, 0.8, 1e-2, zero_state=False)
-    add((3, 2), np.float64, 1, 0.01, 0.9, 0.5, 0.2, zero_state=True, later=3)
     return cases
 
 
@@ -430,38 +415,30 @@ def adadelta_step(
 
 
 def _adadelta_cases() -> list[StepCase]:
-    rng = np.random.default_rng(828)
-    cases = []
-
-    def add(shape, dtype, lr, rho, eps, zero_state, later=0):
-        if zero_state:
-            sq, acc = np.zeros(shape, dtype), np.zeros(shape, dtype)
-        else:
-            sq, acc = positive(rng, shape, dtype), positive(rng, shape, dtype, 0.01)
+    cases = StepCases(adadelta_step, seed=828)
+    for shape, dtype, lr, rho, eps, zero_state, later in [
+        ((5,), np.float64, 1.0, 0.9, 1e-6, True, 0),
+        ((2, 3), np.float64, 0.5, 0.8, 1e-4, False, 0),
+        ((), np.float64, 2.0, 0.7, 1e-2, False, 0),
+        ((), np.float32, 1.0, 0.9, 1e-6, True, 0),
+        ((2, 2, 3), np.float32, 0.3, 0.95, 1e-3, False, 0),
+        ((3, 2), np.float64, 0.7, 0.9, 1e-3, True, 4),
+    ]:
         state = "sq_avg and acc_delta start at 0" if zero_state else "non-zero state"
         steps = f", {later + 1} consecutive steps" if later else ""
-        cases.append(
-            StepCase(
-                f"{label(shape, dtype)}, {state}{steps}, lr={lr:g}, rho={rho}, eps={eps:g}",
-                {
-                    "x": normal(rng, shape, dtype),
-                    "grad": normal(rng, shape, dtype),
-                    "sq_avg": sq,
-                    "acc_delta": acc,
-                    "lr": lr,
-                    "rho": rho,
-                    "eps": eps,
-                },
-                later=[{"grad": normal(rng, shape, dtype)} for _ in range(later)],
-            )
+        cases.add(
+            f", {state}{steps}, lr={lr:g}, rho={rho}, eps={eps:g}",
+            shape,
+            dtype,
+            sq_avg=zeros if zero_state else positive,
+            acc_delta=zeros if zero_state else scaled(positive, 0.01),
+            x=normal,
+            grad=normal,
+            lr=lr,
+            rho=rho,
+            eps=eps,
+            later=later,
         )
-
-    add((5,), np.float64, 1.0, 0.9, 1e-6, zero_state=True)
-    add((2, 3), np.float64, 0.5, 0.8, 1e-4, zero_state=False)
-    add((), np.float64, 2.0, 0.7, 1e-2, zero_state=False)
-    add((), np.float32, 1.0, 0.9, 1e-6, zero_state=True)
-    add((2, 2, 3), np.float32, 0.3, 0.95, 1e-3, zero_state=False)
-    add((3, 2), np.float64, 0.7, 0.9, 1e-3, zero_state=True, later=4)
     return cases
 
 
