@@ -71,7 +71,7 @@ For a function that returns something else (a float, index arrays, a schedule va
 :class:`FunctionExercise` with a list of :class:`Call` and a ``judge(call, got, expected)``
 returning ``None`` when right or a short description of what is wrong. Do not catalogue inputs
 modified in place or a missing ``return``: the framework adds both to every catalogue
-(:func:`~adamlib.grading.exercise.generic_mistakes`).
+(:func:`~adamlib.grading.mistakes.generic_mistakes`).
 
 Every exercise may also give ``title`` and ``rule`` (the expected computation, shown when a wrong
 answer matches no catalogued mistake). ``tests/test_grading.py`` runs over every registered
@@ -99,7 +99,8 @@ answer (never the answer), and shows in ``report()`` and nbgrader like any check
 Modules
 -------
 - :mod:`adamlib.grading.framework` -- the exercise types and helpers under one name, from:
-- :mod:`adamlib.grading.exercise` -- :class:`Mistake`, the grading loop, the generic mistakes
+- :mod:`adamlib.grading.exercise` -- the grading loop: partial credit, the diagnosis
+- :mod:`adamlib.grading.mistakes` -- :class:`Mistake`, canonical names, the generic mistakes
 - :mod:`adamlib.grading.array_exercise` -- :class:`ArrayExercise`, :class:`StepCase`
 - :mod:`adamlib.grading.function_exercise` -- :class:`FunctionExercise`, :class:`Call`, judges
 - :mod:`adamlib.grading.running` -- calling a learner's function defensively, the time budget

@@ -15,17 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from .exercise import (
-    MUTATION,
-    NO_RETURN,
-    STUB,
-    CaseVerdict,
-    Catalogue,
-    Exercise,
-    Step,
-    generic_mistakes,
-)
-from .feedback import _join, _plural, describe_value, short_repr, shown_pair
+from .exercise import CaseVerdict, Exercise, Step
+from .feedback import _join, _plural, as_float_arrays, describe_value, short_repr, shown_pair
+from .mistakes import MUTATION, NO_RETURN, STUB, Catalogue, generic_mistakes
 from .running import call_guarded
 
 _TINY = 1e-300
@@ -216,15 +208,10 @@ class ArrayExercise(Exercise):
         """Compare values (NaN equals NaN), relative to the size of the change from ``before``."""
         e = np.asarray(expected)
         dtype = e.dtype if np.issubdtype(e.dtype, np.floating) else np.dtype(np.float64)
-        if np.iscomplexobj(got):
+        pair = as_float_arrays(got, e)
+        if pair is None:
             return False, float("inf"), float("inf")
-        try:
-            g64 = np.asarray(got, dtype=np.float64)
-        except (TypeError, ValueError):
-            return False, float("inf"), float("inf")
-        e64 = e.astype(np.float64)
-        if g64.shape != e64.shape:
-            return False, float("inf"), float("inf")
+        g64, e64 = pair
         with np.errstate(all="ignore"):
             if before is not None and np.shape(before) == e64.shape:
                 change = np.abs(e64 - np.asarray(before, dtype=np.float64))

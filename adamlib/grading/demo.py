@@ -45,7 +45,7 @@ from types import TracebackType
 from typing import Any
 
 from . import running
-from .exercise import TIMEOUT
+from .mistakes import TIMEOUT
 
 _MAX_TEXT = 200
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # adamlib/

@@ -161,3 +161,28 @@ def _printed_note(printed: str) -> str:
         f"Note: your function printed output during the check ({_plural(len(lines), 'line')}, "
         f"first: {first!r}); it was hidden."
     )
+
+
+def as_float_arrays(got: Any, expected: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    """``got`` and ``expected`` as float64 arrays of one shape, the first step of every comparison.
+
+    Parameters
+    ----------
+    got, expected
+        A learner's value and the value it is compared with.
+
+    Returns
+    -------
+    (ndarray, ndarray) or None
+        ``None`` when ``got`` is complex, cannot be read as numbers, or has another shape.
+    """
+    if np.iscomplexobj(got):
+        return None
+    try:
+        g = np.asarray(got, dtype=np.float64)
+        e = np.asarray(expected, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    if g.shape != e.shape:
+        return None
+    return g, e

@@ -3,9 +3,11 @@
 This module gathers the grading machinery under one name (exercise modules and older code import
 from here); each part lives in the module a reader looks for:
 
-- :mod:`adamlib.grading.exercise` -- :class:`Mistake`, the grading loop shared by every exercise
-  type (:meth:`Exercise.grade`): partial credit, the diagnosis, matching the catalogue, and the
-  generic mistakes (:data:`MUTATION`, :data:`NO_RETURN`) the framework adds to every catalogue.
+- :mod:`adamlib.grading.exercise` -- the grading loop shared by every exercise type
+  (:meth:`Exercise.grade`): partial credit, the diagnosis, matching the catalogue.
+- :mod:`adamlib.grading.mistakes` -- :class:`Mistake`, the canonical names (:data:`STUB`,
+  :data:`NO_RETURN`, :data:`MUTATION`, :data:`TIMEOUT`) and the generic mistakes the framework
+  adds to every catalogue.
 - :mod:`adamlib.grading.array_exercise` -- :class:`ArrayExercise` and :class:`StepCase`: an
   optimizer-style step ``f(arrays..., hyperparameters...)`` returning one array or a tuple of
   arrays, every returned quantity compared separately, optionally over consecutive steps.
@@ -20,19 +22,8 @@ from here); each part lives in the module a reader looks for:
 from __future__ import annotations
 
 from .array_exercise import ArrayExercise, StepCase
-from .exercise import (
-    MUTATION,
-    NO_RETURN,
-    STUB,
-    TIMEOUT,
-    CaseVerdict,
-    Exercise,
-    Mistake,
-    Step,
-    generic_mistakes,
-    partial_points,
-)
-from .feedback import describe_value, expected_got, short_repr, shown_pair
+from .exercise import CaseVerdict, Exercise, Step, partial_points
+from .feedback import as_float_arrays, describe_value, expected_got, short_repr, shown_pair
 from .function_exercise import (
     REPRO_SEEDS,
     Call,
@@ -43,6 +34,7 @@ from .function_exercise import (
     default_judge,
     values_close,
 )
+from .mistakes import MUTATION, NO_RETURN, STUB, TIMEOUT, Catalogue, Mistake, generic_mistakes
 from .result import format_points
 from .running import TIME_LIMIT_S, CallOutcome, TimeLimit, call_guarded, time_budget
 
@@ -56,6 +48,7 @@ __all__ = [
     "ArrayExercise",
     "Call",
     "CallOutcome",
+    "Catalogue",
     "CaseVerdict",
     "Exercise",
     "FunctionExercise",
@@ -66,6 +59,7 @@ __all__ = [
     "StepCase",
     "TimeLimit",
     "_call_arg",
+    "as_float_arrays",
     "call_guarded",
     "default_judge",
     "describe_value",

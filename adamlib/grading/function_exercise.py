@@ -15,17 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from .exercise import (
-    MUTATION,
-    NO_RETURN,
-    STUB,
-    CaseVerdict,
-    Catalogue,
-    Exercise,
-    Step,
-    generic_mistakes,
-)
-from .feedback import _join, expected_got, short_repr, shown_pair
+from .exercise import CaseVerdict, Exercise, Step
+from .feedback import _join, as_float_arrays, expected_got, short_repr, shown_pair
+from .mistakes import MUTATION, NO_RETURN, STUB, Catalogue, generic_mistakes
 from .running import _exception_text, call_guarded
 
 
@@ -69,16 +61,12 @@ def values_close(got: Any, expected: Any, rtol: float = 1e-7, atol: float = 1e-1
     if isinstance(expected, np.ndarray | np.generic | float | int) and not isinstance(
         expected, bool
     ):
-        if isinstance(got, str | bytes | dict | set) or got is None or np.iscomplexobj(got):
+        if isinstance(got, str | bytes | dict | set) or got is None:
             return False
-        try:
-            g = np.asarray(got, dtype=np.float64)
-            e = np.asarray(expected, dtype=np.float64)
-        except (TypeError, ValueError):
+        pair = as_float_arrays(got, expected)
+        if pair is None:
             return False
-        if g.shape != e.shape:
-            return False
-        return bool(np.allclose(g, e, rtol=rtol, atol=atol, equal_nan=True))
+        return bool(np.allclose(*pair, rtol=rtol, atol=atol, equal_nan=True))
     try:
         return bool(got == expected)
     except Exception:  # noqa: BLE001
