@@ -45,6 +45,7 @@ import os
 import re
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import nbformat
@@ -235,7 +236,9 @@ def clear_solutions(nb: NotebookNode) -> NotebookNode:
     in a cell not marked as a solution cell is an error), so the exercises/ a learner gets and the
     release an instructor generates cannot drift apart. Modifies ``nb`` and returns it.
     """
-    from nbgrader.preprocessors import ClearSolutions
+    with warnings.catch_warnings():  # nbgrader's gradebook models warn about SQLAlchemy
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from nbgrader.preprocessors import ClearSolutions
 
     nb.metadata.setdefault("kernelspec", NotebookNode(KERNELSPEC))
     ClearSolutions(enforce_metadata=True).preprocess(nb, {})
