@@ -74,6 +74,7 @@ def scaled(draw: Draw, scale: float) -> Draw:
         dtype: Any = np.float64,
         factor: float = 1.0,
     ) -> np.ndarray:
+        """``draw`` with ``scale`` times ``factor``."""
         return draw(rng, shape, dtype, scale * factor)
 
     return scaled_draw

@@ -48,6 +48,7 @@ def _forgetting_to_return(reference: Callable[..., Any]) -> Callable[..., Any]:
     """The reference's computation with its result thrown away (returns ``None``)."""
 
     def forgot_to_return(*args: Any, **kwargs: Any) -> None:
+        """Compute the answer, return nothing."""
         reference(*args, **kwargs)
 
     return forgot_to_return
@@ -57,6 +58,7 @@ def _modifying_inputs(reference: Callable[..., Any]) -> Callable[..., Any]:
     """The reference's result, after overwriting every numeric input array in place."""
 
     def modifies_inputs_in_place(*args: Any, **kwargs: Any) -> Any:
+        """The right answer, the caller's arrays overwritten."""
         result = copy.deepcopy(reference(*args, **kwargs))
         for value in (*args, *kwargs.values()):
             if (
