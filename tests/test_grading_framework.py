@@ -487,3 +487,101 @@ def test_array_exercise_prints_the_element_that_differs_when_arrays_look_alike()
     assert "got      1.422414   (the element with the largest error)" in result.message
     for expected, got in _expected_and_got(result.message):
         assert expected != got, result.message
+
+
+# ----------------------------------------------------------------------------------------------
+# The generic mistakes the framework adds, and the case builder
+# ----------------------------------------------------------------------------------------------
+
+
+def test_the_framework_catalogues_forgot_to_return_and_in_place_changes_where_arrays_are_passed():
+    from adamlib.grading import MUTATION
+
+    names = [m.name for m in OPTIMAL_LR.mistakes]
+    assert names[:2] == [m.name for m in OPTIMAL_LR.mistakes.specific]  # the author's come first
+    assert NO_RETURN in names and MUTATION not in names  # OPTIMAL_LR passes no array
+    assert [m.name for m in SAMPLER.mistakes].count(NO_RETURN) == 1
+    result = SAMPLER.grade(next(m for m in SAMPLER.mistakes if m.name == NO_RETURN).buggy)
+    assert NO_RETURN in result.mistakes and result.points == 0
+
+    steps = get_exercise("momentum_step")
+    generic = {m.name: m for m in steps.mistakes if m.name in (MUTATION, NO_RETURN)}
+    assert set(generic) == {MUTATION, NO_RETURN}
+    x, grad, velocity = np.ones(3), np.full(3, 2.0), np.zeros(3)
+    out = generic[MUTATION].buggy(x, grad, velocity, lr=0.1, momentum=0.9)
+    assert not np.array_equal(x, np.ones(3)) and not np.array_equal(velocity, np.zeros(3))
+    np.testing.assert_allclose(out[0], 1 - 0.1 * 2.0)  # the reference's result, computed first
+    assert "return x_new, velocity_new" in generic[NO_RETURN].hint
+
+
+def test_an_authors_in_place_mistake_replaces_the_generic_one():
+    from adamlib.grading import MUTATION
+
+    def in_place(lam_min, lam_max):
+        return optimal_lr(lam_min, lam_max)
+
+    ex = FunctionExercise(
+        id="test_own_mutation",
+        points=1,
+        reference=optimal_lr,
+        cases=lambda: [Call("c", (1.0, 2.0))],
+        mistakes=[Mistake(MUTATION, "own hint", in_place), *OPTIMAL_LR.mistakes.specific],
+    )
+    assert [m.name for m in ex.mistakes].count(MUTATION) == 1
+    assert ex.mistakes[0].hint == "own hint"
+
+
+def test_step_cases_draw_in_the_order_written_and_pass_inputs_in_the_references_order():
+    from adamlib.grading.cases import StepCases, normal, positive, scaled, zeros
+
+    def step(x, grad, v, lr):
+        return x - lr * grad / np.sqrt(v), v
+
+    cases = StepCases(step, seed=5)
+    case = cases.add(", lr=0.1", (2, 3), np.float32, v=positive, x=normal, grad=normal, lr=0.1)
+    rng = np.random.default_rng(5)
+    v, x, grad = (
+        positive(rng, (2, 3), np.float32),
+        normal(rng, (2, 3), np.float32),
+        normal(rng, (2, 3), np.float32),
+    )
+    assert case.label == "2x3 float32 matrix, lr=0.1"
+    assert list(case.inputs) == ["x", "grad", "v", "lr"]
+    for name, want in {"x": x, "grad": grad, "v": v}.items():
+        assert case.inputs[name].dtype == np.float32
+        np.testing.assert_array_equal(case.inputs[name], want)
+    assert case.later == []
+
+    tiny = cases.add(
+        ", 3 steps",
+        (4,),
+        x=zeros,
+        grad=scaled(normal, 1e-9),
+        v=np.ones(4),
+        lr=1.0,
+        later=(3.0, 0.5),
+    )
+    assert tiny.label == "vector of 4 float64, 3 steps"
+    np.testing.assert_array_equal(tiny.inputs["x"], np.zeros(4))
+    assert [list(s) for s in tiny.later] == [["grad"], ["grad"]]
+    assert 1e-10 < np.abs(tiny.inputs["grad"]).max() < 1e-8
+    assert 1e-10 < np.abs(tiny.later[1]["grad"]).max() < 1e-8 and len(cases) == 2
+    assert len(cases.add("", (), x=normal, grad=normal, v=positive, lr=0.1, later=2).later) == 2
+    with pytest.raises(ValueError, match="not parameters"):
+        cases.add("", (), x=normal, grad=normal, v=positive, learning_rate=0.1)
+
+
+def test_every_grading_module_stays_readable_in_one_sitting():
+    """Issue 16: no module of the grading package over ~700 lines (split by what a reader looks
+    for; a lecture's exercises may span two modules, see adamlib/grading/README.md)."""
+    from pathlib import Path
+
+    import adamlib.grading
+
+    root = Path(adamlib.grading.__file__).parent
+    lengths = {
+        str(p.relative_to(root)): len(p.read_text(encoding="utf-8").splitlines())
+        for p in root.rglob("*.py")
+    }
+    assert len(lengths) > 20
+    assert {name: n for name, n in lengths.items() if n > 700} == {}

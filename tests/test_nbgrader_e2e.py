@@ -28,6 +28,7 @@ nbgrader_api = pytest.importorskip("nbgrader.api", reason="nbgrader is not insta
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
+STUDENTS = ["alice", "bob", "carol", "dave"]
 
 CAROL_ADAM = """\
 import numpy as np
@@ -82,14 +83,14 @@ def replace_solution(nb: nbformat.NotebookNode, grade_id: str, source: str) -> N
 
 
 @pytest.fixture(scope="module")
-def gradebook(tmp_path_factory) -> dict[tuple[str, str], dict[str, tuple[float, float]]]:
+def course(tmp_path_factory) -> Path:
+    """An nbgrader course: every assignment generated, every submission autograded."""
     course = tmp_path_factory.mktemp("course")
-    students = ["alice", "bob", "carol", "dave"]
     (course / "nbgrader_config.py").write_text(
         "c = get_config()\n"
         "c.CourseDirectory.course_id = 'adaptive-optimization'\n"
         f"c.CourseDirectory.db_assignments = {[{'name': assignment(p)} for p in SOLUTIONS]!r}\n"
-        f"c.CourseDirectory.db_students = {[{'id': s} for s in students]!r}\n"
+        f"c.CourseDirectory.db_students = {[{'id': s} for s in STUDENTS]!r}\n"
         "c.ExecutePreprocessor.timeout = 120\n"
     )
     for path in SOLUTIONS:  # the instructor's source: solutions/ exactly as committed
@@ -114,12 +115,16 @@ def gradebook(tmp_path_factory) -> dict[tuple[str, str], dict[str, tuple[float, 
             nbformat.write(nb, target / path.name)
     for path in SOLUTIONS:
         nbgrader(course, "autograde", assignment(path), "--force")
+    return course
 
+
+@pytest.fixture(scope="module")
+def gradebook(course: Path) -> dict[tuple[str, str], dict[str, tuple[float, float]]]:
     scores = {}
     with nbgrader_api.Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         for path in SOLUTIONS:
             ps = assignment(path)
-            for student in students:
+            for student in STUDENTS:
                 try:
                     sub = gb.find_submission(ps, student)
                 except nbgrader_api.MissingEntry:
@@ -159,3 +164,30 @@ def test_partial_credit_and_a_zero_reach_the_gradebook(gradebook):
     # the worked adamw_step calls the student's adam_step: the mistake carries over
     assert 0 < carol["check_adamw_step"][0] < carol["check_adamw_step"][1]
     assert dave["check_adamw_step"][0] == 0
+
+
+# What nbgrader's release adds to a cell (tools/build_notebooks.py says why exercises/ is not
+# nbgrader's release itself): LockCells' flags on locked cells, ComputeChecksums' checksum.
+RELEASE_ONLY_CELL_KEYS = {"editable", "deletable"}
+RELEASE_ONLY_NBGRADER_KEYS = {"checksum", "cell_type"}
+
+
+def test_nbgrader_release_holds_the_cells_of_exercises(course):
+    for path in SOLUTIONS:
+        release = nbformat.read(course / "release" / assignment(path) / path.name, as_version=4)
+        exercise = nbformat.read(ROOT / "exercises" / path.name, as_version=4)
+        assert len(release.cells) == len(exercise.cells), path.name
+        for i, (r, e) in enumerate(zip(release.cells, exercise.cells, strict=True)):
+            where = f"{path.name} cell {i}"
+            assert (r.cell_type, r.source) == (e.cell_type, e.source), where
+            if r.cell_type == "code":
+                assert r.outputs == e.outputs == [] and r.execution_count is None, where
+            r_md, e_md = dict(r.metadata), dict(e.metadata)
+            r_nbg, e_nbg = dict(r_md.pop("nbgrader", {})), dict(e_md.pop("nbgrader", {}))
+            assert set(r_md) - set(e_md) <= RELEASE_ONLY_CELL_KEYS, where
+            e_tags = [t for t in e_md.pop("tags", []) if t != "raises-exception"]
+            r_tags = [t for t in r_md.pop("tags", []) if t != "exercise-raises"]
+            assert r_tags == e_tags, where
+            assert {k: v for k, v in r_md.items() if k not in RELEASE_ONLY_CELL_KEYS} == e_md, where
+            assert set(r_nbg) - set(e_nbg) <= RELEASE_ONLY_NBGRADER_KEYS, where
+            assert {k: r_nbg[k] for k in e_nbg} == e_nbg, where

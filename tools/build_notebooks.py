@@ -22,8 +22,18 @@ timestamps, notebook ``widgets`` state and ``language_info``, and widget-view ou
 model ids are random).
 
 Exercises: every region between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` becomes a stub
-raising NotImplementedError (indentation kept); cells tagged ``exercise-raises`` get the nbval tag
-``raises-exception``. Cells get nbgrader metadata (schema 3): solution cells contain the BEGIN
+raising NotImplementedError (indentation kept), replaced by nbgrader's own ClearSolutions
+preprocessor (the one ``nbgrader generate_assignment`` runs); cells tagged ``exercise-raises`` get
+the nbval tag ``raises-exception``; outputs and run-to-run noise are removed. Why not
+``nbgrader generate_assignment`` itself: its release is a different notebook from the exercises/
+a learner opens without nbgrader. It adds to every graded and locked cell nbgrader's checksum and
+``editable: false`` / ``deletable: false`` (LockCells, ComputeChecksums), cannot map the course's
+``exercise-raises`` tag to nbval's ``raises-exception``, and needs an nbgrader course directory
+and its gradebook database (SaveCells) to run at all; the region clearing, the part that could
+drift from nbgrader, is nbgrader's code. tests/test_nbgrader_e2e.py checks that nbgrader's
+release and exercises/ hold the same cells with the same sources, notebook by notebook.
+
+Cells get nbgrader metadata (schema 3): solution cells contain the BEGIN
 SOLUTION marker; grade cells are cells whose code starts with ``check(`` (points come from the
 grading registry).
 """
@@ -35,6 +45,7 @@ import os
 import re
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import nbformat
@@ -200,12 +211,12 @@ def make_exercise(solution: NotebookNode) -> NotebookNode:
     """The exercise notebook generated from a (converted or executed) solution notebook."""
     ex = nbformat.from_dict(nbformat.reads(nbformat.writes(solution), as_version=4))
     strip_noise(ex)
+    clear_solutions(ex)
     for cell in ex.cells:
         if cell.cell_type != "code":
             continue
         cell.outputs = []
         cell.execution_count = None
-        cell.source = stub_solution_regions(cell.source)
         tags = list(cell.metadata.get("tags", []))
         if "exercise-raises" in tags:
             tags = [t for t in tags if t != "exercise-raises"]
@@ -215,28 +226,37 @@ def make_exercise(solution: NotebookNode) -> NotebookNode:
     return ex
 
 
+def clear_solutions(nb: NotebookNode) -> NotebookNode:
+    """Replace every BEGIN/END SOLUTION region by its stub with nbgrader's own ClearSolutions.
+
+    It is the preprocessor ``nbgrader generate_assignment`` runs, with nbgrader's settings (the
+    stub ``# YOUR CODE HERE`` / ``raise NotImplementedError()``, indented as the marker; a region
+    in a cell not marked as a solution cell is an error), so the exercises/ a learner gets and the
+    release an instructor generates cannot drift apart. Modifies ``nb`` and returns it.
+    """
+    with warnings.catch_warnings():  # nbgrader's gradebook models warn about SQLAlchemy
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from nbgrader.preprocessors import ClearSolutions
+
+    nb.metadata.setdefault("kernelspec", NotebookNode(KERNELSPEC))
+    ClearSolutions(enforce_metadata=True).preprocess(nb, {})
+    return nb
+
+
 def stub_solution_regions(source: str) -> str:
-    """Replace each BEGIN/END SOLUTION region by an indented NotImplementedError stub."""
-    out: list[str] = []
-    inside = False
-    for line in source.split("\n"):
-        stripped = line.strip()
-        if stripped.startswith(BEGIN):
-            if inside:
-                raise ValueError("nested ### BEGIN SOLUTION")
-            inside = True
-            indent = line[: len(line) - len(line.lstrip())]
-            out.append(f"{indent}# YOUR CODE HERE")
-            out.append(f"{indent}{STUB}")
-        elif stripped.startswith(END):
-            if not inside:
-                raise ValueError("### END SOLUTION without BEGIN")
-            inside = False
-        elif not inside:
-            out.append(line)
-    if inside:
-        raise ValueError("### BEGIN SOLUTION without END")
-    return "\n".join(out)
+    """The source of a solution cell with each BEGIN/END SOLUTION region replaced by its stub.
+
+    Raises
+    ------
+    ValueError
+        On a region without its END or a region inside a region (nbgrader's errors).
+    """
+    cell = nbformat.v4.new_code_cell(source, metadata={"nbgrader": {"solution": True}})
+    try:
+        clear_solutions(nbformat.v4.new_notebook(cells=[cell]))
+    except RuntimeError as exc:
+        raise ValueError(str(exc)) from exc
+    return cell.source
 
 
 def write(nb: NotebookNode, path: Path) -> None:

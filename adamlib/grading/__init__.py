@@ -50,14 +50,15 @@ Adding an exercise (full guide: ``adamlib/grading/README.md``)
 Create or extend ``adamlib/grading/exercises/lNN_topic.py`` (discovered automatically)::
 
     from adamlib.grading import ArrayExercise, Mistake, StepCase, register
-    from adamlib.grading.cases import label, normal, positive
+    from adamlib.grading.cases import StepCases, normal, positive, zeros
 
     def adamw_step(x, grad, m, v, t, lr, beta1, beta2, eps, weight_decay): ...   # reference
 
-    def _cases():                      # seeded; arrays first, then scalars (passed by keyword)
-        rng = np.random.default_rng(7)
-        return [StepCase("2x3 float64 matrix, t=3", {"x": normal(rng, (2, 3)), ...},
-                         later=[{"grad": normal(rng, (2, 3))}])]   # optional extra steps
+    def _cases():                      # seeded; inputs put in the reference's parameter order
+        cases = StepCases(adamw_step, seed=7)
+        cases.add(", t=3", (2, 3), x=normal, grad=normal, m=zeros, v=zeros, t=3, lr=0.01, ...,
+                  later=1)             # label "2x3 float64 matrix, t=3"; one more step, new grad
+        return cases
 
     register(ArrayExercise(
         id="adamw_step", points=2, reference=adamw_step, cases=_cases,
@@ -68,7 +69,9 @@ Create or extend ``adamlib/grading/exercises/lNN_topic.py`` (discovered automati
 
 For a function that returns something else (a float, index arrays, a schedule value) use
 :class:`FunctionExercise` with a list of :class:`Call` and a ``judge(call, got, expected)``
-returning ``None`` when right or a short description of what is wrong.
+returning ``None`` when right or a short description of what is wrong. Do not catalogue inputs
+modified in place or a missing ``return``: the framework adds both to every catalogue
+(:func:`~adamlib.grading.mistakes.generic_mistakes`).
 
 Every exercise may also give ``title`` and ``rule`` (the expected computation, shown when a wrong
 answer matches no catalogued mistake). ``tests/test_grading.py`` runs over every registered
@@ -95,13 +98,20 @@ answer (never the answer), and shows in ``report()`` and nbgrader like any check
 
 Modules
 -------
-- :mod:`adamlib.grading.framework` -- exercise types, running and diagnosing a function
+- :mod:`adamlib.grading.framework` -- the exercise types and helpers under one name, from:
+- :mod:`adamlib.grading.exercise` -- the grading loop: partial credit, the diagnosis
+- :mod:`adamlib.grading.mistakes` -- :class:`Mistake`, canonical names, the generic mistakes
+- :mod:`adamlib.grading.array_exercise` -- :class:`ArrayExercise`, :class:`StepCase`
+- :mod:`adamlib.grading.function_exercise` -- :class:`FunctionExercise`, :class:`Call`, judges
+- :mod:`adamlib.grading.running` -- calling a learner's function defensively, the time budget
+- :mod:`adamlib.grading.feedback` -- how values are written in messages
 - :mod:`adamlib.grading.registry` -- registration, discovery, ``list_exercises``, points
 - :mod:`adamlib.grading.session` -- ``check``, ``report`` and the kernel's history
 - :mod:`adamlib.grading.result` -- :class:`CheckResult`, :class:`ScoreReport`, grading mode
 - :mod:`adamlib.grading.demo` -- ``demo``, the guard of cells that run a learner's function
 - :mod:`adamlib.grading.questions` -- conceptual questions (a number, or a choice)
-- :mod:`adamlib.grading.cases` -- seeded input helpers (``normal``, ``positive``, ``label``)
+- :mod:`adamlib.grading.cases` -- seeded inputs (``normal``, ``positive``, ``zeros``) and
+  :class:`~adamlib.grading.cases.StepCases`, the builder of an ``ArrayExercise``'s cases
 - :mod:`adamlib.grading.exercises` -- one module per lecture (``l06_adam.py``...)
 """
 

@@ -20,10 +20,10 @@ short message is printed instead of a traceback:
   is named; ``demo``'s arguments are the fallback);
 - any other exception: its type, its message and the line of *the learner's* code where it
   happened (frames inside adamlib, NumPy, matplotlib and the standard library are skipped);
-- more than ``seconds`` (default ``adamlib.grading.framework.TIME_LIMIT_S``, the checks'
+- more than ``seconds`` (default ``adamlib.grading.running.TIME_LIMIT_S``, the checks'
   limit) in the block: it is stopped with the checks' message ("did not finish in time: an
   endless loop?"). The stop is raised again at the next interpreter check point (the checks'
-  re-trip, ``framework._RETRIP``; without ctypes every 50 ms), so a learner's ``try/except:``
+  re-trip, ``running._RETRIP``; without ctypes every 50 ms), so a learner's ``try/except:``
   around or inside the loop does not keep the cell running, and a swallowed stop is reported;
 - ``sys.exit()`` or ``KeyboardInterrupt`` inside the learner's code: reported, not propagated, so
   the notebook goes on to the score table.
@@ -44,8 +44,8 @@ import traceback
 from types import TracebackType
 from typing import Any
 
-from . import framework
-from .framework import TIMEOUT
+from . import running
+from .mistakes import TIMEOUT
 
 _MAX_TEXT = 200
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # adamlib/
@@ -101,7 +101,7 @@ class demo:  # used like a function: `with demo("adam_step"):`
     *names : str
         The learner's functions the block uses, for the message (``"adam_step"``).
     seconds : float or None, optional
-        Time limit for the whole block (default: the checks' ``framework.TIME_LIMIT_S``, read
+        Time limit for the whole block (default: the checks' ``running.TIME_LIMIT_S``, read
         when the block starts; ``None`` for no limit).
 
     Attributes
@@ -137,10 +137,10 @@ class demo:  # used like a function: `with demo("adam_step"):`
         if not self._armed:
             return
         self._fired = True
-        # The checks' re-trip (framework._RETRIP): the signal is made pending again, so the stop
+        # The checks' re-trip (running._RETRIP): the signal is made pending again, so the stop
         # is raised at the learner's next check point even after a bare `except:` swallowed it.
-        if framework._RETRIP is not None:
-            framework._RETRIP()
+        if running._RETRIP is not None:
+            running._RETRIP()
         if frame is not None and frame.f_code.co_filename == __file__:
             return  # inside demo's own __exit__: do not raise there, it is disarming
         raise DemoTimeLimit()
@@ -149,13 +149,13 @@ class demo:  # used like a function: `with demo("adam_step"):`
         if self._armed or self._previous is not None:
             self._armed = False
             signal.setitimer(signal.ITIMER_REAL, 0)
-            framework._settle()  # a pending re-trip reaches the disarmed handler first
+            running._settle()  # a pending re-trip reaches the disarmed handler first
             signal.signal(signal.SIGALRM, self._previous or signal.SIG_DFL)
             self._previous = None
 
     # -- context manager ---------------------------------------------------------------------------
     def __enter__(self) -> demo:
-        self.seconds = framework.TIME_LIMIT_S if self._seconds == "default" else self._seconds  # type: ignore[assignment]
+        self.seconds = running.TIME_LIMIT_S if self._seconds == "default" else self._seconds  # type: ignore[assignment]
         self._figures = set(_figure_numbers())
         self._block = sys._getframe(1).f_code.co_name
         if self._can_interrupt():

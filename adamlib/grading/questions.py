@@ -42,7 +42,7 @@ from .framework import (
     short_repr,
     time_budget,
 )
-from .result import CheckResult, format_points
+from .result import CheckResult
 
 NOT_A_NUMBER = "not a number"
 NOT_A_CHOICE = "not one of the choices"
@@ -53,16 +53,13 @@ class QuestionResult(CheckResult):
     """A :class:`CheckResult` whose headline speaks of answers, not test cases."""
 
     @property
-    def headline(self) -> str:
-        mark = "✓" if self.passed else "✗"
-        pts = f"{format_points(self.points)} / {format_points(self.max_points)} points"
+    def status(self) -> str:
+        """``"correct"``, ``"not answered yet"`` or ``"not right yet"``."""
         if self.passed:
-            status = "correct"
-        elif STUB in self.mistakes:
-            status = "not answered yet"
-        else:
-            status = "not right yet"
-        return f"{mark} {self.exercise_id}: {status} — {pts}"
+            return "correct"
+        if STUB in self.mistakes:
+            return "not answered yet"
+        return "not right yet"
 
 
 def _wrong(value: Any) -> Callable[[], Any]:

@@ -75,16 +75,20 @@ class CheckResult:
         return self.passed
 
     @property
+    def status(self) -> str:
+        """``"correct"``, ``"3 of 7 cases correct"`` or ``"not checked"``."""
+        if self.passed:
+            return "correct"
+        if self.cases_total:
+            return f"{self.cases_passed} of {self.cases_total} cases correct"
+        return "not checked"
+
+    @property
     def headline(self) -> str:
+        """``"✓ adam_step: correct — 3 / 3 points"``."""
         mark = "✓" if self.passed else "✗"
         pts = f"{format_points(self.points)} / {format_points(self.max_points)} points"
-        if self.passed:
-            status = "correct"
-        elif self.cases_total:
-            status = f"{self.cases_passed} of {self.cases_total} cases correct"
-        else:
-            status = "not checked"
-        return f"{mark} {self.exercise_id}: {status} — {pts}"
+        return f"{mark} {self.exercise_id}: {self.status} — {pts}"
 
     def __str__(self) -> str:
         return f"{self.headline}\n{self.message}".rstrip()

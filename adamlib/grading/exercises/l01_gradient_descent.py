@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from adamlib.grading.cases import label, normal
+from adamlib.grading.cases import StepCases, normal
 from adamlib.grading.framework import (
-    MUTATION,
-    NO_RETURN,
     ArrayExercise,
     Call,
     FunctionExercise,
@@ -32,8 +30,7 @@ def gd_step(x: np.ndarray, grad: np.ndarray, lr: float) -> np.ndarray:
 
 
 def _gd_cases() -> list[StepCase]:
-    rng = np.random.default_rng(101)
-    cases = []
+    cases = StepCases(gd_step, seed=101)
     for shape, dtype, lr in [
         ((5,), np.float64, 0.1),
         ((2, 3), np.float64, 0.03),
@@ -42,19 +39,8 @@ def _gd_cases() -> list[StepCase]:
         ((2, 2, 3), np.float32, 0.05),
         ((2, 2), np.float64, 1.5),
     ]:
-        cases.append(
-            StepCase(
-                f"{label(shape, dtype)}, lr={lr}",
-                {"x": normal(rng, shape, dtype), "grad": normal(rng, shape, dtype), "lr": lr},
-            )
-        )
-    cases.append(
-        StepCase(
-            "vector of 4 float64, lr=0.2, 3 consecutive steps",
-            {"x": normal(rng, (4,)), "grad": normal(rng, (4,)), "lr": 0.2},
-            later=[{"grad": normal(rng, (4,))}, {"grad": normal(rng, (4,))}],
-        )
-    )
+        cases.add(f", lr={lr}", shape, dtype, x=normal, grad=normal, lr=lr)
+    cases.add(", lr=0.2, 3 consecutive steps", (4,), x=normal, grad=normal, lr=0.2, later=2)
     return cases
 
 
@@ -76,15 +62,6 @@ def _gd_lr_twice(x, grad, lr):
 
 def _gd_update_only(x, grad, lr):
     return -lr * grad
-
-
-def _gd_in_place(x, grad, lr):
-    x -= lr * grad
-    return x
-
-
-def _gd_no_return(x, grad, lr):
-    x_new = x - lr * grad  # noqa: F841
 
 
 register(
@@ -123,12 +100,6 @@ register(
                 "return x - lr * grad, not just the change -lr * grad.",
                 _gd_update_only,
             ),
-            Mistake(
-                MUTATION,
-                "`x -= ...` changes the caller's array; write x_new = x - lr * grad instead.",
-                _gd_in_place,
-            ),
-            Mistake(NO_RETURN, "end the function with `return x_new`.", _gd_no_return),
         ],
     )
 )

@@ -15,7 +15,6 @@ import numpy as np
 
 from adamlib.grading.cases import normal
 from adamlib.grading.framework import (
-    MUTATION,
     Call,
     FunctionExercise,
     Mistake,
@@ -252,13 +251,6 @@ def _grad_factor_two(w, X, y, idx):
     return 2 * Xb.T @ (Xb @ w - yb) / len(idx)
 
 
-def _grad_in_place(w, X, y, idx):
-    Xb, yb = X[idx], y[idx]
-    r = Xb @ w - yb
-    y[idx] = r  # reuses y as scratch space
-    return Xb.T @ r / len(idx)
-
-
 register(
     FunctionExercise(
         id="minibatch_gradient",
@@ -296,12 +288,6 @@ register(
                 "extra factor 2",
                 "the loss is ½(xᵀw − y)², whose derivative has no factor 2.",
                 _grad_factor_two,
-            ),
-            Mistake(
-                MUTATION,
-                "do not write into X or y (they are the dataset); keep the residual in a new "
-                "array: r = Xb @ w - yb.",
-                _grad_in_place,
             ),
         ],
     )

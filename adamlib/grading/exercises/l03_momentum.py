@@ -11,14 +11,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from adamlib.grading.cases import label, normal
+from adamlib.grading.cases import StepCases, normal, zeros
 from adamlib.grading.framework import (
-    MUTATION,
-    NO_RETURN,
     ArrayExercise,
     Call,
     FunctionExercise,
@@ -47,9 +46,9 @@ def momentum_step(
     return x_new, velocity_new
 
 
-def _momentum_cases() -> list[StepCase]:
-    rng = np.random.default_rng(303)
-    cases = []
+def _velocity_cases(reference: Callable[..., Any], seed: int) -> StepCases:
+    """The cases shared by momentum_step and nesterov_step (same signature)."""
+    cases = StepCases(reference, seed)
     for shape, dtype, lr, mom in [
         ((5,), np.float64, 0.1, 0.9),
         ((2, 3), np.float64, 0.03, 0.5),
@@ -57,42 +56,39 @@ def _momentum_cases() -> list[StepCase]:
         ((), np.float32, 0.05, 0.95),
         ((2, 2, 3), np.float32, 0.02, 0.7),
     ]:
-        cases.append(
-            StepCase(
-                f"{label(shape, dtype)}, non-zero velocity, lr={lr}, momentum={mom}",
-                {
-                    "x": normal(rng, shape, dtype),
-                    "grad": normal(rng, shape, dtype),
-                    "velocity": normal(rng, shape, dtype),
-                    "lr": lr,
-                    "momentum": mom,
-                },
-            )
+        cases.add(
+            f", non-zero velocity, lr={lr}, momentum={mom}",
+            shape,
+            dtype,
+            x=normal,
+            grad=normal,
+            velocity=normal,
+            lr=lr,
+            momentum=mom,
         )
-    cases.append(
-        StepCase(
-            "vector of 4 float64, velocity starts at 0, lr=0.1, momentum=0.6, 4 consecutive steps",
-            {
-                "x": normal(rng, (4,)),
-                "grad": normal(rng, (4,)),
-                "velocity": np.zeros(4),
-                "lr": 0.1,
-                "momentum": 0.6,
-            },
-            later=[{"grad": normal(rng, (4,))} for _ in range(3)],
-        )
+    cases.add(
+        ", velocity starts at 0, lr=0.1, momentum=0.6, 4 consecutive steps",
+        (4,),
+        x=normal,
+        grad=normal,
+        velocity=zeros,
+        lr=0.1,
+        momentum=0.6,
+        later=3,
     )
-    cases.append(
-        StepCase(
-            "3x2 float64 matrix, momentum=0 (plain gradient descent), lr=0.3",
-            {
-                "x": normal(rng, (3, 2)),
-                "grad": normal(rng, (3, 2)),
-                "velocity": normal(rng, (3, 2)),
-                "lr": 0.3,
-                "momentum": 0.0,
-            },
-        )
+    return cases
+
+
+def _momentum_cases() -> list[StepCase]:
+    cases = _velocity_cases(momentum_step, seed=303)
+    cases.add(
+        ", momentum=0 (plain gradient descent), lr=0.3",
+        (3, 2),
+        x=normal,
+        grad=normal,
+        velocity=normal,
+        lr=0.3,
+        momentum=0.0,
     )
     return cases
 
@@ -140,18 +136,6 @@ def _mom_on_grad(x, grad, velocity, lr, momentum):
 def _mom_swapped(x, grad, velocity, lr, momentum):
     velocity_new = momentum * velocity + grad
     return velocity_new, x - lr * velocity_new
-
-
-def _mom_in_place(x, grad, velocity, lr, momentum):
-    velocity *= momentum
-    velocity += grad
-    x -= lr * velocity
-    return x, velocity
-
-
-def _mom_no_return(x, grad, velocity, lr, momentum):
-    velocity_new = momentum * velocity + grad
-    x_new = x - lr * velocity_new  # noqa: F841
 
 
 register(
@@ -214,13 +198,6 @@ register(
                 "return (x_new, velocity_new), in this order.",
                 _mom_swapped,
             ),
-            Mistake(
-                MUTATION,
-                "`velocity *= ...`, `x -= ...` change the caller's arrays; build new ones: "
-                "velocity_new = momentum * velocity + grad.",
-                _mom_in_place,
-            ),
-            Mistake(NO_RETURN, "end with `return x_new, velocity_new`.", _mom_no_return),
         ],
     )
 )
@@ -246,41 +223,7 @@ def nesterov_step(
 
 
 def _nesterov_cases() -> list[StepCase]:
-    rng = np.random.default_rng(313)
-    cases = []
-    for shape, dtype, lr, mom in [
-        ((5,), np.float64, 0.1, 0.9),
-        ((2, 3), np.float64, 0.03, 0.5),
-        ((), np.float64, 0.2, 0.8),
-        ((), np.float32, 0.05, 0.95),
-        ((2, 2, 3), np.float32, 0.02, 0.7),
-    ]:
-        cases.append(
-            StepCase(
-                f"{label(shape, dtype)}, non-zero velocity, lr={lr}, momentum={mom}",
-                {
-                    "x": normal(rng, shape, dtype),
-                    "grad": normal(rng, shape, dtype),
-                    "velocity": normal(rng, shape, dtype),
-                    "lr": lr,
-                    "momentum": mom,
-                },
-            )
-        )
-    cases.append(
-        StepCase(
-            "vector of 4 float64, velocity starts at 0, lr=0.1, momentum=0.6, 4 consecutive steps",
-            {
-                "x": normal(rng, (4,)),
-                "grad": normal(rng, (4,)),
-                "velocity": np.zeros(4),
-                "lr": 0.1,
-                "momentum": 0.6,
-            },
-            later=[{"grad": normal(rng, (4,))} for _ in range(3)],
-        )
-    )
-    return cases
+    return _velocity_cases(nesterov_step, seed=313)
 
 
 def _nag_heavy_ball(x, grad, velocity, lr, momentum):
@@ -300,13 +243,6 @@ def _nag_ema(x, grad, velocity, lr, momentum):
 def _nag_gradient_missing(x, grad, velocity, lr, momentum):
     velocity_new = momentum * velocity + grad
     return x - lr * momentum * velocity_new, velocity_new
-
-
-def _nag_in_place(x, grad, velocity, lr, momentum):
-    velocity *= momentum
-    velocity += grad
-    x -= lr * (grad + momentum * velocity)
-    return x, velocity
 
 
 register(
@@ -343,11 +279,6 @@ register(
                 "the step is grad + momentum * velocity_new: the current gradient plus the "
                 "look-ahead.",
                 _nag_gradient_missing,
-            ),
-            Mistake(
-                MUTATION,
-                "`velocity *= ...`, `x -= ...` change the caller's arrays; build new ones.",
-                _nag_in_place,
             ),
         ],
     )

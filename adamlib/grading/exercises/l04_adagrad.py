@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from adamlib.grading.cases import label, normal, positive
+from adamlib.grading.cases import StepCases, normal, positive, scaled, zeros
 from adamlib.grading.framework import (
-    MUTATION,
-    NO_RETURN,
     ArrayExercise,
     Call,
     FunctionExercise,
@@ -39,8 +37,7 @@ def adagrad_step(
 
 
 def _adagrad_cases() -> list[StepCase]:
-    rng = np.random.default_rng(404)
-    cases = []
+    cases = StepCases(adagrad_step, seed=404)
     for shape, dtype, lr, eps, state in [
         ((5,), np.float64, 0.1, 1e-10, "sum_sq starts at 0"),
         ((2, 3), np.float64, 0.05, 1e-3, "non-zero sum_sq"),
@@ -48,46 +45,35 @@ def _adagrad_cases() -> list[StepCase]:
         ((), np.float32, 0.2, 1e-6, "sum_sq starts at 0"),
         ((2, 2, 3), np.float32, 0.1, 1e-2, "non-zero sum_sq"),
     ]:
-        sum_sq = (
-            np.zeros(shape, dtype) if state.endswith("at 0") else positive(rng, shape, dtype, 2.0)
+        cases.add(
+            f", {state}, lr={lr}, eps={eps:g}",
+            shape,
+            dtype,
+            sum_sq=zeros if state.endswith("at 0") else scaled(positive, 2.0),
+            x=normal,
+            grad=normal,
+            lr=lr,
+            eps=eps,
         )
-        cases.append(
-            StepCase(
-                f"{label(shape, dtype)}, {state}, lr={lr}, eps={eps:g}",
-                {
-                    "x": normal(rng, shape, dtype),
-                    "grad": normal(rng, shape, dtype),
-                    "sum_sq": sum_sq,
-                    "lr": lr,
-                    "eps": eps,
-                },
-            )
-        )
-    cases.append(
-        StepCase(
-            "vector of 4 float64 with tiny gradients (~1e-9), sum_sq starts at 0, lr=0.01, "
-            "eps=1e-8 (where eps placement matters)",
-            {
-                "x": normal(rng, (4,)),
-                "grad": normal(rng, (4,), scale=1e-9),
-                "sum_sq": np.zeros(4),
-                "lr": 0.01,
-                "eps": 1e-8,
-            },
-        )
+    cases.add(
+        " with tiny gradients (~1e-9), sum_sq starts at 0, lr=0.01, eps=1e-8 "
+        "(where eps placement matters)",
+        (4,),
+        x=normal,
+        grad=scaled(normal, 1e-9),
+        sum_sq=zeros,
+        lr=0.01,
+        eps=1e-8,
     )
-    cases.append(
-        StepCase(
-            "3x2 float64 matrix, sum_sq starts at 0, lr=0.1, eps=1e-6, 4 consecutive steps",
-            {
-                "x": normal(rng, (3, 2)),
-                "grad": normal(rng, (3, 2)),
-                "sum_sq": np.zeros((3, 2)),
-                "lr": 0.1,
-                "eps": 1e-6,
-            },
-            later=[{"grad": normal(rng, (3, 2))} for _ in range(3)],
-        )
+    cases.add(
+        ", sum_sq starts at 0, lr=0.1, eps=1e-6, 4 consecutive steps",
+        (3, 2),
+        x=normal,
+        grad=normal,
+        sum_sq=zeros,
+        lr=0.1,
+        eps=1e-6,
+        later=3,
     )
     return cases
 
@@ -126,16 +112,6 @@ def _ada_returns_sqrt(x, grad, sum_sq, lr, eps):
     sum_sq_new = sum_sq + grad**2
     root = np.sqrt(sum_sq_new)
     return x - lr * grad / (root + eps), root
-
-
-def _ada_in_place(x, grad, sum_sq, lr, eps):
-    sum_sq += grad**2
-    return x - lr * grad / (np.sqrt(sum_sq) + eps), sum_sq
-
-
-def _ada_no_return(x, grad, sum_sq, lr, eps):
-    sum_sq_new = sum_sq + grad**2
-    x_new = x - lr * grad / (np.sqrt(sum_sq_new) + eps)  # noqa: F841
 
 
 register(
@@ -187,12 +163,6 @@ register(
                 "return sum_sq_new itself (the sum of squares), not its root.",
                 _ada_returns_sqrt,
             ),
-            Mistake(
-                MUTATION,
-                "`sum_sq += ...` changes the caller's array; write sum_sq_new = sum_sq + grad**2.",
-                _ada_in_place,
-            ),
-            Mistake(NO_RETURN, "end with `return x_new, sum_sq_new`.", _ada_no_return),
         ],
     )
 )
@@ -276,12 +246,6 @@ def _elr_flattened(grads, lr, eps):
     return lr / (np.sqrt(np.cumsum(grads**2)) + eps)
 
 
-def _elr_in_place(grads, lr, eps):
-    np.square(grads, out=grads)
-    np.cumsum(grads, axis=0, out=grads)
-    return lr / (np.sqrt(grads) + eps)
-
-
 register(
     FunctionExercise(
         id="adagrad_effective_lr",
@@ -336,12 +300,6 @@ register(
                 "without an axis np.cumsum runs over the flattened array and returns a 1-D "
                 "result; pass axis=0 to keep the shape (T, ...).",
                 _elr_flattened,
-            ),
-            Mistake(
-                MUTATION,
-                "`np.square(grads, out=grads)` or `grads **= 2` change the caller's array; "
-                "compute grads**2 as a new array.",
-                _elr_in_place,
             ),
         ],
     )

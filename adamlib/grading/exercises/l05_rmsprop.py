@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from adamlib.grading.cases import label, normal, positive
-from adamlib.grading.framework import MUTATION, NO_RETURN, ArrayExercise, Mistake, StepCase
+from adamlib.grading.cases import StepCases, normal, positive, scaled, zeros
+from adamlib.grading.framework import ArrayExercise, Mistake, StepCase
 from adamlib.grading.registry import register
 
 Array = np.ndarray
@@ -33,8 +33,7 @@ def rmsprop_step(
 
 
 def _rmsprop_cases() -> list[StepCase]:
-    rng = np.random.default_rng(505)
-    cases = []
+    cases = StepCases(rmsprop_step, seed=505)
     for shape, dtype, lr, alpha, eps, zero_state in [
         ((5,), np.float64, 0.01, 0.99, 1e-8, True),
         ((2, 3), np.float64, 0.05, 0.9, 1e-3, False),
@@ -43,48 +42,38 @@ def _rmsprop_cases() -> list[StepCase]:
         ((2, 2, 3), np.float32, 0.01, 0.8, 1e-2, False),
     ]:
         state = "sq_avg starts at 0" if zero_state else "non-zero sq_avg"
-        sq_avg = np.zeros(shape, dtype) if zero_state else positive(rng, shape, dtype)
-        cases.append(
-            StepCase(
-                f"{label(shape, dtype)}, {state}, lr={lr}, alpha={alpha}, eps={eps:g}",
-                {
-                    "x": normal(rng, shape, dtype),
-                    "grad": normal(rng, shape, dtype),
-                    "sq_avg": sq_avg,
-                    "lr": lr,
-                    "alpha": alpha,
-                    "eps": eps,
-                },
-            )
+        cases.add(
+            f", {state}, lr={lr}, alpha={alpha}, eps={eps:g}",
+            shape,
+            dtype,
+            sq_avg=zeros if zero_state else positive,
+            x=normal,
+            grad=normal,
+            lr=lr,
+            alpha=alpha,
+            eps=eps,
         )
-    cases.append(
-        StepCase(
-            "vector of 4 float64 with tiny gradients (~1e-9), sq_avg starts at 0, lr=0.01, "
-            "alpha=0.99, eps=1e-8 (where eps placement matters)",
-            {
-                "x": normal(rng, (4,)),
-                "grad": normal(rng, (4,), scale=1e-9),
-                "sq_avg": np.zeros(4),
-                "lr": 0.01,
-                "alpha": 0.99,
-                "eps": 1e-8,
-            },
-        )
+    cases.add(
+        " with tiny gradients (~1e-9), sq_avg starts at 0, lr=0.01, alpha=0.99, eps=1e-8 "
+        "(where eps placement matters)",
+        (4,),
+        x=normal,
+        grad=scaled(normal, 1e-9),
+        sq_avg=zeros,
+        lr=0.01,
+        alpha=0.99,
+        eps=1e-8,
     )
-    cases.append(
-        StepCase(
-            "3x2 float64 matrix, sq_avg starts at 0, lr=0.01, alpha=0.9, eps=1e-6, "
-            "4 consecutive steps",
-            {
-                "x": normal(rng, (3, 2)),
-                "grad": normal(rng, (3, 2)),
-                "sq_avg": np.zeros((3, 2)),
-                "lr": 0.01,
-                "alpha": 0.9,
-                "eps": 1e-6,
-            },
-            later=[{"grad": normal(rng, (3, 2))} for _ in range(3)],
-        )
+    cases.add(
+        ", sq_avg starts at 0, lr=0.01, alpha=0.9, eps=1e-6, 4 consecutive steps",
+        (3, 2),
+        x=normal,
+        grad=normal,
+        sq_avg=zeros,
+        lr=0.01,
+        alpha=0.9,
+        eps=1e-6,
+        later=3,
     )
     return cases
 
@@ -127,17 +116,6 @@ def _rms_not_squared(x, grad, sq_avg, lr, alpha, eps):
 def _rms_adagrad(x, grad, sq_avg, lr, alpha, eps):
     sq_avg_new = sq_avg + grad**2
     return x - lr * grad / (np.sqrt(sq_avg_new) + eps), sq_avg_new
-
-
-def _rms_in_place(x, grad, sq_avg, lr, alpha, eps):
-    sq_avg *= alpha
-    sq_avg += (1 - alpha) * grad**2
-    return x - lr * grad / (np.sqrt(sq_avg) + eps), sq_avg
-
-
-def _rms_no_return(x, grad, sq_avg, lr, alpha, eps):
-    sq_avg_new = alpha * sq_avg + (1 - alpha) * grad**2
-    x_new = x - lr * grad / (np.sqrt(sq_avg_new) + eps)  # noqa: F841
 
 
 register(
@@ -198,13 +176,6 @@ register(
                 "(1 - alpha) * grad**2.",
                 _rms_adagrad,
             ),
-            Mistake(
-                MUTATION,
-                "`sq_avg *= ...` changes the caller's array; write "
-                "sq_avg_new = alpha * sq_avg + (1 - alpha) * grad**2.",
-                _rms_in_place,
-            ),
-            Mistake(NO_RETURN, "end with `return x_new, sq_avg_new`.", _rms_no_return),
         ],
     )
 )
@@ -226,43 +197,38 @@ def centered_rmsprop_step(
 
 
 def _centered_cases() -> list[StepCase]:
-    rng = np.random.default_rng(515)
-    cases = []
-
-    def add(shape, dtype, lr, alpha, eps, zero_state, grad_scale=1.0, later=0):
+    cases = StepCases(centered_rmsprop_step, seed=515)
+    for shape, dtype, lr, alpha, eps, zero_state, grad_scale, later in [
+        ((5,), np.float64, 0.01, 0.99, 1e-8, True, 1.0, 0),
+        ((2, 3), np.float64, 0.05, 0.9, 1e-6, False, 1.0, 0),
+        ((), np.float64, 0.1, 0.8, 0.1, False, 1.0, 0),
+        ((), np.float32, 0.02, 0.9, 1e-4, True, 1.0, 0),
+        ((4,), np.float64, 0.01, 0.9, 1e-8, True, 1e-9, 0),
+        ((3, 2), np.float64, 0.03, 0.95, 1e-8, False, 1.0, 3),
+    ]:
         if zero_state:
             sq_avg, grad_avg = np.zeros(shape, dtype), np.zeros(shape, dtype)
         else:  # a valid state: sq_avg >= grad_avg**2 (the variance estimate is >= 0)
-            grad_avg = normal(rng, shape, dtype, 0.5 * grad_scale)
+            grad_avg = normal(cases.rng, shape, dtype, 0.5 * grad_scale)
             sq_avg = np.asarray(
-                grad_avg**2 + positive(rng, shape, dtype, 0.5 * grad_scale**2), dtype=dtype
+                grad_avg**2 + positive(cases.rng, shape, dtype, 0.5 * grad_scale**2), dtype=dtype
             )
         state = "averages start at 0" if zero_state else "non-zero averages"
         steps = f", {later + 1} consecutive steps" if later else ""
         tiny = " with tiny gradients (~1e-9)" if grad_scale < 1e-6 else ""
-        cases.append(
-            StepCase(
-                f"{label(shape, dtype)}{tiny}, {state}{steps}, lr={lr:g}, alpha={alpha}, "
-                f"eps={eps:g}",
-                {
-                    "x": normal(rng, shape, dtype),
-                    "grad": normal(rng, shape, dtype, grad_scale),
-                    "sq_avg": sq_avg,
-                    "grad_avg": grad_avg,
-                    "lr": lr,
-                    "alpha": alpha,
-                    "eps": eps,
-                },
-                later=[{"grad": normal(rng, shape, dtype, grad_scale)} for _ in range(later)],
-            )
+        cases.add(
+            f"{tiny}, {state}{steps}, lr={lr:g}, alpha={alpha}, eps={eps:g}",
+            shape,
+            dtype,
+            x=normal,
+            grad=scaled(normal, grad_scale),
+            sq_avg=sq_avg,
+            grad_avg=grad_avg,
+            lr=lr,
+            alpha=alpha,
+            eps=eps,
+            later=later,
         )
-
-    add((5,), np.float64, 0.01, 0.99, 1e-8, zero_state=True)
-    add((2, 3), np.float64, 0.05, 0.9, 1e-6, zero_state=False)
-    add((), np.float64, 0.1, 0.8, 0.1, zero_state=False)
-    add((), np.float32, 0.02, 0.9, 1e-4, zero_state=True)
-    add((4,), np.float64, 0.01, 0.9, 1e-8, zero_state=True, grad_scale=1e-9)
-    add((3, 2), np.float64, 0.03, 0.95, 1e-8, zero_state=False, later=3)
     return cases
 
 
@@ -308,18 +274,6 @@ def _c_divides_mean(x, grad, sq_avg, grad_avg, lr, alpha, eps):
 def _c_uphill(x, grad, sq_avg, grad_avg, lr, alpha, eps):
     v, m = _c_parts(grad, sq_avg, grad_avg, alpha)
     return x + lr * grad / (np.sqrt(v - m**2) + eps), v, m
-
-
-def _c_in_place(x, grad, sq_avg, grad_avg, lr, alpha, eps):
-    sq_avg *= alpha
-    sq_avg += (1 - alpha) * grad**2
-    grad_avg *= alpha
-    grad_avg += (1 - alpha) * grad
-    return x - lr * grad / (np.sqrt(sq_avg - grad_avg**2) + eps), sq_avg, grad_avg
-
-
-def _c_no_return(x, grad, sq_avg, grad_avg, lr, alpha, eps):
-    centered_rmsprop_step(x, grad, sq_avg, grad_avg, lr, alpha, eps)
 
 
 register(
@@ -381,12 +335,6 @@ register(
                 "subtract the step: x_new = x - lr * grad / (...).",
                 _c_uphill,
             ),
-            Mistake(
-                MUTATION,
-                "`sq_avg *= ...` or `grad_avg += ...` change the caller's arrays; build new ones.",
-                _c_in_place,
-            ),
-            Mistake(NO_RETURN, "end with `return x_new, sq_avg_new, grad_avg_new`.", _c_no_return),
         ],
     )
 )

@@ -11,10 +11,8 @@ import math
 
 import numpy as np
 
-from adamlib.grading.cases import label, normal, positive
+from adamlib.grading.cases import StepCases, normal, positive, scaled, zeros
 from adamlib.grading.framework import (
-    MUTATION,
-    NO_RETURN,
     ArrayExercise,
     Call,
     FunctionExercise,
@@ -51,67 +49,37 @@ def adam_step(
 
 
 def _adam_cases() -> list[StepCase]:
-    rng = np.random.default_rng(606)
-    cases = []
-
-    def add(text, shape, dtype, t, lr, beta1, beta2, eps, zero_state, grad_scale=1.0, later=0):
-        if zero_state:
-            m, v = np.zeros(shape, dtype), np.zeros(shape, dtype)
-        else:
-            m = normal(rng, shape, dtype, 0.3 * grad_scale)
-            v = positive(rng, shape, dtype, 0.5 * grad_scale**2)
+    cases = StepCases(adam_step, seed=606)
+    tiny = 1e-9  # gradients where eps placement matters
+    for shape, dtype, t, lr, beta1, beta2, eps, zero_state, grad_scale, later in [
+        ((5,), np.float64, 1, 1e-3, 0.9, 0.999, 1e-8, True, 1.0, 0),
+        ((2, 3), np.float64, 5, 0.01, 0.8, 0.99, 1e-6, False, 1.0, 0),
+        ((), np.float64, 2, 0.1, 0.5, 0.9, 0.1, False, 1.0, 0),
+        ((), np.float32, 1, 0.05, 0.9, 0.999, 1e-8, True, 1.0, 0),
+        ((2, 2, 3), np.float32, 10, 0.02, 0.85, 0.98, 1e-4, False, 1.0, 0),
+        ((4,), np.float64, 1, 0.01, 0.9, 0.999, 1e-8, True, tiny, 0),
+        ((2, 2), np.float64, 3, 0.01, 0.9, 0.99, 1e-8, False, tiny, 0),
+        ((3,), np.float64, 100, 0.01, 0.9, 0.999, 1e-8, False, 1.0, 0),
+        ((3, 2), np.float64, 1, 0.01, 0.9, 0.99, 1e-8, True, 1.0, 4),
+    ]:
+        note = " with tiny gradients (~1e-9)" if grad_scale == tiny else ""
         state = "m and v start at 0" if zero_state else "non-zero m and v"
         steps = f", {later + 1} consecutive steps" if later else ""
-        cases.append(
-            StepCase(
-                f"{label(shape, dtype)}{text}, {state}, t={t}{steps}, lr={lr:g}, "
-                f"beta1={beta1}, beta2={beta2}, eps={eps:g}",
-                {
-                    "x": normal(rng, shape, dtype),
-                    "grad": normal(rng, shape, dtype, grad_scale),
-                    "m": m,
-                    "v": v,
-                    "t": t,
-                    "lr": lr,
-                    "beta1": beta1,
-                    "beta2": beta2,
-                    "eps": eps,
-                },
-                later=[{"grad": normal(rng, shape, dtype, grad_scale)} for _ in range(later)],
-            )
+        cases.add(
+            f"{note}, {state}, t={t}{steps}, lr={lr:g}, beta1={beta1}, beta2={beta2}, eps={eps:g}",
+            shape,
+            dtype,
+            m=zeros if zero_state else scaled(normal, 0.3 * grad_scale),
+            v=zeros if zero_state else scaled(positive, 0.5 * grad_scale**2),
+            x=normal,
+            grad=scaled(normal, grad_scale),
+            t=t,
+            lr=lr,
+            beta1=beta1,
+            beta2=beta2,
+            eps=eps,
+            later=later,
         )
-
-    add("", (5,), np.float64, 1, 1e-3, 0.9, 0.999, 1e-8, zero_state=True)
-    add("", (2, 3), np.float64, 5, 0.01, 0.8, 0.99, 1e-6, zero_state=False)
-    add("", (), np.float64, 2, 0.1, 0.5, 0.9, 0.1, zero_state=False)
-    add("", (), np.float32, 1, 0.05, 0.9, 0.999, 1e-8, zero_state=True)
-    add("", (2, 2, 3), np.float32, 10, 0.02, 0.85, 0.98, 1e-4, zero_state=False)
-    add(
-        " with tiny gradients (~1e-9)",
-        (4,),
-        np.float64,
-        1,
-        0.01,
-        0.9,
-        0.999,
-        1e-8,
-        zero_state=True,
-        grad_scale=1e-9,
-    )
-    add(
-        " with tiny gradients (~1e-9)",
-        (2, 2),
-        np.float64,
-        3,
-        0.01,
-        0.9,
-        0.99,
-        1e-8,
-        zero_state=False,
-        grad_scale=1e-9,
-    )
-    add("", (3,), np.float64, 100, 0.01, 0.9, 0.999, 1e-8, zero_state=False)
-    add("", (3, 2), np.float64, 1, 0.01, 0.9, 0.99, 1e-8, zero_state=True, later=4)
     return cases
 
 
@@ -203,20 +171,6 @@ def _adam_no_sqrt(x, grad, m, v, t, lr, beta1, beta2, eps):
 def _adam_grad_instead_of_m(x, grad, m, v, t, lr, beta1, beta2, eps):
     m_new, v_new, _, v_hat = _adam_parts(x, grad, m, v, t, lr, beta1, beta2, eps)
     return x - lr * grad / (np.sqrt(v_hat) + eps), m_new, v_new
-
-
-def _adam_in_place(x, grad, m, v, t, lr, beta1, beta2, eps):
-    m *= beta1
-    m += (1 - beta1) * grad
-    v *= beta2
-    v += (1 - beta2) * grad**2
-    x -= lr * (m / _bias(beta1, t)) / (np.sqrt(v / _bias(beta2, t)) + eps)
-    return x, m, v
-
-
-def _adam_no_return(x, grad, m, v, t, lr, beta1, beta2, eps):
-    m_new, v_new, m_hat, v_hat = _adam_parts(x, grad, m, v, t, lr, beta1, beta2, eps)
-    x_new = x - lr * m_hat / (np.sqrt(v_hat) + eps)  # noqa: F841
 
 
 register(
@@ -317,13 +271,6 @@ register(
                 "the numerator is the bias-corrected first moment m_hat, not the raw gradient.",
                 _adam_grad_instead_of_m,
             ),
-            Mistake(
-                MUTATION,
-                "`m *= ...`, `v += ...` or `x -= ...` change the caller's arrays; build new "
-                "ones: m_new = beta1 * m + (1 - beta1) * grad.",
-                _adam_in_place,
-            ),
-            Mistake(NO_RETURN, "end with `return x_new, m_new, v_new`.", _adam_no_return),
         ],
     )
 )
@@ -421,42 +368,34 @@ def adamw_step(
 
 
 def _adamw_cases() -> list[StepCase]:
-    rng = np.random.default_rng(616)
-    cases = []
-
-    def add(shape, dtype, t, lr, weight_decay, zero_state, later=0, beta1=0.9, beta2=0.999):
-        if zero_state:
-            m, v = np.zeros(shape, dtype), np.zeros(shape, dtype)
-        else:
-            m, v = normal(rng, shape, dtype, 0.3), positive(rng, shape, dtype, 0.5)
+    cases = StepCases(adamw_step, seed=616)
+    for shape, dtype, t, lr, weight_decay, zero_state, later, beta1, beta2 in [
+        ((5,), np.float64, 1, 0.1, 0.5, True, 0, 0.9, 0.999),
+        ((2, 3), np.float64, 4, 0.05, 0.2, False, 0, 0.8, 0.99),
+        ((), np.float64, 2, 0.2, 1.0, False, 0, 0.9, 0.999),
+        ((), np.float32, 1, 0.1, 0.3, True, 0, 0.9, 0.999),
+        ((3,), np.float64, 7, 0.01, 0.0, False, 0, 0.9, 0.999),  # no decay: plain Adam
+        ((2, 2), np.float64, 1, 0.05, 0.4, True, 3, 0.9, 0.999),
+    ]:
         state = "m and v start at 0" if zero_state else "non-zero m and v"
         steps = f", {later + 1} consecutive steps" if later else ""
-        cases.append(
-            StepCase(
-                f"{label(shape, dtype)}, {state}, t={t}{steps}, lr={lr:g}, beta1={beta1}, "
-                f"beta2={beta2}, eps=1e-08, weight_decay={weight_decay:g}",
-                {
-                    "x": normal(rng, shape, dtype, 2.0),
-                    "grad": normal(rng, shape, dtype),
-                    "m": m,
-                    "v": v,
-                    "t": t,
-                    "lr": lr,
-                    "beta1": beta1,
-                    "beta2": beta2,
-                    "eps": 1e-8,
-                    "weight_decay": weight_decay,
-                },
-                later=[{"grad": normal(rng, shape, dtype)} for _ in range(later)],
-            )
+        cases.add(
+            f", {state}, t={t}{steps}, lr={lr:g}, beta1={beta1}, beta2={beta2}, eps=1e-08, "
+            f"weight_decay={weight_decay:g}",
+            shape,
+            dtype,
+            m=zeros if zero_state else scaled(normal, 0.3),
+            v=zeros if zero_state else scaled(positive, 0.5),
+            x=scaled(normal, 2.0),
+            grad=normal,
+            t=t,
+            lr=lr,
+            beta1=beta1,
+            beta2=beta2,
+            eps=1e-8,
+            weight_decay=weight_decay,
+            later=later,
         )
-
-    add((5,), np.float64, 1, 0.1, 0.5, zero_state=True)
-    add((2, 3), np.float64, 4, 0.05, 0.2, zero_state=False, beta1=0.8, beta2=0.99)
-    add((), np.float64, 2, 0.2, 1.0, zero_state=False)
-    add((), np.float32, 1, 0.1, 0.3, zero_state=True)
-    add((3,), np.float64, 7, 0.01, 0.0, zero_state=False)  # no decay: plain Adam
-    add((2, 2), np.float64, 1, 0.05, 0.4, zero_state=True, later=3)
     return cases
 
 
@@ -482,15 +421,6 @@ def _adamw_no_bias_correction(x, grad, m, v, t, lr, beta1, beta2, eps, weight_de
     return _adam_no_bias_correction(
         x * (1 - lr * weight_decay), grad, m, v, t, lr, beta1, beta2, eps
     )
-
-
-def _adamw_in_place(x, grad, m, v, t, lr, beta1, beta2, eps, weight_decay):
-    x *= 1 - lr * weight_decay
-    return adam_step(x, grad, m, v, t, lr, beta1, beta2, eps)
-
-
-def _adamw_no_return(x, grad, m, v, t, lr, beta1, beta2, eps, weight_decay):
-    adamw_step(x, grad, m, v, t, lr, beta1, beta2, eps, weight_decay)
 
 
 register(
@@ -537,13 +467,6 @@ register(
                 "v_hat = v_new / (1 - beta2**t).",
                 _adamw_no_bias_correction,
             ),
-            Mistake(
-                MUTATION,
-                "`x *= ...` changes the caller's array; compute decayed = x * (1 - lr * "
-                "weight_decay) as a new array.",
-                _adamw_in_place,
-            ),
-            Mistake(NO_RETURN, "end with `return x_new, m_new, v_new`.", _adamw_no_return),
         ],
     )
 )

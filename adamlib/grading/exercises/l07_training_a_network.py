@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from adamlib import nn
+from adamlib.grading.feedback import as_float_arrays
 from adamlib.grading.framework import Call, FunctionExercise, Mistake, expected_got, short_repr
 from adamlib.grading.registry import register
 
@@ -38,15 +39,10 @@ def _rtol(expected: Any) -> float:
 
 def _close(got: Any, expected: Any) -> bool:
     """Values equal within a tolerance relative to the largest expected entry (inf == inf)."""
-    if np.iscomplexobj(got):
+    pair = as_float_arrays(got, expected)
+    if pair is None:
         return False
-    try:
-        g = np.asarray(got, dtype=np.float64)
-        e = np.asarray(expected, dtype=np.float64)
-    except (TypeError, ValueError):
-        return False
-    if g.shape != e.shape:
-        return False
+    g, e = pair
     finite = e[np.isfinite(e)]
     scale = float(np.abs(finite).max()) if finite.size else 1.0
     tol = _rtol(expected) * max(scale, 1e-300)

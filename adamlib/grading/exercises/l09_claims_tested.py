@@ -19,8 +19,6 @@ from typing import Any
 import numpy as np
 
 from adamlib.grading.framework import (
-    MUTATION,
-    NO_RETURN,
     Call,
     FunctionExercise,
     Mistake,
@@ -104,15 +102,6 @@ def _mn_ridge(X, y):
     return np.linalg.solve(X.T @ X + 1e-3 * np.eye(X.shape[1]), X.T @ y)
 
 
-def _mn_in_place(X, y):
-    X *= 2.0  # "rescale for stability", then undo: right answer, but the caller's X changed
-    return 2.0 * (np.linalg.pinv(X) @ y)
-
-
-def _mn_no_return(X, y):
-    np.linalg.pinv(X) @ y
-
-
 register(
     FunctionExercise(
         id="min_norm_solution",
@@ -136,12 +125,6 @@ register(
                 "lam -> 0, which np.linalg.pinv(X) @ y computes exactly.",
                 _mn_ridge,
             ),
-            Mistake(
-                MUTATION,
-                "do not write into X or y (e.g. `X *= ...`); they are the caller's data.",
-                _mn_in_place,
-            ),
-            Mistake(NO_RETURN, "end with `return w`.", _mn_no_return),
         ],
     )
 )
@@ -248,10 +231,6 @@ def _w_spacing_six(y):
     return _wilson(np.asarray(y), spacing=6)
 
 
-def _w_no_return(y):
-    _wilson(np.asarray(y))
-
-
 register(
     FunctionExercise(
         id="wilson_dataset",
@@ -296,7 +275,6 @@ register(
                 "each example's block starts 5 columns after the previous one: 3 + 5 * i.",
                 _w_spacing_six,
             ),
-            Mistake(NO_RETURN, "end with `return X`.", _w_no_return),
         ],
     )
 )
@@ -360,10 +338,6 @@ def _st_count(losses, tol):
     return int(np.sum(~hit)) if hit.any() else -1
 
 
-def _st_no_return(losses, tol):
-    steps_to_tolerance(losses, tol)
-
-
 register(
     FunctionExercise(
         id="steps_to_tolerance",
@@ -402,7 +376,6 @@ register(
                 "losses[t] <= tol, not the number of steps above it.",
                 _st_count,
             ),
-            Mistake(NO_RETURN, "end with `return t`.", _st_no_return),
         ],
     )
 )
@@ -481,10 +454,6 @@ def _gw_best_only(lrs, final_losses, tol):
     return (float(lrs[k]), float(lrs[k]))
 
 
-def _gw_no_return(lrs, final_losses, tol):
-    good_lr_window(lrs, final_losses, tol)
-
-
 register(
     FunctionExercise(
         id="good_lr_window",
@@ -518,7 +487,6 @@ register(
                 "one with the lowest loss.",
                 _gw_best_only,
             ),
-            Mistake(NO_RETURN, "end with `return (lr_min, lr_max)`.", _gw_no_return),
         ],
     )
 )
