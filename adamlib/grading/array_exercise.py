@@ -45,9 +45,11 @@ class StepCase:
 
 
 def _expected_got_lines(name: str, expected: Any, got: Any, note: str = "") -> str:
-    """The ``expected``/``got`` lines of one output in a case's detail, aligned; the values are
-    printed with enough digits to differ, or only the element that differs most (``x_new[1, 2]``)
-    when two long arrays would look alike."""
+    """The ``expected``/``got`` lines of one output in a case's detail, aligned.
+
+    The values are printed with enough digits to differ, or only the element that differs most
+    (``x_new[1, 2]``) when two long arrays would look alike.
+    """
     e_text, g_text, where = shown_pair(expected, got)
     label = f"{name}[{where}]" if where else name
     pad = " " * len(label)
@@ -114,9 +116,11 @@ class ArrayExercise(Exercise):
         )
 
     def output_names(self) -> tuple[str, ...]:
+        """The names of the returned quantities, ``outputs``."""
         return self.outputs
 
     def traits(self, case: StepCase) -> set[str]:
+        """Kinds of this step case: ``"0-d"``, ``"multi-step"``, ``"float32"``."""
         arrays = [v for v in case.inputs.values() if isinstance(v, np.ndarray)]
         found = set()
         if arrays and all(a.ndim == 0 for a in arrays):
@@ -177,6 +181,7 @@ class ArrayExercise(Exercise):
         return step
 
     def run(self, fn: Callable[..., Any], case: StepCase) -> list[Step]:
+        """Run ``fn`` on the case's first step and its later ones, feeding outputs back in."""
         steps: list[Step] = []
         inputs = dict(case.inputs)
         for k in range(1 + len(case.later)):
@@ -311,6 +316,7 @@ class ArrayExercise(Exercise):
         return f"  {self.id}({', '.join(parts)})\n" + "\n".join(arrays)
 
     def compare(self, case: StepCase, expected: list[Step], got: list[Step]) -> CaseVerdict:
+        """Compare each step's outputs with the reference's; report inputs modified in place."""
         n_steps = len(expected)
         for k, (e_step, g_step) in enumerate(zip(expected, got, strict=False)):
             where = f" at step {k + 1} of {n_steps}" if n_steps > 1 else ""
@@ -389,9 +395,11 @@ class ArrayExercise(Exercise):
         return CaseVerdict(ok=True)
 
     def error_size(self, case: StepCase, got: list[Step], expected: list[Step]) -> float:
+        """The case's :meth:`distance` from the reference's run."""
         return self.distance(case, got, expected)
 
     def distance(self, case: StepCase, a: list[Step], b: list[Step]) -> float:
+        """Largest error of an output relative to the size of its change (``inf``: incomparable)."""
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
@@ -430,6 +438,7 @@ class ArrayExercise(Exercise):
         return worst
 
     def same(self, case: StepCase, a: list[Step], b: list[Step]) -> bool:
+        """Whether every step's outputs of two runs are close, relative to their change."""
         if len(a) != len(b):
             return False
         for sa, sb in zip(a, b, strict=True):

@@ -1,7 +1,7 @@
 """Helpers to build test inputs for exercises (seeded, any shape and dtype).
 
-Example
--------
+Examples
+--------
 >>> rng = np.random.default_rng(0)
 >>> x = normal(rng, (2, 3), np.float32)        # standard normal, float32
 >>> v = positive(rng, (2, 3), scale=0.1)       # strictly positive, like a second moment

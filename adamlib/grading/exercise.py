@@ -108,6 +108,7 @@ class Exercise:
         raise NotImplementedError
 
     def output_names(self) -> tuple[str, ...]:
+        """Names of the returned quantities, for the "Wrong: ... Right: ..." line of feedback."""
         return ("result",)
 
     def all_cases(self) -> list[Any]:
@@ -304,9 +305,11 @@ class Exercise:
         verdicts: list[CaseVerdict],
         failing: list[int],
     ) -> int:
-        """The failing case whose detail is shown: the first one, unless it is only slightly
-        wrong (its values print like the expected ones) while other cases are visibly wrong;
-        then the case with the largest error."""
+        """The failing case whose detail is shown.
+
+        The first one, unless it is only slightly wrong (its values print like the expected
+        ones) while other cases are visibly wrong; then the case with the largest error.
+        """
         first = failing[0]
         if not verdicts[first].look_alike:
             return first
@@ -325,8 +328,10 @@ class Exercise:
         return max(sizes, key=lambda i: (sizes[i], -i))
 
     def error_size(self, case: Any, got: list[Step], expected: list[Step]) -> float:
-        """How wrong the run ``got`` is (relative error), to pick the case shown; NaN when it
-        cannot be measured."""
+        """How wrong the run ``got`` is (relative error), to pick the case shown.
+
+        NaN when it cannot be measured.
+        """
         return math.nan
 
     def traits(self, case: Any) -> set[str]:

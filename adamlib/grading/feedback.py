@@ -63,8 +63,10 @@ def _render(value: Any, digits: int) -> str:
 
 
 def _largest_difference(expected: Any, got: Any) -> tuple[int, ...] | None:
-    """Index of the element where two arrays of the same shape differ most (NaN vs a number
-    counts as the largest difference), or ``None``."""
+    """Index of the element where two arrays of the same shape differ most, or ``None``.
+
+    NaN vs a number counts as the largest difference.
+    """
     try:
         if np.iscomplexobj(expected) or np.iscomplexobj(got):
             return None
@@ -120,8 +122,10 @@ def shown_pair(
 
 
 def expected_got(expected: Any, got: Any, digits: int | None = None) -> str:
-    """``"expected 0.1234567, got 0.1234568"``: as many digits as it takes to see the difference
-    (see :func:`shown_pair`); for long arrays that look alike, the element that differs most."""
+    """``"expected 0.1234567, got 0.1234568"``: as many digits as it takes to see the difference.
+
+    See :func:`shown_pair`; for long arrays that look alike, the element that differs most.
+    """
     e_text, g_text, where = shown_pair(expected, got, digits)
     if where:
         return f"at index [{where}] (the largest difference): expected {e_text}, got {g_text}"

@@ -41,11 +41,13 @@ REPRO_SEEDS = ((1234, 0), (1234, 1), (4321, 0))  # (seed of the rng passed, np.r
 
 @dataclass
 class ReproducibilityCall(Call):
-    """A generic case for functions taking an ``rng``: the call is made with
-    ``np.random.default_rng(seed)`` for each ``(seed, global_seed)`` of :data:`REPRO_SEEDS`,
-    with ``np.random.seed(global_seed)`` set before it. Equal seeds must give equal results
-    whatever the global state; different seeds must give different ones (when the reference's
-    do): the function uses the generator it is given."""
+    """A generic case for functions taking an ``rng``: the function uses the generator it is given.
+
+    The call is made with ``np.random.default_rng(seed)`` for each ``(seed, global_seed)`` of
+    :data:`REPRO_SEEDS`, with ``np.random.seed(global_seed)`` set before it. Equal seeds must
+    give equal results whatever the global state; different seeds must give different ones (when
+    the reference's do): the function uses the generator it is given.
+    """
 
     rng_index: int | str = 0  # position of the rng argument, or its keyword
 
@@ -92,9 +94,11 @@ def default_judge(call: Call, got: Any, expected: Any) -> str | None:
 
 
 def _relative_error(got: Any, expected: Any) -> float:
-    """Largest error of numbers, arrays or tuples of numbers, relative to the largest expected
-    magnitude; ``inf`` for NaN or inf where a finite value is expected; NaN when the values
-    cannot be compared as numbers (None, strings, ragged lists...)."""
+    """Largest error of ``got``, relative to the largest expected magnitude.
+
+    For numbers, arrays or tuples of numbers; ``inf`` for NaN or inf where a finite value is
+    expected; NaN when the values cannot be compared as numbers (None, strings, ragged lists...).
+    """
     if got is None or isinstance(got, str | bytes | dict | set):
         return math.nan
     try:
@@ -162,9 +166,11 @@ class FunctionExercise(Exercise):
         )
 
     def output_names(self) -> tuple[str, ...]:
+        """The name of the returned quantity, ``output``."""
         return (self.output,)
 
     def all_cases(self) -> list[Any]:
+        """The cases, plus a reproducibility case when the reference takes an ``rng``."""
         base = list(self.cases())
         try:
             params = list(inspect.signature(self.reference).parameters)
@@ -223,6 +229,7 @@ class FunctionExercise(Exercise):
         return params[: len(call.args)]
 
     def run(self, fn: Callable[..., Any], case: Call) -> list[Step]:
+        """Call ``fn`` once with the case's arguments (three times for reproducibility)."""
         if isinstance(case, ReproducibilityCall):
             return [self._run_reproducibility(fn, case)]
         outcome = call_guarded(fn, case.args, case.kwargs, self._arg_names(case))
@@ -240,6 +247,7 @@ class FunctionExercise(Exercise):
         return f"  {self.id}({', '.join(parts)})"
 
     def compare(self, case: Call, expected: list[Step], got: list[Step]) -> CaseVerdict:
+        """Judge the learner's return value with ``judge`` (or check its reproducibility)."""
         g = got[0]
         call = self._describe_call(case)
         if g.outputs is None:
@@ -304,6 +312,7 @@ class FunctionExercise(Exercise):
         return CaseVerdict(ok=True)
 
     def error_size(self, case: Call, got: list[Step], expected: list[Step]) -> float:
+        """Relative error of the return value; NaN for reproducibility cases or without a value."""
         if isinstance(case, ReproducibilityCall):
             return math.nan
         g, e = got[0].outputs, expected[0].outputs
@@ -347,6 +356,7 @@ class FunctionExercise(Exercise):
         )
 
     def same(self, case: Call, a: list[Step], b: list[Step]) -> bool:
+        """Whether two runs return the same answer, by ``same_value``."""
         sa, sb = a[0], b[0]
         if sa.outputs is None or sb.outputs is None:
             return (sa.outputs is None) == (sb.outputs is None) and sa.kind == sb.kind

@@ -1,5 +1,7 @@
-"""The mistake catalogue: :class:`Mistake`, the canonical names of generic problems, and the
-generic mistakes the framework adds to every exercise's catalogue (:class:`Catalogue`).
+"""The mistake catalogue (:class:`Mistake`, :class:`Catalogue`) and the generic mistakes.
+
+:class:`Mistake`, the canonical names of generic problems, and the generic mistakes the
+framework adds to every exercise's catalogue (:class:`Catalogue`).
 """
 
 from __future__ import annotations
@@ -76,9 +78,10 @@ def _modifying_inputs(reference: Callable[..., Any]) -> Callable[..., Any]:
 def generic_mistakes(
     reference: Callable[..., Any], returned: str, takes_arrays: bool
 ) -> list[Mistake]:
-    """The mistakes every coded exercise catalogues without writing them: ``None`` returned
-    (:data:`NO_RETURN`) and, when the function takes arrays, inputs modified in place
-    (:data:`MUTATION`).
+    """The mistakes every coded exercise catalogues without writing them.
+
+    ``None`` returned (:data:`NO_RETURN`) and, when the function takes arrays, inputs modified
+    in place (:data:`MUTATION`).
 
     The grading loop detects both without the catalogue (so their hints are never shown: the
     generic message says what is wrong); they are catalogued so that ``tests/test_grading.py``

@@ -112,6 +112,7 @@ class Question(Exercise):
         raise NotImplementedError
 
     def matches(self, parsed: Any, target: Any) -> bool:
+        """Whether the parsed answer ``parsed`` is ``target`` (the answer or a misconception's)."""
         raise NotImplementedError
 
     def wrong_note(self, parsed: Any) -> str:
@@ -277,15 +278,18 @@ class NumberQuestion(Question):
             raise ValueError(f"question {self.id!r}: give a positive rtol or atol")
 
     def parse(self, value: Any) -> tuple[Any, str]:
+        """``(number, "")``, or ``(None, problem)`` when ``value`` is not a real number."""
         number, problem = _as_real(value)
         if problem:
             return None, f"{self.id}: {problem}. Return your answer as a number, e.g. 0.5 or 12."
         return number, ""
 
     def matches(self, parsed: Any, target: Any) -> bool:
+        """Whether the number ``parsed`` is ``target`` within ``rtol`` (relative) or ``atol``."""
         return abs(parsed - float(target)) <= max(self.atol, self.rtol * abs(float(target)))
 
     def wrong_note(self, parsed: Any) -> str:
+        """An extra sentence: whether the wrong number is too large or too small."""
         # the direction only; never the answer
         return "It is too large." if parsed > float(self.answer) else "It is too small."
 
@@ -313,6 +317,7 @@ class ChoiceQuestion(Question):
         return ", ".join(letters[:-1]) + " or " + letters[-1]
 
     def parse(self, value: Any) -> tuple[Any, str]:
+        """``(letter, "")``, upper case, or ``(None, problem)`` when ``value`` is not a choice."""
         if isinstance(value, np.str_):
             value = str(value)
         if not isinstance(value, str):
@@ -330,6 +335,7 @@ class ChoiceQuestion(Question):
         return letter, ""
 
     def matches(self, parsed: Any, target: Any) -> bool:
+        """Whether the letter ``parsed`` is ``target``."""
         return parsed == target
 
     def _show(self, parsed: Any) -> str:

@@ -123,6 +123,8 @@ class CheckResult:
 
 @dataclass(frozen=True)
 class ScoreRow:
+    """One row of the score table: an exercise, its status and its points."""
+
     exercise_id: str
     status: str  # "✓", "✗" or "–" (not checked yet)
     points: float
@@ -139,10 +141,12 @@ class ScoreReport:
 
     @property
     def total(self) -> float:
+        """The points of all rows, rounded to 0.01."""
         return round(sum(r.points for r in self.rows), 2)
 
     @property
     def max_total(self) -> float:
+        """The maximum points of all rows, rounded to 0.01."""
         return round(sum(r.max_points for r in self.rows), 2)
 
     def __str__(self) -> str:
@@ -183,6 +187,7 @@ class ScoreReport:
 
 
 def rows_from_results(results: Sequence[CheckResult]) -> tuple[ScoreRow, ...]:
+    """The score table's rows for checked ``results`` (✓ when passed, ✗ otherwise)."""
     return tuple(
         ScoreRow(r.exercise_id, "✓" if r.passed else "✗", r.points, r.max_points) for r in results
     )

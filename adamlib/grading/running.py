@@ -46,6 +46,7 @@ class CallOutcome:
 
     @property
     def stub(self) -> bool:
+        """Whether the function raised ``NotImplementedError`` (it is still a stub)."""
         return isinstance(self.error, NotImplementedError)
 
 
@@ -78,8 +79,9 @@ def _can_interrupt() -> bool:
 
 @contextlib.contextmanager
 def time_budget(seconds: float | None):
-    """Limit the learner's calls made by :func:`call_guarded` inside this block to ``seconds``
-    in total (``None``: no limit). Uses ``SIGALRM``, so it works in the main thread on Unix (the
+    """Limit the learner's :func:`call_guarded` calls inside this block to ``seconds`` in total.
+
+    ``None``: no limit. Uses ``SIGALRM``, so it works in the main thread on Unix (the
     notebook kernel); elsewhere the limit is a no-op. Inside the block, a ``KeyboardInterrupt``
     raised by (or during) one learner call makes the further calls skip the learner's function.
     """
@@ -92,8 +94,9 @@ def time_budget(seconds: float | None):
 
 
 def _pending_retrip() -> Callable[[], Any] | None:
-    """A function that makes SIGALRM pending again *after* the current signal handler has
-    returned, or ``None`` where CPython's C API is not available.
+    """A function that makes SIGALRM pending again *after* the current signal handler has returned.
+
+    ``None`` where CPython's C API is not available.
 
     ``signal.raise_signal`` would not do: it runs the handler at once, inside the handler. A
     CPython *pending call* of ``PyErr_SetInterruptEx(SIGALRM)`` is run at the interpreter's next
@@ -129,8 +132,10 @@ def _on_alarm(signum: int, frame: Any) -> None:
 
 
 def _settle() -> None:
-    """A few interpreter check points, so that a pending SIGALRM reaches the (disarmed) handler
-    before the previous handler is restored."""
+    """A few interpreter check points, for a pending SIGALRM to reach the (disarmed) handler.
+
+    Run before the previous handler is restored, so that the signal reaches the disarmed one.
+    """
     for _ in range(3):
         pass
 

@@ -73,8 +73,10 @@ def _plain(value: Any) -> Any:
 # params and gradients
 # ----------------------------------------------------------------------------------------------
 def _param_list(params: Any, where: str = "") -> list[np.ndarray]:
-    """``params`` (one array or an iterable of arrays) as a checked list; ``where`` prefixes
-    the messages (``"param group 1: "``)."""
+    """``params`` (one array or an iterable of arrays) as a checked list.
+
+    ``where`` prefixes the messages (``"param group 1: "``).
+    """
     if isinstance(params, np.ndarray):
         params = [params]
     elif isinstance(params, (set, frozenset)):
@@ -120,8 +122,10 @@ def _param_list(params: Any, where: str = "") -> list[np.ndarray]:
 
 
 def _check_distinct(params: list[np.ndarray], names: list[str]) -> None:
-    """Raise if two params are the same array or overlap in memory (torch: "some parameters
-    appear in more than one parameter group")."""
+    """Raise if two params are the same array or overlap in memory.
+
+    As in torch ("some parameters appear in more than one parameter group").
+    """
     for i, p in enumerate(params):
         for j in range(i):
             if p is params[j]:
@@ -155,10 +159,12 @@ _TOLIST, _LARGE = "tolist", "large"
 
 
 def _finiteness_check(p: np.ndarray) -> Any:
-    """How :meth:`Optimizer._check_gradients` tests a gradient of ``p`` for NaN and infinity:
+    """How :meth:`Optimizer._check_gradients` tests a gradient of ``p`` for NaN and infinity.
+
     ``_TOLIST`` (a Python sum, up to 64 elements), ``_LARGE`` (:func:`_all_finite`, above
     :data:`CHUNK_BYTES`) or the dtype of one ufunc sum (float64 for float32 terms, which then
-    cannot overflow)."""
+    cannot overflow).
+    """
     if p.size <= 64:
         return _TOLIST
     if p.nbytes > CHUNK_BYTES:
@@ -167,8 +173,11 @@ def _finiteness_check(p: np.ndarray) -> Any:
 
 
 class _Group(dict[str, Any]):
-    """``param_groups[k]``: a dict that notes when it is changed, so that the optimizer checks
-    its hyperparameters again at the next step (and not at every step)."""
+    """``param_groups[k]``: a dict that notes when it is changed.
+
+    The optimizer then checks its hyperparameters again at the next step (and not at every
+    step).
+    """
 
     changed = True
     #: the optimizer's "a group changed" flag (a one-element list), set too (one test per step)
@@ -324,8 +333,10 @@ class Optimizer:
         raise NotImplementedError
 
     def _next_scalar_state(self, step: int, state: Mapping[str, Any]) -> dict[str, float]:
-        """New values of the scalar state after ``step`` (see ``_scalar_state``), from the
-        group's current ``state`` and :attr:`hyper`."""
+        """New values of the scalar state after ``step`` (see ``_scalar_state``).
+
+        Computed from the group's current ``state`` and :attr:`hyper`.
+        """
         return {}
 
     # -- public API ----------------------------------------------------------------------------
@@ -604,8 +615,11 @@ class Optimizer:
 
     # -- state ---------------------------------------------------------------------------------
     def _make_scratch(self) -> None:
-        """Scratch arrays: ``_n_work`` flat arrays per dtype, as long as the largest param or
-        one chunk; each param's ``work`` are views of them (None: updated in chunks)."""
+        """Scratch arrays: ``_n_work`` flat arrays per dtype.
+
+        Each is as long as the largest param or one chunk; each param's ``work`` are views of
+        them (None: updated in chunks).
+        """
         longest: dict[np.dtype, int] = {}
         for p in self._params:
             n = min(p.size, max(1, CHUNK_BYTES // p.itemsize))
@@ -633,8 +647,7 @@ class Optimizer:
     def _create_state(
         self, run: _Run, names: Iterable[str] | None = None, *, stepping: bool = False
     ) -> frozenset[str]:
-        """Create the state arrays a group's options need that do not exist yet; return their
-        names.
+        """Create the state arrays a group's options need that do not exist yet; return their names.
 
         Arrays with fill None are created only when ``stepping`` (the step that fills them).
         ``names`` (from :meth:`load_state_dict`): create these, uninitialised, instead.

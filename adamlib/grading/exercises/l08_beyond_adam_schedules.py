@@ -35,8 +35,10 @@ def _rect(rho_t: float, rho_inf: float) -> float:
 
 
 def radam_rectification(t: int, beta2: float) -> float:
-    """Reference: RAdam's rectification r_t (Liu et al. 2020) with PyTorch's threshold rho_t > 5;
-    0.0 when rho_t <= 5 (RAdam then takes an un-adapted momentum step)."""
+    """Reference: RAdam's rectification r_t (Liu et al. 2020) with PyTorch's threshold rho_t > 5.
+
+    0.0 when rho_t <= 5 (RAdam then takes an un-adapted momentum step).
+    """
     rho_inf = 2 / (1 - beta2) - 1
     rho_t = _rho(t, beta2, rho_inf)
     if rho_t <= 5:
@@ -169,8 +171,11 @@ register(
 def warmup_cosine(
     step: int, peak_lr: float, warmup_steps: int, total_steps: int, final_lr: float = 0.0
 ) -> float:
-    """Reference: linear warmup from 0 to peak_lr (steps 0..warmup_steps), cosine annealing
-    from peak_lr to final_lr (steps warmup_steps..total_steps), final_lr afterwards."""
+    """Reference: linear warmup to peak_lr, cosine annealing to final_lr, then final_lr.
+
+    Linear warmup from 0 to peak_lr (steps 0..warmup_steps), cosine annealing from peak_lr to
+    final_lr (steps warmup_steps..total_steps), final_lr afterwards.
+    """
     if step < warmup_steps:
         return peak_lr * step / warmup_steps
     if step >= total_steps:

@@ -1,5 +1,7 @@
-"""Conceptual questions of lecture 01 (gradient descent): the stability bound, which run
-diverges."""
+"""Conceptual questions of lecture 01 (gradient descent).
+
+The stability bound, which run diverges.
+"""
 
 from __future__ import annotations
 

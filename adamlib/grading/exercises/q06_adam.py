@@ -1,5 +1,7 @@
-"""Conceptual questions of lecture 06 (Adam): the first step without bias correction, and how
-long the second-moment correction matters."""
+"""Conceptual questions of lecture 06 (Adam).
+
+The first step without bias correction, and how long the second-moment correction matters.
+"""
 
 from __future__ import annotations
 

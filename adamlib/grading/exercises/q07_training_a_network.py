@@ -1,5 +1,7 @@
-"""Conceptual questions of lecture 07 (training a network): the loss at the start, the gradient
-of softmax cross-entropy."""
+"""Conceptual questions of lecture 07 (training a network).
+
+The loss at the start, the gradient of softmax cross-entropy.
+"""
 
 from __future__ import annotations
 

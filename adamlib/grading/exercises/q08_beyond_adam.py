@@ -1,5 +1,7 @@
-"""Conceptual questions of lecture 08 (beyond Adam): AdamW's decay, Reddi et al.'s
-counterexample."""
+"""Conceptual questions of lecture 08 (beyond Adam).
+
+AdamW's decay, Reddi et al.'s counterexample.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Conceptual questions of lecture 09 (claims tested): implicit bias of gradient descent, steps
-to a tolerance on the loss."""
+"""Conceptual questions of lecture 09 (claims tested).
+
+Implicit bias of gradient descent, steps to a tolerance on the loss.
+"""
 
 from __future__ import annotations
 
