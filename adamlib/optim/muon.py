@@ -175,7 +175,7 @@ class Muon(Optimizer):
         steps = group["ns_steps"]
         if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, numbers.Integral):
             raise TypeError(f"ns_steps must be an integer, got {type(steps).__name__}: {steps!r}")
-        if not 0 <= steps < 100:
+        if not 0 <= int(steps) < 100:
             raise ValueError(
                 f"Invalid ns_steps value: {steps} (at least 0, and less than 100 for "
                 "computational efficiency, as in torch)"
