@@ -398,6 +398,25 @@ def test_muon_decays_the_weights_by_the_unadjusted_lr() -> None:
     np.testing.assert_array_equal(W, 2.0 * (1 - 0.1 * 0.5))
 
 
+@pytest.mark.parametrize("adjust_lr_fn", [None, "original", "match_rms_adamw"])
+def test_muon_string_and_none_hyperparameters_survive_save_and_load(
+    adjust_lr_fn: str | None, tmp_path: Path
+) -> None:
+    rng = np.random.default_rng(4)
+    W = rng.normal(size=(5, 3))
+    opt = Muon([W], lr=0.02, adjust_lr_fn=adjust_lr_fn, ns_steps=np.int64(4))
+    opt.step([rng.normal(size=(5, 3))])
+    opt.save(tmp_path / "muon.npz")
+    other = Muon([W.copy()])
+    other.load(tmp_path / "muon.npz")
+    assert other.param_groups[0]["adjust_lr_fn"] == adjust_lr_fn
+    assert other.param_groups[0]["ns_steps"] == 4 and type(other.hyper["ns_steps"]) is int
+    grad = rng.normal(size=(5, 3))
+    opt.step([grad])
+    other.step([grad])
+    assert other.params[0].tobytes() == opt.params[0].tobytes()
+
+
 @pytest.mark.torch
 def test_muon_reference_changes_only_the_precision_of_torchs_iteration() -> None:
     # tests/torch_references.py copies torch's Newton-Schulz with its dtype line changed: on
