@@ -400,12 +400,18 @@ for name, make_step in MATRIX_METHODS.items():
     runs = {lr: matrix_run(make_step, lr) for lr in GRID}
     best_lr = min(runs, key=lambda lr: score(runs[lr][:, None]))
     matrix_results[name] = (best_lr, runs[best_lr])
-    print(f"{name:<20} best η = {best_lr:<8.3g} f - f* after {M_STEPS} steps: "
-          f"{max(runs[best_lr][-1], FLOOR):.1e}")
+    tail = runs[best_lr][-50:]  # steps 151-200
+    if name.startswith("Muon"):  # a plateau whose digits depend on rounding: print its range
+        assert 0.05 < tail.min() and tail.max() < 20
+        print(f"{name:<20} best η = {best_lr:<8.3g} f - f* over steps 151-200 stays between "
+              "0.05 and 20 (a plateau)")
+    else:
+        print(f"{name:<20} best η = {best_lr:<8.3g} f - f* after {M_STEPS} steps: "
+              f"{max(tail[-1], FLOOR):.1e}")
 final = {name: max(losses[-1], FLOOR) for name, (_, losses) in matrix_results.items()}
 assert final["Shampoo"] <= 1e-15 and final["full-matrix Adagrad"] < 1e-6  # the text's ranking
 assert final["full-matrix Adagrad"] < final["Adam (diagonal)"] < final["Adagrad (diagonal)"]
-assert final["Adagrad (diagonal)"] < final["gradient descent"] < final["Muon (no decay)"]
+assert final["Adagrad (diagonal)"] < final["gradient descent"] and final["Adam (diagonal)"] < 1e-5
 
 fig, ax = plt.subplots(figsize=(8, 4.5))
 for i, (name, (lr, losses)) in enumerate(matrix_results.items()):
@@ -423,10 +429,12 @@ plt.show()
 # On this problem the Kronecker factors are exact, and Shampoo reaches the floor of $10^{-16}$
 # within the 200 steps; full-matrix Adagrad, which has to learn all $32^2$ entries of its
 # matrix, is second; the diagonal methods are far behind and gradient descent further still
-# (every final value printed above). Muon, last, needs a word: it is not trying to converge on
-# a quadratic at all. Its step has a *fixed size* — section 5 shows why — so without a decaying
-# learning rate it stalls at a distance set by $\eta$. That is a feature for training networks,
-# where the gradients' scale changes by orders of magnitude, and a limitation here.
+# (every final value printed above). Muon needs a word: it is not trying to converge on a
+# quadratic at all. Its step has a *fixed size* — section 5 shows why — so without a decaying
+# learning rate it stalls on a plateau (here with $f - f^*$ between 0.05 and 20, its exact
+# values depend on rounding: a plateau of fixed-size steps is chaotic) at a distance set by
+# $\eta$. That is a feature for training networks, where the gradients' scale changes by
+# orders of magnitude, and a limitation here.
 #
 # ## 5. Muon: orthogonalised momentum
 #
