@@ -45,7 +45,7 @@ import numpy as np
 
 import adamlib.optim as optim
 from adamlib.optim.radam import rectification
-from tests.optim_settings import OPTIMIZERS, SETTINGS
+from tests.optim_settings import OPTIMIZERS, SETTINGS, param_shape
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -139,6 +139,20 @@ def bare_radam(p, g, s, t, lr):  # type: ignore[no-untyped-def]
         p -= lr / (1 - 0.9**t) * r * math.sqrt(1 - 0.999**t) * m / (np.sqrt(v) + 1e-8)
 
 
+def bare_muon(p, g, s, t, lr):  # type: ignore[no-untyped-def]
+    m = s["m"]
+    m += 0.05 * (g - m)  # M <- 0.95 M + 0.05 G
+    u = g + 0.95 * (m - g)  # Nesterov's look-ahead
+    x = u.T if u.shape[0] > u.shape[1] else u
+    x = x / max(np.linalg.norm(x), 1e-7)
+    for _ in range(5):  # quintic Newton-Schulz
+        a = x @ x.T
+        x = 3.4445 * x + (-4.775 * a + 2.0315 * a @ a) @ x
+    o = x.T if u.shape[0] > u.shape[1] else x
+    p *= 1 - lr * 0.1
+    p -= lr * max(1, p.shape[0] / p.shape[1]) ** 0.5 * o
+
+
 #: optimizer -> its bare NumPy rule, called with ``bench_options`` (a new optimizer adds one)
 BARE: dict[str, Callable[..., None]] = {
     "SGD": bare_sgd,
@@ -150,6 +164,7 @@ BARE: dict[str, Callable[..., None]] = {
     "Adamax": bare_adamax,
     "Adadelta": bare_adadelta,
     "RAdam": bare_radam,
+    "Muon": bare_muon,
 }
 
 
@@ -164,6 +179,7 @@ def make_arrays(shapes: list[tuple[int, ...]], dtype: Any, seed: int) -> list[np
 def contenders(name: str, workload: str, with_torch: bool) -> dict[str, Callable[[], None]]:
     """One zero-argument step function per implementation, each on its own copy of the data."""
     shapes, dtype = WORKLOADS[workload]
+    shapes = [param_shape(name, s) for s in shapes]  # Muon: matrices of the same sizes
     kwargs = SETTINGS[name].bench_options
     params, grads = make_arrays(shapes, dtype, 0), make_arrays(shapes, dtype, 1)
     grads = [0.01 * g for g in grads]  # keep a trajectory of many steps bounded
@@ -186,7 +202,8 @@ def contenders(name: str, workload: str, with_torch: bool) -> dict[str, Callable
         tparams = [torch.from_numpy(p.copy()) for p in params]
         for tp, g in zip(tparams, grads, strict=True):
             tp.grad = torch.from_numpy(g)
-        fns["torch foreach"] = getattr(torch.optim, name)(tparams, foreach=True, **kwargs).step
+        foreach = {"foreach": True} if SETTINGS[name].foreach else {}  # (Muon has one kernel)
+        fns["torch foreach"] = getattr(torch.optim, name)(tparams, **foreach, **kwargs).step
     return fns
 
 

@@ -11,12 +11,20 @@ needs an entry here; tests/test_optim.py checks that. See adamlib/optim/README.m
 - ``bench_options``: the hyperparameters benchmarks/bench_optim.py times;
 - ``reference``: what produces the reference trajectories: ``"torch.optim.Adam"``-style dotted
   path of a class with torch.optim's interface (torch.optim or a pinned package from PyPI, e.g.
-  ``"lion_pytorch.Lion"``), or a NumPy function ``step(params, grads, state, t, **options)``
-  written independently from the formula (for an optimizer no package implements).
+  ``"lion_pytorch.Lion"``; or a torch class adapted in tests/torch_references.py, e.g. Muon's
+  Newton–Schulz iteration in full precision), or a NumPy function
+  ``step(params, grads, state, t, **options)`` written independently from the formula (for an
+  optimizer no package implements);
+- ``matrices_only``: it updates 2-D params only (Muon); the tests, the reference data and the
+  benchmarks then give it matrices of the sizes they give the others (:func:`param_shape`).
+- ``foreach``: the reference class takes torch's ``foreach`` option (then its foreach
+  implementation is compared too); torch's Muon has one implementation only.
 """
 
 from __future__ import annotations
 
+import importlib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -36,10 +44,32 @@ class Settings:
     reference_cases: list[dict[str, Any]]
     bench_options: dict[str, Any]
     reference: str | Callable[..., None] = ""
+    matrices_only: bool = False
+    foreach: bool = True
 
     def reference_for(self, name: str) -> str | Callable[..., None]:
         """The reference: ``torch.optim.<name>`` unless another is given."""
         return self.reference or f"torch.optim.{name}"
+
+
+def reference_class(name: str) -> Any:
+    """The class behind a dotted ``reference`` of optimizer ``name`` (imports torch or the
+    reference package; the tests call it only where those are installed)."""
+    reference = SETTINGS[name].reference_for(name)
+    assert isinstance(reference, str), f"{name}'s reference is a formula, not a class"
+    module, _, attr = reference.rpartition(".")
+    return getattr(importlib.import_module(module), attr)
+
+
+def param_shape(name: str, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """A shape optimizer ``name`` accepts with as many elements as ``shape``: ``shape`` itself,
+    or for an optimizer of matrices only (Muon) a matrix as square as the size allows:
+    ``(12,) -> (3, 4)``, ``(7,) -> (1, 7)``, ``() -> (1, 1)``; matrices stay as they are."""
+    if not SETTINGS[name].matrices_only or len(shape) == 2:
+        return shape
+    size = math.prod(shape)
+    rows = max((d for d in range(1, math.isqrt(size) + 1) if size % d == 0), default=1)
+    return (rows, size // rows)
 
 
 SETTINGS: dict[str, Settings] = {
@@ -274,5 +304,50 @@ SETTINGS: dict[str, Settings] = {
             {"lr": 0.01, "maximize": True},
         ],
         bench_options={"lr": 0.001},
+    ),
+    "Muon": Settings(
+        lectures=("11_beyond_the_diagonal",),
+        defaults={
+            "lr": 0.001,
+            "weight_decay": 0.1,
+            "momentum": 0.95,
+            "nesterov": True,
+            "ns_coefficients": (3.4445, -4.775, 2.0315),
+            "eps": 1e-07,
+            "ns_steps": 5,
+            "adjust_lr_fn": None,
+        },
+        full_options={"lr": 0.02, "weight_decay": 0.01},
+        # lr 0.005: on the "quadratic" sequence (gradients that depend on the params) Muon's step
+        # does not shrink near the minimum, and there rounding differences grow chaotically
+        # (at lr 0.02, to 1e-2 by step 250); at 0.005 the 300 steps stay at rounding (~4e-16)
+        reference_cases=[
+            {},
+            {"lr": 0.005},
+            {"lr": 0.005, "weight_decay": 0.0},
+            {"lr": 0.005, "momentum": 0.5},
+            {"lr": 0.005, "momentum": 0.0},
+            {"lr": 0.005, "nesterov": False},
+            {"lr": 0.005, "ns_coefficients": (1.5, -0.5, 0.0)},  # the cubic Newton–Schulz
+            {"lr": 0.005, "ns_steps": 2},
+            {"lr": 0.005, "ns_steps": 0},  # the update divided by its norm, no iteration
+            {"lr": 0.005, "eps": 0.1},
+            {"lr": 0.005, "adjust_lr_fn": "original"},
+            {"lr": 0.005, "adjust_lr_fn": "match_rms_adamw"},
+            {
+                "lr": 0.005,
+                "weight_decay": 0.5,
+                "momentum": 0.9,
+                "nesterov": False,
+                "ns_coefficients": (3.0, -3.2, 1.2),
+                "eps": 1e-05,
+                "ns_steps": 7,
+                "adjust_lr_fn": "match_rms_adamw",
+            },
+        ],
+        bench_options={"lr": 0.02},
+        reference="tests.torch_references.FullPrecisionMuon",
+        matrices_only=True,
+        foreach=False,
     ),
 }

@@ -397,6 +397,154 @@ def glw_none_when_empty(lrs, final_losses, tol):  # wrong: (None, None) instead 
     return min(good), max(good)
 
 
+# ---------------- newton_schulz (lecture 11) ----------------
+def ns_plain(G, coefficients, steps, eps):  # correct
+    a, b, c = coefficients
+    X = G.T if G.shape[0] > G.shape[1] else G
+    X = X / max(np.linalg.norm(X), eps)
+    for _ in range(steps):
+        A = X @ X.T
+        X = a * X + b * A @ X + c * A @ A @ X
+    return X.T if G.shape[0] > G.shape[1] else X
+
+
+def ns_no_transpose(G, coefficients, steps, eps):  # correct: (X X^T) X = X (X^T X), slower
+    a, b, c = coefficients
+    X = G / max(np.linalg.norm(G), eps)
+    for _ in range(steps):
+        A = X @ X.T
+        X = a * X + (b * A + c * (A @ A)) @ X
+    return X
+
+
+def ns_gram_on_the_right(G, coefficients, steps, eps):  # correct: X (X^T X) for every shape
+    a, b, c = coefficients
+    X = G / max(float(np.sqrt(np.sum(G * G))), eps)
+    for _ in range(steps):
+        S = X.T @ X
+        X = a * X + X @ (b * S + c * S @ S)
+    return X
+
+
+def ns_svd(G, coefficients, steps, eps):  # wrong: the exact U V^T, not the iteration asked for
+    U, _, Vt = np.linalg.svd(G, full_matrices=False)
+    return (U @ Vt).astype(G.dtype)
+
+
+def ns_forgot_norm(G, coefficients, steps, eps):  # wrong: no normalisation
+    a, b, c = coefficients
+    X = G.T if G.shape[0] > G.shape[1] else G
+    for _ in range(steps):
+        A = X @ X.T
+        X = a * X + (b * A + c * A @ A) @ X
+    return X.T if G.shape[0] > G.shape[1] else X
+
+
+def ns_inplace(G, coefficients, steps, eps):  # wrong: divides G in place
+    a, b, c = coefficients
+    G /= max(np.linalg.norm(G), eps)
+    X = G.T if G.shape[0] > G.shape[1] else G
+    for _ in range(steps):
+        A = X @ X.T
+        X = a * X + (b * A + c * A @ A) @ X
+    return X.T if G.shape[0] > G.shape[1] else X
+
+
+def ns_coefficients_mixed(G, coefficients, steps, eps):  # wrong: c on the cubic term
+    a, b, c = coefficients
+    X = G.T if G.shape[0] > G.shape[1] else G
+    X = X / max(np.linalg.norm(X), eps)
+    for _ in range(steps):
+        A = X @ X.T
+        X = a * X + c * A @ X + b * A @ A @ X
+    return X.T if G.shape[0] > G.shape[1] else X
+
+
+def ns_cubic_only(G, coefficients, steps, eps):  # wrong: quintic term forgotten
+    a, b, c = coefficients
+    X = G.T if G.shape[0] > G.shape[1] else G
+    X = X / max(np.linalg.norm(X), eps)
+    for _ in range(steps):
+        X = a * X + b * (X @ X.T) @ X
+    return X.T if G.shape[0] > G.shape[1] else X
+
+
+def ns_transpose_kept(G, coefficients, steps, eps):  # wrong: tall results come back transposed
+    a, b, c = coefficients
+    X = G.T if G.shape[0] > G.shape[1] else G
+    X = X / max(np.linalg.norm(X), eps)
+    for _ in range(steps):
+        A = X @ X.T
+        X = a * X + (b * A + c * A @ A) @ X
+    return X
+
+
+def ns_float64_norm(G, coefficients, steps, eps):  # wrong dtype: a float64 norm promotes float32
+    a, b, c = coefficients
+    X = G.T if G.shape[0] > G.shape[1] else G
+    X = X / np.maximum(np.sqrt(np.sum(X.astype(np.float64) ** 2)), eps)
+    for _ in range(steps):
+        A = X @ X.T
+        X = a * X + (b * A + c * A @ A) @ X
+    return X.T if G.shape[0] > G.shape[1] else X
+
+
+# ---------------- muon_step (lecture 11) ----------------
+QUINTIC = (3.4445, -4.775, 2.0315)
+
+
+def muon_plain(W, grad, M, lr, momentum, nesterov, weight_decay):  # correct
+    M_new = momentum * M + (1 - momentum) * grad
+    U = grad + momentum * (M_new - grad) if nesterov else M_new
+    scale = max(1, W.shape[0] / W.shape[1]) ** 0.5
+    return W * (1 - lr * weight_decay) - lr * scale * ns_plain(U, QUINTIC, 5, 1e-7), M_new
+
+
+def muon_lerp(W, grad, M, lr, momentum, nesterov, weight_decay):  # correct: lerp forms
+    M_new = M + (1 - momentum) * (grad - M)
+    U = (1 - momentum) * grad + momentum * M_new if nesterov else M_new
+    m, n = W.shape
+    O = ns_gram_on_the_right(U, QUINTIC, 5, 1e-7)
+    return W - lr * weight_decay * W - lr * max(1.0, m / n) ** 0.5 * O, M_new
+
+
+def muon_np_sqrt(W, grad, M, lr, momentum, nesterov, weight_decay):  # wrong dtype on float32
+    M_new = M + (1 - momentum) * (grad - M)
+    U = (1 - momentum) * grad + momentum * M_new if nesterov else M_new
+    m, n = W.shape
+    O = ns_gram_on_the_right(U, QUINTIC, 5, 1e-7)
+    return W - lr * weight_decay * W - lr * np.sqrt(max(1.0, m / n)) * O, M_new
+
+
+def muon_sum_buffer(W, grad, M, lr, momentum, nesterov, weight_decay):  # wrong: plain sum
+    M_new = momentum * M + grad
+    U = grad + momentum * M_new if nesterov else M_new
+    scale = max(1, W.shape[0] / W.shape[1]) ** 0.5
+    return W * (1 - lr * weight_decay) - lr * scale * ns_plain(U, QUINTIC, 5, 1e-7), M_new
+
+
+def muon_no_shape_factor(W, grad, M, lr, momentum, nesterov, weight_decay):  # wrong
+    M_new = momentum * M + (1 - momentum) * grad
+    U = grad + momentum * (M_new - grad) if nesterov else M_new
+    return W * (1 - lr * weight_decay) - lr * ns_plain(U, QUINTIC, 5, 1e-7), M_new
+
+
+def muon_decay_last(W, grad, M, lr, momentum, nesterov, weight_decay):  # wrong: decays W_new
+    M_new = momentum * M + (1 - momentum) * grad
+    U = grad + momentum * (M_new - grad) if nesterov else M_new
+    scale = max(1, W.shape[0] / W.shape[1]) ** 0.5
+    W_new = W - lr * scale * ns_plain(U, QUINTIC, 5, 1e-7)
+    return W_new * (1 - lr * weight_decay), M_new
+
+
+def muon_inplace(W, grad, M, lr, momentum, nesterov, weight_decay):  # wrong: updates M in place
+    M *= momentum
+    M += (1 - momentum) * grad
+    U = grad + momentum * (M - grad) if nesterov else M.copy()
+    scale = max(1, W.shape[0] / W.shape[1]) ** 0.5
+    return W * (1 - lr * weight_decay) - lr * scale * ns_plain(U, QUINTIC, 5, 1e-7), M
+
+
 import pytest  # noqa: E402
 
 from adamlib.grading import MUTATION, check  # noqa: E402
@@ -410,6 +558,8 @@ EX = {
     "rms_": "rmsprop_step",
     "warmup_": "warmup_cosine",
     "glw_": "good_lr_window",
+    "ns_": "newton_schulz",
+    "muon_": "muon_step",
 }
 CORRECT = [
     "adam_plain",
@@ -426,6 +576,11 @@ CORRECT = [
     "rms_plain",
     "rms_lerp",
     "rms_where",
+    "ns_plain",
+    "ns_no_transpose",
+    "ns_gram_on_the_right",
+    "muon_plain",
+    "muon_lerp",
 ]
 KNOWN_FALSE_FAIL = ["wilson_literal"]  # was a false fail (n <= 2, last label -1): cases fixed
 NAMED = {  # wrong: must fail and name this
@@ -459,6 +614,17 @@ NAMED = {  # wrong: must fail and name this
     "rms_float64": "dtype float64 but the inputs are float32",
     "wilson_int": "dtype int",
     "warmup_pi_from_memory_no_clamp": "no clamp after total_steps",
+    "ns_forgot_norm": "no normalisation",
+    "ns_inplace": MUTATION,
+    "ns_coefficients_mixed": "b and c swapped",
+    "ns_cubic_only": "a cubic iteration",
+    "ns_transpose_kept": "not transposed back",
+    "ns_float64_norm": "dtype float64 but the inputs are float32",
+    "muon_sum_buffer": "plain sum",
+    "muon_no_shape_factor": "shape adjustment of the learning rate missing",
+    "muon_decay_last": "weight decay applied after the update",
+    "muon_inplace": MUTATION,
+    "muon_np_sqrt": "dtype float64 but the inputs are float32",
 }
 FAIL_ONLY = [
     "mb_global_random",
@@ -469,6 +635,7 @@ FAIL_ONLY = [
     "sce_global_max",
     "wilson_no_label",
 ]
+FAIL_ONLY += ["ns_svd"]  # lecture 11: the exact U V^T is not the quintic iteration
 FAIL_ONLY += ["adam_eps_hardcoded", "warmup_pi_from_memory", "glw_none_when_empty"]  # issue 14
 
 

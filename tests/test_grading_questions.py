@@ -23,7 +23,7 @@ from adamlib.grading import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-SOLUTIONS = sorted((ROOT / "source" / "solutions").glob("0[1-9]_*.py"))
+SOLUTIONS = sorted((ROOT / "source" / "solutions").glob("[0-9][0-9]_*.py"))
 QUESTIONS = [i for i in list_exercises() if isinstance(get_exercise(i), Question)]
 
 

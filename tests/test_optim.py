@@ -16,11 +16,23 @@ from typing import Any
 
 import numpy as np
 import pytest
-from optim_settings import OPTIMIZERS, SETTINGS
+from optim_settings import OPTIMIZERS, SETTINGS, param_shape, reference_class
 
 import adamlib.optim as optim
-from adamlib.optim import SGD, Adadelta, Adagrad, Adam, Adamax, AdamW, NAdam, RAdam, RMSprop
+from adamlib.optim import (
+    SGD,
+    Adadelta,
+    Adagrad,
+    Adam,
+    Adamax,
+    AdamW,
+    Muon,
+    NAdam,
+    RAdam,
+    RMSprop,
+)
 from adamlib.optim import base as optim_base
+from adamlib.optim.muon import adjusted_lr, newton_schulz
 
 #: every optimizer with options that switch on all of its state arrays
 FULL_OPTIONS: dict[str, dict[str, Any]] = {n: SETTINGS[n].full_options for n in OPTIMIZERS}
@@ -28,9 +40,11 @@ NAMES = OPTIMIZERS
 TORCH_DEFAULTS: dict[str, dict[str, Any]] = {n: SETTINGS[n].defaults for n in OPTIMIZERS}
 
 
-def make_params(dtype: Any = np.float64, seed: int = 0) -> list[np.ndarray]:
+def make_params(name: str, dtype: Any = np.float64, seed: int = 0) -> list[np.ndarray]:
+    """A matrix and a vector (a matrix of 5 elements for Muon, which takes matrices only)."""
     rng = np.random.default_rng(seed)
-    return [rng.normal(size=(3, 4)).astype(dtype), rng.normal(size=5).astype(dtype)]
+    shapes = [param_shape(name, s) for s in [(3, 4), (5,)]]
+    return [rng.normal(size=s).astype(dtype) for s in shapes]
 
 
 def grads_for(params: list[np.ndarray], t: int) -> list[np.ndarray]:
@@ -63,21 +77,24 @@ def test_keyword_names_and_defaults_are_torchs(name: str) -> None:
     signature = inspect.signature(getattr(optim, name))
     defaults = {k: p.default for k, p in signature.parameters.items() if k != "params"}
     assert defaults == TORCH_DEFAULTS[name]
-    assert getattr(optim, name)([np.zeros(2)]).defaults == TORCH_DEFAULTS[name]
+    assert (
+        getattr(optim, name)([np.zeros(param_shape(name, (2,)))]).defaults == (TORCH_DEFAULTS[name])
+    )
 
 
 @pytest.mark.torch
 @pytest.mark.parametrize("name", NAMES)
 def test_defaults_equal_those_of_the_installed_torch(name: str) -> None:
     torch = pytest.importorskip("torch")
-    theirs = getattr(torch.optim, name)([torch.zeros(2, requires_grad=True)]).defaults
+    param = torch.zeros(param_shape(name, (2,)), requires_grad=True)
+    theirs = getattr(torch.optim, name)([param]).defaults
     for key, value in TORCH_DEFAULTS[name].items():
         assert theirs[key] == value, key
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_step_updates_params_in_place_and_returns_none(name: str) -> None:
-    params = make_params()
+    params = make_params(name)
     ids = [id(p) for p in params]
     before = [p.copy() for p in params]
     opt = getattr(optim, name)(params, **FULL_OPTIONS[name])
@@ -247,7 +264,7 @@ def test_adam_is_momentum_plus_rmsprop_plus_bias_correction() -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_zero_lr_leaves_params_unchanged_but_updates_the_state(name: str) -> None:
     # e.g. a cosine schedule that ends at eta_min = 0
-    params = make_params()
+    params = make_params(name)
     before = [p.copy() for p in params]
     options = {k: v for k, v in FULL_OPTIONS[name].items() if k != "weight_decay"}
     opt = getattr(optim, name)(params, **{**options, "lr": 0.0})
@@ -332,12 +349,115 @@ def test_amsgrad_is_adam_with_amsgrad_true() -> None:
     assert "amsgrad" in Adam([np.zeros(1)], amsgrad=True).defaults
 
 
+def test_muon_takes_matrices_only_and_a_rejected_param_changes_nothing() -> None:
+    with pytest.raises(ValueError, match=r"param 1 has shape \(3,\): Muon only supports 2-D"):
+        Muon([np.zeros((2, 3)), np.zeros(3)])
+    with pytest.raises(ValueError, match=r"param 0 has shape \(\): Muon only supports 2-D"):
+        Muon(np.zeros(()))
+    opt = Muon([np.zeros((2, 3))])
+    with pytest.raises(ValueError, match=r"param group 1: param 1 has shape \(2, 2, 2\)"):
+        opt.add_param_group({"params": [np.zeros((4, 4)), np.zeros((2, 2, 2))]})
+    assert len(opt.param_groups) == 1 and len(opt.state) == 1 and len(opt.params) == 1
+
+
+def test_muon_first_step_is_minus_lr_times_the_orthogonalised_gradient() -> None:
+    # momentum 0: the update is the gradient itself; the cubic Newton-Schulz iteration
+    # (1.5, -0.5, 0) run long enough converges to U V^T of the gradient's SVD U S V^T
+    rng = np.random.default_rng(1)
+    for shape in [(5, 3), (3, 5), (4, 4)]:
+        W, G = np.zeros(shape), rng.normal(size=shape)
+        Muon([W], lr=0.1, momentum=0.0, weight_decay=0.0, ns_coefficients=(1.5, -0.5, 0.0),
+             ns_steps=60).step([G])  # fmt: skip
+        U, _, Vt = np.linalg.svd(G, full_matrices=False)
+        ratio = max(1.0, shape[0] / shape[1]) ** 0.5  # adjust_lr_fn "original"
+        np.testing.assert_allclose(W, -0.1 * ratio * U @ Vt, atol=1e-12)
+
+
+def test_muon_quintic_leaves_singular_values_near_one_not_at_one() -> None:
+    # torch's coefficients trade exactness for speed: five steps take every singular value of
+    # the normalised gradient (here spread over 2 decades) into about [0.7, 1.1], not to 1
+    rng = np.random.default_rng(2)
+    Q1, _ = np.linalg.qr(rng.normal(size=(8, 8)))
+    Q2, _ = np.linalg.qr(rng.normal(size=(6, 6)))
+    G = Q1[:, :6] @ np.diag(np.geomspace(1.0, 1e-2, 6)) @ Q2.T
+    sigma = np.linalg.svd(newton_schulz(G, (3.4445, -4.775, 2.0315), 5, 1e-7), compute_uv=False)
+    assert 0.6 < sigma.min() and sigma.max() < 1.1 and np.ptp(sigma) > 0.3
+
+
+def test_muon_adjusts_lr_to_the_shape_as_torch() -> None:
+    assert adjusted_lr(0.1, None, (8, 2)) == 0.1 * 2.0  # sqrt(max(1, 8 / 2))
+    assert adjusted_lr(0.1, "original", (2, 8)) == 0.1  # wide: no adjustment
+    assert adjusted_lr(0.1, "match_rms_adamw", (2, 8)) == 0.1 * (0.2 * 8**0.5)
+
+
+def test_muon_decays_the_weights_by_the_unadjusted_lr() -> None:
+    W = np.full((4, 1), 2.0)  # tall: the step's lr is adjusted by 2, the decay is not
+    Muon([W], lr=0.1, weight_decay=0.5).step([np.zeros((4, 1))])  # zero update: decay only
+    np.testing.assert_array_equal(W, 2.0 * (1 - 0.1 * 0.5))
+
+
+@pytest.mark.parametrize("adjust_lr_fn", [None, "original", "match_rms_adamw"])
+def test_muon_string_and_none_hyperparameters_survive_save_and_load(
+    adjust_lr_fn: str | None, tmp_path: Path
+) -> None:
+    rng = np.random.default_rng(4)
+    W = rng.normal(size=(5, 3))
+    opt = Muon([W], lr=0.02, adjust_lr_fn=adjust_lr_fn, ns_steps=np.int64(4))
+    opt.step([rng.normal(size=(5, 3))])
+    opt.save(tmp_path / "muon.npz")
+    other = Muon([W.copy()])
+    other.load(tmp_path / "muon.npz")
+    assert other.param_groups[0]["adjust_lr_fn"] == adjust_lr_fn
+    assert other.param_groups[0]["ns_steps"] == 4 and type(other.hyper["ns_steps"]) is int
+    grad = rng.normal(size=(5, 3))
+    opt.step([grad])
+    other.step([grad])
+    assert other.params[0].tobytes() == opt.params[0].tobytes()
+
+
+@pytest.mark.torch
+def test_muon_reference_changes_only_the_precision_of_torchs_iteration() -> None:
+    # tests/torch_references.py copies torch's Newton-Schulz with its dtype line changed: on
+    # bfloat16 input the copy and torch's own function agree bit for bit
+    torch = pytest.importorskip("torch")
+    from torch.optim import _muon
+    from torch_references import zeropower_via_newtonschulz_full_precision
+
+    for shape in [(5, 7), (7, 5)]:
+        G = torch.randn(shape, generator=torch.Generator().manual_seed(0)).bfloat16()
+        theirs = _muon._zeropower_via_newtonschulz(G.clone(), (3.4445, -4.775, 2.0315), 5, 1e-7)
+        ours = zeropower_via_newtonschulz_full_precision(
+            G.clone(), (3.4445, -4.775, 2.0315), 5, 1e-7
+        )
+        assert torch.equal(theirs, ours)
+
+
+@pytest.mark.torch
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_muon_matches_torch_on_larger_tall_and_wide_matrices(dtype: Any) -> None:
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(3)
+    params = [rng.normal(size=s).astype(dtype) for s in [(9, 6), (6, 9), (7, 7)]]
+    tensors = [torch.tensor(p.copy()) for p in params]
+    options = {"lr": 0.01, "weight_decay": 0.1, "adjust_lr_fn": "match_rms_adamw"}
+    opt, topt = Muon(params, **options), reference_class("Muon")(tensors, **options)
+    for _ in range(30):
+        grads = [rng.normal(size=p.shape).astype(dtype) for p in params]
+        opt.step(grads)
+        for t, g in zip(tensors, grads, strict=True):
+            t.grad = torch.from_numpy(g)
+        topt.step()
+    rtol = 1e-9 if dtype == np.float64 else 2e-4
+    for p, t in zip(params, tensors, strict=True):
+        assert np.abs(p - t.numpy()).max() <= rtol * np.abs(t.numpy()).max()
+
+
 # ----------------------------------------------------------------------------------------------
 # dtypes
 # ----------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", NAMES)
 def test_float32_params_keep_float32_params_and_state(name: str) -> None:
-    params = make_params(np.float32)
+    params = make_params(name, np.float32)
     opt = getattr(optim, name)(params, **FULL_OPTIONS[name])
     # float64 gradients and np.float64 hyperparameters must not promote anything
     opt.param_groups[0]["lr"] = np.float64(opt.lr)
@@ -387,7 +507,7 @@ def test_large_params_updated_slice_by_slice_equal_whole_array_updates_bit_for_b
 ) -> None:
     # tiny slices (7 elements): params straddle slice boundaries; one param fits in one slice
     rng = np.random.default_rng(5)
-    shapes = [(1,), (3, 11), (20,), (2,), (9, 1), (30,)]
+    shapes = [param_shape(name, s) for s in [(1,), (3, 11), (20,), (2,), (9, 1), (30,)]]
     sliced = [rng.normal(size=s).astype(dtype) for s in shapes]
     whole = [p.copy() for p in sliced]
     cls = getattr(optim, name)
@@ -407,8 +527,11 @@ def test_large_params_updated_slice_by_slice_equal_whole_array_updates_bit_for_b
         gs = [rng.normal(size=s).astype(dtype) for s in shapes]
         opt.step(gs)
         reference.step(gs)
-    assert max(sizes) == 7 and 33 not in sizes and 30 not in sizes  # large params in slices
-    assert 1 in sizes and 2 in sizes  # small params whole
+    if cls._elementwise:  # large params in slices of 7, small ones whole
+        assert max(sizes) == 7 and 33 not in sizes and 30 not in sizes
+        assert 1 in sizes and 2 in sizes
+    else:  # Muon multiplies matrices: every param whole, whatever its size
+        assert sorted(set(sizes)) == sorted({p.size for p in sliced})
     for p, q in zip(sliced, whole, strict=True):
         assert p.tobytes() == q.tobytes()
     for st, st_ref in zip(opt.state, reference.state, strict=True):
@@ -422,9 +545,12 @@ def test_large_params_updated_slice_by_slice_equal_whole_array_updates_bit_for_b
 
 @pytest.mark.parametrize("name", NAMES)
 def test_a_step_allocates_at_most_five_percent_of_param_bytes(name: str) -> None:
-    params = [np.zeros(600_000, np.float32), np.zeros((300, 1000), np.float32), np.zeros(7)]
-    gs = [np.full(p.shape, 0.5, p.dtype) for p in params]
-    opt = getattr(optim, name)(params, **FULL_OPTIONS[name])
+    shapes = [param_shape(name, s) for s in [(600_000,), (300, 1000), (7,)]]
+    params = [np.zeros(shapes[0], np.float32), np.zeros(shapes[1], np.float32), np.zeros(shapes[2])]
+    rng = np.random.default_rng(0)
+    gs = [rng.normal(size=p.shape).astype(p.dtype) for p in params]
+    cls = getattr(optim, name)
+    opt = cls(params, **FULL_OPTIONS[name])
     opt.step(gs)  # the first step may create state (SGD's momentum buffer)
     param_bytes = sum(p.nbytes for p in params)
     tracemalloc.start()
@@ -435,7 +561,11 @@ def test_a_step_allocates_at_most_five_percent_of_param_bytes(name: str) -> None
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert peak - start <= 0.05 * param_bytes
+    if cls._elementwise:
+        assert peak - start <= 0.05 * param_bytes
+    else:  # Muon: Newton-Schulz makes new matrices (X X^T, its square, ...) of one param at a
+        # time: 5.7 times the largest param's bytes here, whatever the number of params
+        assert peak - start <= 8 * max(p.nbytes for p in params)
 
 
 def test_memory_beyond_the_state_does_not_grow_with_the_params() -> None:
@@ -464,7 +594,7 @@ def test_hyperparameters_are_checked_when_set_not_at_every_step(
     name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cls = getattr(optim, name)
-    opt = cls(make_params(), **FULL_OPTIONS[name])
+    opt = cls(make_params(name), **FULL_OPTIONS[name])
     calls = []
     check = cls._check_hyperparameters
 
@@ -481,14 +611,13 @@ def test_hyperparameters_are_checked_when_set_not_at_every_step(
 
 
 def test_a_step_calls_no_blas() -> None:
-    # BLAS may run threads: a step's time would depend on how many cores are busy
+    # BLAS may run threads: a step's time would depend on how many cores are busy. Muon's rule
+    # is matrix products (Newton-Schulz), so its module is the one exception.
+    elementwise = [getattr(optim, n) for n in NAMES if getattr(optim, n)._elementwise]
+    assert {c.__name__ for c in elementwise} == set(NAMES) - {"Muon"}
     source = "".join(
         Path(module.__file__).read_text()
-        for module in [
-            optim_base,
-            optim.parts,
-            *(sys.modules[c.__module__] for c in map(lambda n: getattr(optim, n), NAMES)),
-        ]
+        for module in [optim_base, optim.parts, *(sys.modules[c.__module__] for c in elementwise)]
     )
     for call in ["np.dot", "np.matmul", "scipy", "einsum", "np.inner", "vdot", ".dot("]:
         assert call not in source, call
@@ -501,7 +630,7 @@ def test_a_step_calls_no_blas() -> None:
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_a_resumed_run_is_bit_identical_to_an_uninterrupted_one(name: str, dtype: Any) -> None:
     cls, options = getattr(optim, name), FULL_OPTIONS[name]
-    straight = make_params(dtype)
+    straight = make_params(name, dtype)
     opt = cls(straight, **options)
     run(opt, 0, 4)
     saved_params = [p.copy() for p in straight]
@@ -519,7 +648,7 @@ def test_a_resumed_run_is_bit_identical_to_an_uninterrupted_one(name: str, dtype
 @pytest.mark.parametrize("name", NAMES)
 def test_save_and_load_resume_bit_identically_through_an_npz_file(name: str, tmp_path) -> None:
     cls, options = getattr(optim, name), FULL_OPTIONS[name]
-    straight = make_params(np.float32)
+    straight = make_params(name, np.float32)
     opt = cls(straight, **options)
     run(opt, 0, 3)
     opt.param_groups[0]["lr"] = 0.003  # e.g. changed by a schedule: saved too

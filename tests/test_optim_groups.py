@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from optim_settings import OPTIMIZERS, SETTINGS
+from optim_settings import OPTIMIZERS, SETTINGS, param_shape, reference_class
 
 import adamlib.optim as optim
 import adamlib.schedules as schedules
@@ -49,14 +49,19 @@ def group_options(name: str) -> list[dict[str, Any]]:
     return groups
 
 
-def make_params(seed: int = 0) -> list[list[np.ndarray]]:
-    rng = np.random.default_rng(seed)
-    return [[rng.normal(size=s) for s in shapes] for shapes in SHAPES]
+def group_shapes(name: str) -> list[list[tuple[int, ...]]]:
+    """:data:`SHAPES`, or matrices of the same sizes for an optimizer of matrices (Muon)."""
+    return [[param_shape(name, s) for s in shapes] for shapes in SHAPES]
 
 
-def gradient_steps(n: int, seed: int = 1) -> list[list[np.ndarray]]:
+def make_params(name: str, seed: int = 0) -> list[list[np.ndarray]]:
     rng = np.random.default_rng(seed)
-    shapes = [s for group in SHAPES for s in group]
+    return [[rng.normal(size=s) for s in shapes] for shapes in group_shapes(name)]
+
+
+def gradient_steps(name: str, n: int, seed: int = 1) -> list[list[np.ndarray]]:
+    rng = np.random.default_rng(seed)
+    shapes = [s for group in group_shapes(name) for s in group]
     return [[rng.normal(size=s) for s in shapes] for _ in range(n)]
 
 
@@ -69,7 +74,7 @@ def theirs(name: str, params: list[list[np.ndarray]]) -> tuple[Any, list[Any]]:
     torch = pytest.importorskip("torch")
     tensors = [[torch.tensor(p) for p in group] for group in params]
     groups = [{"params": t, **o} for t, o in zip(tensors, group_options(name), strict=True)]
-    opt = getattr(torch.optim, name)(groups, **SETTINGS[name].full_options)
+    opt = reference_class(name)(groups, **SETTINGS[name].full_options)
     return opt, [t for group in tensors for t in group]
 
 
@@ -201,8 +206,8 @@ def test_an_invalid_group_names_the_group_and_changes_nothing(
 def test_an_invalid_hyperparameter_set_in_group_k_is_rejected_by_step_in_no_group_written(
     name: str,
 ) -> None:
-    opt = ours(name, make_params())
-    steps = gradient_steps(4)
+    opt = ours(name, make_params(name))
+    steps = gradient_steps(name, 4)
     for grads in steps[:3]:
         opt.step(grads)
     opt.param_groups[0]["lr"] = 0.5 * opt.param_groups[0]["lr"]  # valid: a schedule's change
@@ -217,8 +222,8 @@ def test_an_invalid_hyperparameter_set_in_group_k_is_rejected_by_step_in_no_grou
 
 @pytest.mark.parametrize("name", NAMES)
 def test_a_nan_gradient_in_group_k_names_group_and_param_and_changes_nothing(name: str) -> None:
-    opt = ours(name, make_params())
-    steps = gradient_steps(3)
+    opt = ours(name, make_params(name))
+    steps = gradient_steps(name, 3)
     for grads in steps[:2]:
         opt.step(grads)
     bad = [g.copy() for g in steps[2]]
@@ -250,12 +255,12 @@ def test_param_groups_changed_as_a_list_or_params_replaced_are_reported() -> Non
 @pytest.mark.torch
 @pytest.mark.parametrize("name", NAMES)
 def test_several_groups_with_different_hyperparameters_match_torch(name: str) -> None:
-    params = make_params()
+    params = make_params(name)
     opt, (topt, tensors) = ours(name, params), theirs(name, params)
     assert [len(g["params"]) for g in opt.param_groups] == [
         len(g["params"]) for g in topt.param_groups
     ]
-    for t, grads in enumerate(gradient_steps(60)):
+    for t, grads in enumerate(gradient_steps(name, 60)):
         if t == 30:  # e.g. a schedule: change group 1's hyperparameters in both
             for o in (opt, topt):
                 o.param_groups[1]["lr"] *= 0.3
@@ -269,7 +274,7 @@ def test_several_groups_with_different_hyperparameters_match_torch(name: str) ->
 @pytest.mark.torch
 @pytest.mark.parametrize("name", NAMES)
 def test_add_param_group_during_training_matches_torch(name: str) -> None:
-    params = make_params()
+    params = make_params(name)
     first = [params[0], params[1]]
     options = group_options(name)
     opt = getattr(optim, name)(
@@ -278,11 +283,11 @@ def test_add_param_group_during_training_matches_torch(name: str) -> None:
     )
     torch = pytest.importorskip("torch")
     tgroups = [[torch.tensor(p) for p in g] for g in params]
-    topt = getattr(torch.optim, name)(
+    topt = reference_class(name)(
         [{"params": t, **o} for t, o in zip(tgroups[:2], options, strict=False)],
         **SETTINGS[name].full_options,
     )
-    steps = gradient_steps(20)
+    steps = gradient_steps(name, 20)
     n_first = sum(len(g) for g in first)
     for grads in steps[:10]:
         opt.step(grads[:n_first])
@@ -301,9 +306,9 @@ def test_add_param_group_during_training_matches_torch(name: str) -> None:
 def test_state_dict_with_several_groups_has_torchs_structure_and_resumes_like_torch(
     name: str,
 ) -> None:
-    params = make_params()
+    params = make_params(name)
     opt, (topt, tensors) = ours(name, params), theirs(name, params)
-    steps = gradient_steps(20)
+    steps = gradient_steps(name, 20)
     for grads in steps[:10]:
         opt.step(grads)
         torch_step(topt, tensors, grads)
@@ -315,7 +320,7 @@ def test_state_dict_with_several_groups_has_torchs_structure_and_resumes_like_to
             assert value == their_group[key], key
     assert sorted(sd["state"]) == sorted(tsd["state"])
     # a fresh optimizer loading the state continues as torch does after loading its own
-    params2 = make_params(seed=99)
+    params2 = make_params(name, seed=99)
     for group, group2 in zip(params, params2, strict=True):
         for p, p2 in zip(group, group2, strict=True):
             p2[...] = p
@@ -336,17 +341,17 @@ def test_state_dict_with_several_groups_has_torchs_structure_and_resumes_like_to
 # ----------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", NAMES)
 def test_state_dict_and_save_round_trip_every_group_exactly(name: str, tmp_path: Path) -> None:
-    opt = ours(name, make_params())
-    for grads in gradient_steps(5):
+    opt = ours(name, make_params(name))
+    for grads in gradient_steps(name, 5):
         opt.step(grads)
     opt.param_groups[1]["lr"] = 0.125
     opt.param_groups[1]["initial_lr"] = 0.25  # a schedule's entry: kept too
     sd = opt.state_dict()
-    other = ours(name, make_params(seed=5))
+    other = ours(name, make_params(name, seed=5))
     other.load_state_dict(sd)
     assert fingerprint(other)[1:] == fingerprint(opt)[1:]  # state and groups (not the params)
     opt.save(tmp_path / "opt.npz")
-    third = ours(name, make_params(seed=6))
+    third = ours(name, make_params(name, seed=6))
     third.load(tmp_path / "opt.npz")
     assert fingerprint(third)[1:] == fingerprint(opt)[1:]
 
@@ -385,12 +390,12 @@ MISMATCHES = [
 def test_a_state_dict_whose_groups_do_not_match_is_rejected_with_no_change(
     name: str, how: str, message: str
 ) -> None:
-    opt = ours(name, make_params())
-    other = ours(name, make_params(seed=3))
-    for grads in gradient_steps(3):
+    opt = ours(name, make_params(name))
+    other = ours(name, make_params(name, seed=3))
+    for grads in gradient_steps(name, 3):
         opt.step(grads)
         other.step(grads)
-    other.step(gradient_steps(1, seed=7)[0])
+    other.step(gradient_steps(name, 1, seed=7)[0])
     before = fingerprint(opt)
     with pytest.raises(ValueError, match=message):
         opt.load_state_dict(mismatch(other.state_dict(), how))

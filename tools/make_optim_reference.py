@@ -24,6 +24,10 @@ Gradients are exact: integers (stored as int16 in ``gradients.npz``) times a flo
 step, so NumPy and torch see bit-identical inputs; the tests rebuild them with
 :func:`gradients`. Stored per case: the params at the steps in ``snapshot_steps`` and the final
 state arrays. Everything is small (well under 1 MB).
+
+The params have the shapes :data:`SHAPES`; an optimizer of matrices only (``matrices_only`` in
+tests/optim_settings.py: Muon) gets matrices of the same sizes instead (``param_shape``:
+(4, 3), (1, 7), (1, 1)), listed as ``shapes`` in its file.
 """
 
 from __future__ import annotations
@@ -36,7 +40,12 @@ from typing import Any
 
 import numpy as np
 
-from tests.optim_settings import OPTIMIZERS, SETTINGS  # one place for every optimizer
+from tests.optim_settings import (  # one place for every optimizer
+    OPTIMIZERS,
+    SETTINGS,
+    param_shape,
+    reference_class,
+)
 
 OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "optim_reference"
 SCHEDULE_OUT = OUT.parent / "schedule_reference"
@@ -168,18 +177,15 @@ def run_torch(
     (``torch.optim.<name>`` by default, or a pinned package's), or an independent NumPy formula.
     """
     reference = SETTINGS[name].reference_for(name)
+    shapes = param_shapes(name, data)
     if callable(reference):
-        return _run_formula(reference, kwargs, dtype, sequence, data)
-    import importlib
-
+        return _run_formula(reference, kwargs, dtype, sequence, data, shapes)
     import torch
 
-    module, _, attr = reference.rpartition(".")
-    cls = getattr(importlib.import_module(module), attr)
-    shapes = [tuple(s) for s in json.loads(str(data["shapes"]))]
+    cls = reference_class(name)
     x0 = data["x0"].astype(dtype)
     params = [torch.tensor(p) for p in split(x0, shapes)]
-    extra = {} if foreach is None and not reference.startswith("torch.") else {"foreach": foreach}
+    extra = {"foreach": foreach} if SETTINGS[name].foreach else {}  # (not Muon's)
     opt = cls(params, **kwargs, **extra)
     snaps = []
     snapshot_steps = set(data["snapshot_steps"].tolist())
@@ -201,11 +207,21 @@ def run_torch(
     return out
 
 
+def param_shapes(name: str, data: dict[str, np.ndarray]) -> list[tuple[int, ...]]:
+    """The shapes of optimizer ``name``'s params: those of ``gradients.npz`` (:data:`SHAPES`),
+    or matrices of the same sizes for an optimizer of matrices only."""
+    return [param_shape(name, tuple(s)) for s in json.loads(str(data["shapes"]))]
+
+
 def _run_formula(
-    formula: Any, kwargs: dict[str, Any], dtype: str, sequence: str, data: dict[str, np.ndarray]
+    formula: Any,
+    kwargs: dict[str, Any],
+    dtype: str,
+    sequence: str,
+    data: dict[str, np.ndarray],
+    shapes: list[tuple[int, ...]],
 ) -> dict[str, np.ndarray]:
     """Run an independent NumPy formula ``formula(params, grads, state, t, **kwargs)``."""
-    shapes = [tuple(s) for s in json.loads(str(data["shapes"]))]
     params = split(data["x0"].astype(dtype), shapes)
     state: dict[str, list[np.ndarray]] = {}
     snaps = []
@@ -277,6 +293,9 @@ def build(name: str, data: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """All reference arrays of one optimizer, ready for np.savez_compressed."""
     cases = case_list(name)
     arrays: dict[str, np.ndarray] = {"cases": np.array(json.dumps(cases))}
+    shapes = param_shapes(name, data)
+    if shapes != [tuple(s) for s in SHAPES]:  # matrices of the same sizes (Muon)
+        arrays["shapes"] = np.array(json.dumps(shapes))
     for k, case in enumerate(cases):
         result = run_torch(name, case["kwargs"], case["dtype"], case["sequence"], data)
         for key, value in result.items():

@@ -23,6 +23,7 @@ class          module                                derived in
 ``Adamax``     :mod:`adamlib.optim.adamax`           08_beyond_adam
 ``Adadelta``   :mod:`adamlib.optim.adadelta`         08_beyond_adam
 ``RAdam``      :mod:`adamlib.optim.radam`            08_beyond_adam
+``Muon``       :mod:`adamlib.optim.muon`             11_beyond_the_diagonal
 =============  ====================================  =========================================
 
 AMSGrad is ``Adam(amsgrad=True)``. Learning-rate schedules: :mod:`adamlib.schedules`.
@@ -40,6 +41,7 @@ from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .adamax import Adamax
 from .base import Optimizer
+from .muon import Muon
 from .nadam import NAdam
 from .radam import RAdam
 from .rmsprop import RMSprop
@@ -56,4 +58,5 @@ __all__ = [
     "Adamax",
     "Adadelta",
     "RAdam",
+    "Muon",
 ]

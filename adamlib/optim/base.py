@@ -13,7 +13,8 @@ whole-array NumPy in the lecture's names, like torch's ``_single_tensor_adam``).
   arrays for ``out=``, so that a step allocates no memory proportional to the params;
 - calls ``_update`` on each param; a param larger than :data:`CHUNK_BYTES` is passed in
   consecutive slices of that size (the same elementwise arithmetic, so bit-identical results,
-  but each slice stays in the CPU cache through all the passes of the update);
+  but each slice stays in the CPU cache through all the passes of the update), unless the
+  update is not elementwise (Muon's matrix products: ``_elementwise = False``);
 - ``state_dict`` / ``load_state_dict`` / ``save`` / ``load`` (NumPy ``.npz``, never pickle).
 """
 
@@ -57,15 +58,21 @@ CHUNK_BYTES = 1 << 18
 
 
 def _plain(value: Any) -> Any:
-    """A checked hyperparameter as a Python bool, float or tuple of floats.
+    """A checked hyperparameter as a Python bool, int, float, tuple of these, str or None.
 
-    Python floats combine with float32 arrays without promoting them to float64 (NumPy's weak
-    scalars), so an update written with them keeps the params' dtype, as torch does.
+    Python numbers combine with float32 arrays without promoting them to float64 (NumPy's weak
+    scalars), so an update written with them keeps the params' dtype, as torch does. Integers
+    stay integers (Muon's ``ns_steps`` counts iterations); strings and None are choices
+    (Muon's ``adjust_lr_fn``).
     """
+    if value is None or isinstance(value, str):
+        return value
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     if isinstance(value, (tuple, list)):
-        return tuple(float(v) for v in value)
+        return tuple(_plain(v) for v in value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
     return float(value)
 
 
@@ -251,7 +258,9 @@ class Optimizer:
       (fill None: created by the first step, see ``self._fresh``);
     - ``_update(param, grad, state, step, work)``: one step on one array, in place, reading
       the hyperparameters of the param's group from :attr:`hyper`; ``work`` are
-      :attr:`_n_work` scratch arrays of the param's shape for ``out=``.
+      :attr:`_n_work` scratch arrays of the param's shape for ``out=``;
+    - optionally ``_check_param(param, name)``: raise for a param it cannot update (Muon: not
+      a matrix), and ``_elementwise = False`` for an update that is not elementwise.
 
     Parameters
     ----------
@@ -282,6 +291,9 @@ class Optimizer:
 
     #: number of scratch arrays ``_update`` gets
     _n_work = 3
+    #: the update treats each element on its own, so a large param may be updated in slices
+    #: (False for Muon, whose update multiplies matrices: every param is passed whole)
+    _elementwise = True
     #: every state array name the optimizer may use (for load_state_dict validation)
     _state_keys: tuple[str, ...] = ()
     #: per-param scalar state (torch keeps e.g. NAdam's ``mu_product``) and its initial value
@@ -321,6 +333,12 @@ class Optimizer:
 
     def _state_arrays(self, hyper: Mapping[str, Any]) -> dict[str, float | None]:
         raise NotImplementedError
+
+    def _check_param(self, param: np.ndarray, name: str) -> None:
+        """Raise for a param this optimizer cannot update (``name``: ``"param 0"``).
+
+        The base class takes any floating-point array. Runs before anything is written.
+        """
 
     def _update(
         self,
@@ -398,6 +416,8 @@ class Optimizer:
         if "params" not in param_group:
             raise ValueError(f"{where}a param group needs a 'params' entry")
         plist = _param_list(param_group["params"], where)
+        for i, p in enumerate(plist):
+            self._check_param(p, f"{where}param {i}")
         group = _Group(param_group)
         dict.__setitem__(group, "params", plist)
         for key, value in self.defaults.items():
@@ -622,14 +642,14 @@ class Optimizer:
         """
         longest: dict[np.dtype, int] = {}
         for p in self._params:
-            n = min(p.size, max(1, CHUNK_BYTES // p.itemsize))
+            n = min(p.size, max(1, CHUNK_BYTES // p.itemsize)) if self._elementwise else p.size
             longest[p.dtype] = max(longest.get(p.dtype, 0), n)
         for dt, n in longest.items():
             if dt not in self._scratch or len(self._scratch[dt][0]) < n:
                 self._scratch[dt] = [np.empty(n, dt) for _ in range(self._n_work)]
         self._work = [
             [w[: p.size].reshape(p.shape) for w in self._scratch[p.dtype]]
-            if p.nbytes <= CHUNK_BYTES
+            if p.nbytes <= CHUNK_BYTES or not self._elementwise
             else None
             for p in self._params
         ]
@@ -855,7 +875,10 @@ class Optimizer:
         arrays: dict[str, np.ndarray] = {"optimizer": np.array(sd["optimizer"])}
         for k, group in enumerate(sd["param_groups"]):
             for key, value in group.items():
-                arrays[f"group.{k}.{key}"] = np.array(value)
+                if value is None:  # (Muon's adjust_lr_fn) an array of None would need pickle
+                    arrays[f"group.{k}.{key}:none"] = np.array(True)
+                else:
+                    arrays[f"group.{k}.{key}"] = np.array(value)
         for i, entry in sd["state"].items():
             for key, value in entry.items():
                 arrays[f"state.{i}.{key}"] = np.asarray(value)
@@ -884,6 +907,8 @@ class Optimizer:
                 if len(parts) == 2:  # written by adamlib before param groups: one group
                     parts = ["group", "0", parts[1]]
                 value = tuple(arr.tolist()) if arr.ndim == 1 else arr.item()
+                if parts[2].endswith(":none"):
+                    parts[2], value = parts[2].removesuffix(":none"), None
                 groups.setdefault(int(parts[1]), {})[parts[2]] = value
             elif parts[0] == "state" and len(parts) == 3:
                 scalar = parts[2] == "step" or parts[2] in self._scalar_state

@@ -23,6 +23,7 @@
 # | 08 | [beyond Adam](08_beyond_adam.ipynb) | AdamW, AMSGrad, NAdam, Adamax, Adadelta, RAdam, schedules | [exercises](../exercises/08_beyond_adam.ipynb) · [solutions](../solutions/08_beyond_adam.ipynb) |
 # | 09 | [claims tested](09_claims_tested.ipynb) | the folklore about adaptive methods, tested | [exercises](../exercises/09_claims_tested.ipynb) · [solutions](../solutions/09_claims_tested.ipynb) |
 # | 10 | [playground](10_playground.ipynb) | every objective × every optimizer, with sliders | the sliders |
+# | 11 | [beyond the diagonal](11_beyond_the_diagonal.ipynb) | Newton, full-matrix Adagrad, Shampoo, Muon and its Newton–Schulz iteration | [exercises](../exercises/11_beyond_the_diagonal.ipynb) · [solutions](../solutions/11_beyond_the_diagonal.ipynb) |
 #
 # Each lecture follows the same rhythm: the previous method's failure on a plot, the derivation,
 # a from-scratch implementation, a check that it equals the companion package `adamlib`,

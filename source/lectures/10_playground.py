@@ -497,4 +497,6 @@ bias_correction_explorer()
 #
 # There is no exercise for this notebook: pick a claim from
 # [lecture 09](09_claims_tested.ipynb) and test it here, or go back to the
-# [welcome page](00_welcome.ipynb) for the whole syllabus.
+# [welcome page](00_welcome.ipynb) for the whole syllabus. Next:
+# [11 — beyond the diagonal](11_beyond_the_diagonal.ipynb), where the preconditioner stops being
+# diagonal: Newton, full-matrix Adagrad, Shampoo and Muon.
