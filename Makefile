@@ -34,7 +34,8 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install --upgrade pip
 	$(PY) -m pip install -c constraints.txt -e '.[test,lab]'
 	@if ls $(TORCH_WHEELS)/torch-2.13.0*cp311*.whl >/dev/null 2>&1 && $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then \
-		$(PY) -m pip install --find-links $(TORCH_WHEELS) 'torch==2.13.0' ; \
+		$(PY) -m pip install --find-links $(TORCH_WHEELS) 'torch==2.13.0' && \
+		$(PY) -m pip install -c constraints.txt -e '.[reference]' ; \
 	else echo "torch wheel not found in $(TORCH_WHEELS): live torch comparisons and torch benchmarks will be skipped"; fi
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (adamlib)"
 	touch $(STAMP)

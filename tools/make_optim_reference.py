@@ -1,5 +1,9 @@
 """Regenerate the torch.optim reference data in tests/data/optim_reference/ (needs torch).
 
+The references that are not in torch.optim (lion-pytorch's Lion, schedulefree's
+AdamWScheduleFree) need the optional extra ``reference`` of pyproject.toml; an optimizer whose
+reference is not installed is skipped with a message.
+
 Usage::
 
     .venv/bin/python tools/make_optim_reference.py          # writes tests/data/optim_reference/
@@ -44,7 +48,15 @@ SEQUENCES = ("mixed", "tiny", "huge", "quadratic")
 SNAPSHOT_STEPS = [1, 2, 3, 4, 5, 10, 20, 50] + list(range(100, STEPS + 1, 50))
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from optim_settings import OPTIMIZERS, SETTINGS  # noqa: E402  (one place for every optimizer)
+from optim_settings import (  # noqa: E402  (one place for every optimizer)
+    OPTIMIZERS,
+    SETTINGS,
+    make_reference,
+    missing_reference,
+    reference_class,
+)
+
+import adamlib.optim  # noqa: E402
 
 #: optimizer -> list of keyword arguments; each runs on every sequence, in float64 and float32
 CASES: dict[str, list[dict[str, Any]]] = {n: SETTINGS[n].reference_cases for n in OPTIMIZERS}
@@ -170,17 +182,21 @@ def run_torch(
     reference = SETTINGS[name].reference_for(name)
     if callable(reference):
         return _run_formula(reference, kwargs, dtype, sequence, data)
-    import importlib
+    import inspect
 
     import torch
 
-    module, _, attr = reference.rpartition(".")
-    cls = getattr(importlib.import_module(module), attr)
     shapes = [tuple(s) for s in json.loads(str(data["shapes"]))]
     x0 = data["x0"].astype(dtype)
     params = [torch.tensor(p) for p in split(x0, shapes)]
-    extra = {} if foreach is None and not reference.startswith("torch.") else {"foreach": foreach}
-    opt = cls(params, **kwargs, **extra)
+    takes_foreach = "foreach" in inspect.signature(reference_class(name)).parameters
+    # torch.optim: foreach=None is its default; a package's default is kept unless asked
+    extra = (
+        {"foreach": foreach}
+        if takes_foreach and (foreach is not None or reference.startswith("torch."))
+        else {}
+    )
+    opt = make_reference(name, params, **kwargs, **extra)
     snaps = []
     snapshot_steps = set(data["snapshot_steps"].tolist())
     for t in range(STEPS):
@@ -191,13 +207,18 @@ def run_torch(
         if t + 1 in snapshot_steps:
             snaps.append(np.concatenate([p.detach().numpy().reshape(-1) for p in params]))
     out = {"snapshots": np.array(snaps)}
-    keys = sorted(k for k in opt.state[params[0]] if k != "step")
+    # every param's arrays, in order; a param may lack some (Adafactor: row_var and col_var
+    # for matrices, variance for vectors)
+    keys = sorted({k for p in params for k in opt.state[p] if k != "step"})
     for key in keys:
-        out[f"state.{key}"] = np.concatenate(
-            [opt.state[p][key].numpy().reshape(-1) for p in params]
-        )
-        if opt.state[params[0]][key].ndim == 0:  # a scalar (NAdam's mu_product): keep one
+        held = [p for p in params if key in opt.state[p]]
+        out[f"state.{key}"] = np.concatenate([opt.state[p][key].numpy().reshape(-1) for p in held])
+        if opt.state[held[0]][key].ndim == 0:  # a scalar (NAdam's mu_product): keep one
             out[f"state.{key}"] = out[f"state.{key}"][:1]
+    # scalar state the reference keeps in its param group (schedulefree's weight_sum, lr_max)
+    for key in getattr(adamlib.optim, name)._scalar_state:
+        if key not in keys and key in opt.param_groups[0]:
+            out[f"state.{key}"] = np.array([float(opt.param_groups[0][key])])
     return out
 
 
@@ -304,6 +325,13 @@ def main(argv: list[str] | None = None) -> int:
         np.savez_compressed(OUT / "gradients.npz", **data)
     status = 0
     for name in args.names:
+        missing = missing_reference(name) if name in SETTINGS else None
+        if missing is not None:  # e.g. lion_pytorch: pip install -e '.[reference]'
+            print(
+                f"skipped {name}: its reference needs {missing}, which is not installed "
+                "(the optional extra 'reference' of pyproject.toml)"
+            )
+            continue
         if name == "schedules":
             SCHEDULE_OUT.mkdir(parents=True, exist_ok=True)
             arrays, path = build_schedules(), SCHEDULE_OUT / "schedules.npz"
