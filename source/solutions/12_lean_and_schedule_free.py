@@ -202,8 +202,8 @@ def q12_lion_learning_rate():
 check("q12_lion_learning_rate", q12_lion_learning_rate)
 
 # %% [markdown]
-# **Question 3.** An AdamW run uses lr = 0.001 and weight_decay = 0.1. You switch to Lion with
-# lr = 0.0001. Which weight_decay keeps the same decay of the weights per step?
+# **Question 3.** An AdamW run uses lr = 0.001 and weight_decay = 0.05. You switch to Lion
+# with lr = 0.0002. Which weight_decay keeps the same decay of the weights per step?
 # *(A number; accepted within 1e-6 relative.)*
 
 # %%
@@ -211,9 +211,9 @@ def q12_lion_weight_decay():
     """Your answer: a number."""
     ### BEGIN SOLUTION
     # Both shrink the weights by x <- x (1 - lr * weight_decay) per step: keep the product
-    # lr * weight_decay = 1e-4, so weight_decay = 1e-4 / 1e-4 = 1.0 (Chen et al.: 3-10 times
+    # lr * weight_decay = 5e-5, so weight_decay = 5e-5 / 2e-4 = 0.25 (Chen et al.: 3-10 times
     # larger than AdamW's, as the learning rate is 3-10 times smaller).
-    return 0.001 * 0.1 / 0.0001
+    return 0.001 * 0.05 / 0.0002
     ### END SOLUTION
 
 

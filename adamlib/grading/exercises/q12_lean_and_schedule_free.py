@@ -82,9 +82,9 @@ register(
     )
 )
 
-ADAMW_LR, ADAMW_WD, LION_LR = 1e-3, 0.1, 1e-4
+ADAMW_LR, ADAMW_WD, LION_LR = 1e-3, 0.05, 2e-4
 
-# The decay per step is lr * weight_decay: keep 1e-4 with lr 1e-4 -> weight_decay 1.0.
+# The decay per step is lr * weight_decay: keep 5e-5 with lr 2e-4 -> weight_decay 0.25.
 register(
     NumberQuestion(
         id="q12_lion_weight_decay",
@@ -100,14 +100,21 @@ register(
         mistakes=[
             misconception(
                 "the weight decay kept unchanged",
-                "the decay per step is lr · weight_decay: a 10 times smaller lr decays 10 times "
+                "the decay per step is lr · weight_decay: a 5 times smaller lr decays 5 times "
                 "less unless weight_decay grows.",
                 ADAMW_WD,
             ),
             misconception(
                 "the weight decay scaled the wrong way",
-                "lr went down by 10, so weight_decay must go up by 10 to keep their product.",
+                "lr went down by a factor of 5, so weight_decay must go up by 5 to keep their "
+                "product.",
                 ADAMW_WD * LION_LR / ADAMW_LR,
+            ),
+            misconception(
+                "the ratio of the learning rates given",
+                "the ratio 5 is the factor by which weight_decay grows; multiply AdamW's "
+                "weight_decay by it.",
+                ADAMW_LR / LION_LR,
             ),
         ],
     )
