@@ -100,8 +100,10 @@ class Lion(Optimizer):
             param *= 1 - lr * weight_decay
         c = np.multiply(m, beta1, out=work[0])  # c <- beta1 m + (1 - beta1) g
         c += np.multiply(g, 1 - beta1, out=work[1])
-        update = np.sign(c, out=c)  # each coordinate: -1, 0 or +1
+        # each coordinate -1, 0 or +1 (into another array: NumPy's fast sign loop is skipped
+        # when the output is the input, 7 times slower for float32)
+        update = np.sign(c, out=work[1])
         update *= -lr
         param += update  # theta <- theta - lr sign(c)
         m *= beta2  # m <- beta2 m + (1 - beta2) g  (after the step, with beta2)
-        m += np.multiply(g, 1 - beta2, out=work[1])
+        m += np.multiply(g, 1 - beta2, out=work[0])
