@@ -89,13 +89,18 @@ assert memory["Adam"][0] == memory["AdamW"][0] == 8.0 and memory["SGD"][0] == 0.
 assert memory["Lion"][0] == 4.0 and memory["ScheduleFreeAdamW"][0] == 8.0
 assert memory["Adafactor"][0] == 4 * (256 + 128) / (256 * 128)  # 0.047: n + m numbers
 assert max(b for b, _ in memory.values()) == 8.0  # nobody keeps more than Adam by default
+two = ["Adam", "AdamW", "NAdam", "RAdam", "Adamax", "Adadelta", "ScheduleFreeAdamW"]
+one = ["Adagrad", "RMSprop", "Lion"]
+assert all(memory[n][0] == 8.0 for n in two) and all(memory[n][0] == 4.0 for n in one)
+assert memory_more["SGD"][0] == 4.0 and memory_more["Adam"][0] == memory_more["RMSprop"][0] == 12
+assert 170 < memory["Adam"][0] / memory["Adafactor"][0] < 171
 
 # %% [markdown]
-# The table is the one to keep at hand: Adam, AdamW, NAdam, RAdam and Schedule-Free AdamW keep
-# two numbers per parameter (8 bytes in float32); momentum, Adagrad, RMSprop, Adamax-like
-# single buffers and **Lion** keep one; plain SGD none. **Adafactor** keeps $n + m$ numbers for
-# an $n \times m$ matrix: here 384 numbers for 32,768 weights, 0.047 bytes per parameter,
-# about 170 times less than Adam. (Schedule-Free keeps two arrays too, $z$ and $v$, but no
+# The table is the one to keep at hand: Adam, AdamW, NAdam, RAdam, Adamax, Adadelta and
+# Schedule-Free AdamW keep two numbers per parameter (8 bytes in float32), AMSGrad and centered
+# RMSprop with momentum three; SGD with momentum, Adagrad, RMSprop and **Lion** keep one; plain
+# SGD none. **Adafactor** keeps $n + m$ numbers for an $n \times m$ matrix: here 384 numbers
+# for 32,768 weights, 0.047 bytes per parameter, about 170 times less than Adam. (Schedule-Free keeps two arrays too, $z$ and $v$, but no
 # momentum buffer: its $x$ is never stored, as section 4 shows.)
 #
 # ## 2. Adafactor: a second moment in $n + m$ numbers
@@ -134,8 +139,8 @@ assert max(b for b, _ in memory.values()) == 8.0  # nobody keeps more than Adam 
 # * a **relative step size** and **update clipping**: the step is
 #   $\alpha_t = \max(\epsilon_2, \mathrm{RMS}(\theta))\,\min(\eta, 1/\sqrt t)$, a fraction of
 #   the size of the weights themselves, and the normalised update $U = G/\sqrt{\hat V}$ is
-#   scaled down when its RMS exceeds $d = 1$. So `lr` is the *relative* change per step
-#   ($10^{-2}$: 1% of the weights' RMS).
+#   scaled down when its RMS exceeds $d = 1$. So `lr` caps the *relative* change per step
+#   ($10^{-2}$: at most 1% of the weights' RMS).
 #
 # From scratch, for one array (`eps1` floors $\hat V$ and the mean of $R$, as torch does):
 
@@ -377,7 +382,7 @@ plt.show()
 # tenth of the fresh $z$ mixed in. Their theory says why no schedule is needed: for convex
 # Lipschitz problems the average $x_T$ of this scheme has the optimal rate *for every* $T$ —
 # the same guarantee that a linearly decaying schedule gives only at the $T$ it was planned
-# for (their Theorems 1–2). In practice they report matching or beating tuned cosine and
+# for (their Section 2). In practice they report matching or beating tuned cosine and
 # linear-decay schedules on a wide range of problems (and won the self-tuning track of the
 # AlgoPerf 2024 competition).
 #
@@ -820,8 +825,8 @@ for problem in QUAD:
 #    $m_t = \beta_1 m_{t-1} + (1-\beta_1)\,g_t/\max(\sqrt{v_{t-1}},\epsilon)$,
 #    $\theta_t = \theta_{t-1} - \eta\, m_t$; then $v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2$.
 #
-# They prove convergence at the optimal rate for *any* $\beta_2$, without AMSGrad's
-# assumption of bounded gradients. (Their released version also clips the normalised gradient
+# They prove convergence at the optimal rate for *any* $\beta_2$, without assuming that the
+# gradient noise is uniformly bounded (the assumption behind AMSGrad's guarantee). (Their released version also clips the normalised gradient
 # at $t^{1/4}$ for stability; the original, unclipped, is written here.) From scratch, on
 # lecture 08's two problems: $C = 3$ with $\beta_1 = 0$, $\beta_2 = 1/(1+C^2)$, and
 # $C = 1010$ once every 101 steps with $\beta = (0.9, 0.99)$; projected onto $[-1, 1]$,
@@ -926,8 +931,8 @@ plt.show()
 # now divided by $\sqrt{v_{t-1}}$, built from the two small gradients before it, so it is
 # *large*, while the next two steps ($g = -1$) are divided by a $v$ that contains $C^2$ and are
 # small — the opposite of Adam. Unlike AMSGrad, ADOPT's denominator is an ordinary EMA that
-# can shrink again. ADOPT is not in `torch.optim` (nor in adamlib); optax ships it as
-# `optax.contrib.adopt`.
+# can shrink again. ADOPT is not in `torch.optim` (nor in adamlib); its authors publish a
+# PyTorch implementation with the paper.
 #
 # ## Summary
 #
