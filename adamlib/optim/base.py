@@ -13,7 +13,10 @@ whole-array NumPy in the lecture's names, like torch's ``_single_tensor_adam``).
   arrays for ``out=``, so that a step allocates no memory proportional to the params;
 - calls ``_update`` on each param; a param larger than :data:`CHUNK_BYTES` is passed in
   consecutive slices of that size (the same elementwise arithmetic, so bit-identical results,
-  but each slice stays in the CPU cache through all the passes of the update);
+  but each slice stays in the CPU cache through all the passes of the update), unless the
+  update is not elementwise (``_elementwise = False``: Adafactor's row and column means);
+- keeps state arrays of the param's shape, or of the shape ``_state_shape`` gives (Adafactor's
+  row and column factors; None: this param has no such array);
 - ``state_dict`` / ``load_state_dict`` / ``save`` / ``load`` (NumPy ``.npz``, never pickle).
 """
 
