@@ -36,8 +36,9 @@ $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --upgrade pip
 	$(PY) -m pip install -c constraints.txt -e '.[test,lab]'
-	@if $(PY) -m pip install --no-index --no-deps '$(TORCH)'; then $(PY) -m pip install '$(TORCH)'; \
-	else echo "no local torch wheel for this Python: live torch comparisons and torch benchmarks will be skipped"; fi
+	@if $(PY) -m pip install --no-index --no-deps '$(TORCH)'; then $(PY) -m pip install '$(TORCH)' && \
+		$(PY) -m pip install -c constraints.txt -e '.[reference]'; \
+	else echo "no local torch wheel for this Python: live torch comparisons, torch benchmarks and the reference packages (lion-pytorch, schedulefree) will be skipped"; fi
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (adamlib)"
 	touch $(STAMP)
 

@@ -153,6 +153,45 @@ def bare_muon(p, g, s, t, lr):  # type: ignore[no-untyped-def]
     p -= lr * max(1, p.shape[0] / p.shape[1]) ** 0.5 * o
 
 
+def bare_adafactor(p, g, s, t, lr):  # type: ignore[no-untyped-def]
+    eps1 = np.finfo(p.dtype).eps
+    alpha = max(1e-3, np.sqrt(np.mean(p * p))) * min(lr, 1 / math.sqrt(t))
+    if p.ndim >= 2:  # factored: row and column means of g^2
+        if t == 1:
+            s["R"], s["C"] = (
+                np.zeros(p.shape[:-1] + (1,)),
+                np.zeros(p.shape[:-2] + (1, p.shape[-1])),
+            )
+        s["R"] += t**-0.8 * ((g * g).mean(axis=-1, keepdims=True) - s["R"])
+        s["C"] += t**-0.8 * ((g * g).mean(axis=-2, keepdims=True) - s["C"])
+        v = s["R"] * s["C"] / np.maximum(s["R"].mean(axis=-2, keepdims=True), eps1)
+    else:
+        s["v"] += t**-0.8 * (g * g - s["v"])
+        v = s["v"]
+    u = g / np.sqrt(np.maximum(v, eps1 * eps1))
+    p -= alpha / max(1.0, np.sqrt(np.mean(u * u))) * u
+
+
+def bare_lion(p, g, s, t, lr):  # type: ignore[no-untyped-def]
+    m = s["m"]
+    p -= lr * np.sign(0.9 * m + 0.1 * g)
+    m *= 0.99
+    m += 0.01 * g
+
+
+def bare_schedule_free(p, g, s, t, lr):  # type: ignore[no-untyped-def]
+    if t == 1:
+        s["z"] = p.copy()
+    v, z = s["v"], s["z"]
+    v *= 0.999
+    v += 0.001 * g * g
+    u = g / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
+    c = 1 / t  # constant lr: the weights are equal
+    p += c * (z - p)  # y <- (1 - c) y + c z
+    p += lr * (0.9 * (1 - c) - 1) * u
+    z -= lr * u
+
+
 #: optimizer -> its bare NumPy rule, called with ``bench_options`` (a new optimizer adds one)
 BARE: dict[str, Callable[..., None]] = {
     "SGD": bare_sgd,
@@ -165,6 +204,9 @@ BARE: dict[str, Callable[..., None]] = {
     "Adadelta": bare_adadelta,
     "RAdam": bare_radam,
     "Muon": bare_muon,
+    "Adafactor": bare_adafactor,
+    "Lion": bare_lion,
+    "ScheduleFreeAdamW": bare_schedule_free,
 }
 
 
@@ -198,7 +240,7 @@ def contenders(name: str, workload: str, with_torch: bool) -> dict[str, Callable
             bare(p, g, s, clock[0], **kwargs)
 
     fns["bare NumPy"] = bare_step
-    if with_torch and torch is not None:
+    if with_torch and torch is not None and hasattr(torch.optim, name):  # (not Lion, ...)
         tparams = [torch.from_numpy(p.copy()) for p in params]
         for tp, g in zip(tparams, grads, strict=True):
             tp.grad = torch.from_numpy(g)

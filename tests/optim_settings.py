@@ -11,10 +11,12 @@ needs an entry here; tests/test_optim.py checks that. See adamlib/optim/README.m
 - ``bench_options``: the hyperparameters benchmarks/bench_optim.py times;
 - ``reference``: what produces the reference trajectories: ``"torch.optim.Adam"``-style dotted
   path of a class with torch.optim's interface (torch.optim or a pinned package from PyPI, e.g.
-  ``"lion_pytorch.Lion"``; or a torch class adapted in tests/torch_references.py, e.g. Muon's
-  Newton–Schulz iteration in full precision), or a NumPy function
-  ``step(params, grads, state, t, **options)`` written independently from the formula (for an
-  optimizer no package implements);
+  ``"lion_pytorch.Lion"``, listed in the optional extra ``reference`` of pyproject.toml; or a
+  torch class adapted in tests/torch_references.py, e.g. Muon's Newton–Schulz iteration in full
+  precision), or a NumPy function ``step(params, grads, state, t, **options)`` written
+  independently from the formula (for an optimizer no package implements). Without the
+  package the reference tool skips the optimizer and the live tests skip; the committed
+  reference data is still checked.
 - ``matrices_only``: it updates 2-D params only (Muon); the tests, the reference data and the
   benchmarks then give it matrices of the sizes they give the others (:func:`param_shape`).
 - ``foreach``: the reference class takes torch's ``foreach`` option (then its foreach
@@ -51,14 +53,44 @@ class Settings:
         """The reference: ``torch.optim.<name>`` unless another is given."""
         return self.reference or f"torch.optim.{name}"
 
+    def reference_packages(self, name: str) -> list[str]:
+        """The modules the reference needs: torch, and the pinned package if any (the optional
+        extra ``reference`` of pyproject.toml); none for a NumPy formula."""
+        reference = self.reference_for(name)
+        if callable(reference):
+            return []
+        return sorted({"torch", reference.split(".")[0]})
+
+
+def missing_reference(name: str) -> str | None:
+    """The first module optimizer ``name``'s reference needs that is not installed, or None."""
+    import importlib.util
+
+    for module in SETTINGS[name].reference_packages(name):
+        if importlib.util.find_spec(module) is None:
+            return module
+    return None
+
 
 def reference_class(name: str) -> Any:
-    """The class behind a dotted ``reference`` of optimizer ``name`` (imports torch or the
-    reference package; the tests call it only where those are installed)."""
+    """The reference class of optimizer ``name`` (raises ImportError when not installed)."""
+
     reference = SETTINGS[name].reference_for(name)
     assert isinstance(reference, str), f"{name}'s reference is a formula, not a class"
     module, _, attr = reference.rpartition(".")
     return getattr(importlib.import_module(module), attr)
+
+
+def make_reference(name: str, params: Any, **kwargs: Any) -> Any:
+    """The reference optimizer over torch ``params``, ready to step.
+
+    A reference with a train/eval switch (``schedulefree``) is put in train mode, the mode our
+    optimizers start in (``schedulefree`` starts in eval mode and refuses to step).
+    """
+    opt = reference_class(name)(params, **kwargs)
+    if callable(getattr(opt, "train", None)):
+        opt.train()
+    return opt
 
 
 def param_shape(name: str, shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -349,5 +381,86 @@ SETTINGS: dict[str, Settings] = {
         reference="tests.torch_references.FullPrecisionMuon",
         matrices_only=True,
         foreach=False,
+    ),
+    "Adafactor": Settings(
+        lectures=("12_lean_and_schedule_free",),
+        defaults={
+            "lr": 0.01,
+            "beta2_decay": -0.8,
+            "eps": (None, 0.001),
+            "d": 1.0,
+            "weight_decay": 0.0,
+            "maximize": False,
+        },
+        full_options={"lr": 0.01, "weight_decay": 0.01},
+        reference_cases=[
+            {},
+            {"lr": 0.1},
+            # (not -0.5 or 0: closer to sign descent, the float32 quadratic run is chaotic)
+            {"lr": 0.05, "beta2_decay": -0.7},
+            {"lr": 0.05, "eps": (1e-12, 0.001)},
+            {"lr": 0.05, "eps": (None, 0.1)},
+            {"lr": 0.05, "d": 2.0},
+            {"lr": 0.05, "weight_decay": 0.1},
+            {"lr": 0.05, "maximize": True},
+            {
+                "lr": 0.02,
+                "beta2_decay": -0.6,
+                "eps": (1e-10, 0.01),
+                "d": 1.5,
+                "weight_decay": 0.05,
+                "maximize": True,
+            },
+        ],
+        bench_options={"lr": 0.01},
+    ),
+    "Lion": Settings(
+        lectures=("12_lean_and_schedule_free",),
+        defaults={"lr": 0.0001, "betas": (0.9, 0.99), "weight_decay": 0.0},
+        full_options={"lr": 0.001, "weight_decay": 0.01},
+        reference_cases=[
+            {},
+            {"lr": 0.001},
+            {"lr": 0.001, "betas": (0.95, 0.98)},
+            {"lr": 0.001, "betas": (0.0, 0.5)},
+            {"lr": 0.001, "weight_decay": 0.1},
+            {"lr": 0.0003, "betas": (0.5, 0.9), "weight_decay": 1.0},
+        ],
+        bench_options={"lr": 0.0001},
+        reference="lion_pytorch.Lion",
+    ),
+    "ScheduleFreeAdamW": Settings(
+        lectures=("12_lean_and_schedule_free",),
+        defaults={
+            "lr": 0.0025,
+            "betas": (0.9, 0.999),
+            "eps": 1e-08,
+            "weight_decay": 0,
+            "warmup_steps": 0,
+            "r": 0.0,
+            "weight_lr_power": 2.0,
+        },
+        full_options={"lr": 0.01, "weight_decay": 0.01, "warmup_steps": 2},
+        reference_cases=[
+            {},
+            {"lr": 0.01, "betas": (0.8, 0.99)},
+            {"lr": 0.01, "betas": (0.5, 0.9)},
+            {"lr": 0.01, "eps": 0.001},
+            {"lr": 0.01, "weight_decay": 0.1},
+            {"lr": 0.01, "warmup_steps": 20},
+            {"lr": 0.01, "r": 1.0},
+            {"lr": 0.01, "weight_lr_power": 0.0},
+            {
+                "lr": 0.005,
+                "betas": (0.95, 0.99),
+                "eps": 1e-06,
+                "weight_decay": 0.05,
+                "warmup_steps": 10,
+                "r": 0.5,
+                "weight_lr_power": 1.0,
+            },
+        ],
+        bench_options={"lr": 0.0025},
+        reference="schedulefree.AdamWScheduleFree",
     ),
 }

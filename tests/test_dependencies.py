@@ -106,7 +106,21 @@ def test_environment_yml_names_every_runtime_import_and_binder_essentials():
 def test_binder_is_a_learners_environment_without_test_or_grading_tools():
     """Binder, like `make lab`, gets what the notebooks run and JupyterLab, not `[test]`."""
     dev_only = {"nbgrader", "playwright", "pytest", "nbval", "ruff", "jupytext", "torch"}
+    dev_only |= {"lion-pytorch", "schedulefree"}  # the extra "reference" (lecture 12's tests)
     assert environment_yml().isdisjoint(dev_only), sorted(environment_yml() & dev_only)
+
+
+def test_the_reference_packages_are_an_extra_installed_only_with_torch():
+    """lion-pytorch and schedulefree produce reference data; a learner never installs them."""
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    extras = data["project"]["optional-dependencies"]
+    assert extras["reference"] == ["lion-pytorch==0.2.5", "schedulefree==1.4.1"]
+    for extra in ("lab", "test", "nbval"):
+        assert not {"lion-pytorch", "schedulefree"} & set(requirement_names(extras[extra]))
+    recipe = (ROOT / "Makefile").read_text(encoding="utf-8")
+    torch_line = recipe.index("pip install --find-links $(TORCH_WHEELS)")
+    assert recipe.index("'.[reference]'") > torch_line  # inside the torch branch
+    assert recipe.count(".[reference]") == 1
 
 
 def test_environment_yml_requires_ipywidgets_8_and_jupyterlab_4():
@@ -154,7 +168,9 @@ def all_declared() -> set[str]:
     data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     specs = list(data["project"]["dependencies"])
     for extra, extra_specs in data["project"]["optional-dependencies"].items():
-        if extra != "torch":  # installed from a local wheel only (see the Makefile)
+        # torch: installed from a local wheel, pinned in the Makefile; reference: pinned in
+        # pyproject.toml, installed only with torch (their dependency)
+        if extra not in ("torch", "reference"):
             specs += extra_specs
     return {normalized(n) for n in requirement_names(specs)}
 

@@ -23,7 +23,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LAB_PYTHON = ROOT / ".venv-lab" / "bin" / "python"
-DEV_ONLY = ("nbgrader", "playwright", "torch", "pytest", "nbval", "ruff", "jupytext")
+DEV_ONLY = (
+    *("nbgrader", "playwright", "torch", "pytest", "nbval", "ruff", "jupytext"),
+    *("lion-pytorch", "lion_pytorch", "schedulefree"),  # pyproject's extra "reference"
+)
 
 
 def _free_port() -> int:

@@ -16,7 +16,14 @@ from typing import Any
 
 import numpy as np
 import pytest
-from optim_settings import OPTIMIZERS, SETTINGS, param_shape, reference_class
+from optim_settings import (
+    OPTIMIZERS,
+    SETTINGS,
+    make_reference,
+    missing_reference,
+    param_shape,
+    reference_class,
+)
 
 import adamlib.optim as optim
 from adamlib.optim import (
@@ -85,9 +92,14 @@ def test_keyword_names_and_defaults_are_torchs(name: str) -> None:
 @pytest.mark.torch
 @pytest.mark.parametrize("name", NAMES)
 def test_defaults_equal_those_of_the_installed_torch(name: str) -> None:
-    torch = pytest.importorskip("torch")
+    # torch.optim's, or those of the reference package (lion-pytorch, schedulefree)
+    missing = missing_reference(name)
+    if missing is not None:
+        pytest.skip(f"{missing} is not installed (optional extra 'reference')")
+    import torch
+
     param = torch.zeros(param_shape(name, (2,)), requires_grad=True)
-    theirs = getattr(torch.optim, name)([param]).defaults
+    theirs = make_reference(name, [param]).defaults
     for key, value in TORCH_DEFAULTS[name].items():
         assert theirs[key] == value, key
 

@@ -79,7 +79,11 @@ HYPER_CASES = [
     ],
     *[(n, {"betas": 0.9}, TypeError, "betas must be a pair") for n in ADAMS],
     *[(n, {"betas": (0.9, 0.99, 0.9)}, TypeError, "betas must be a pair") for n in ["Adam"]],
-    *[(n, {"eps": -1e-8}, ValueError, "Invalid epsilon value: -1e-08") for n in _with("eps")],
+    *[
+        (n, {"eps": -1e-8}, ValueError, "Invalid epsilon value: -1e-08")
+        for n in _with("eps")
+        if not isinstance(SETTINGS[n].defaults["eps"], tuple)
+    ],
     *[
         (n, {"momentum": -0.5}, ValueError, "Invalid momentum value: -0.5")
         for n in _with("momentum")
@@ -113,6 +117,17 @@ HYPER_CASES = [
     ("Muon", {"ns_steps": -1}, ValueError, "Invalid ns_steps value: -1"),
     ("Muon", {"ns_steps": 100}, ValueError, "less than 100"),
     ("Muon", {"adjust_lr_fn": "rms"}, ValueError, "Adjust learning rate function 'rms'"),
+    ("Adafactor", {"eps": (-1e-8, 1e-3)}, ValueError, "Invalid epsilon1 value: -1e-08"),
+    ("Adafactor", {"eps": (None, NAN)}, ValueError, "Invalid epsilon2 value: nan"),
+    ("Adafactor", {"eps": 1e-3}, TypeError, "eps must be a pair"),
+    ("Adafactor", {"beta2_decay": 0.5}, ValueError, "beta2_decay should be <= 0 but is: 0.5"),
+    ("Adafactor", {"beta2_decay": NAN}, ValueError, "beta2_decay should be <= 0 but is: nan"),
+    ("Adafactor", {"d": 0.5}, ValueError, "Clipping threshold d should be >= 1 but is: 0.5"),
+    ("Adafactor", {"d": "1"}, TypeError, "d must be a real number"),
+    ("ScheduleFreeAdamW", {"betas": (0.0, 0.9)}, ValueError, "Invalid beta parameter at index 0"),
+    ("ScheduleFreeAdamW", {"warmup_steps": -1}, ValueError, "Invalid warmup_steps value: -1"),
+    ("ScheduleFreeAdamW", {"r": NAN}, ValueError, "Invalid r value: nan"),
+    ("ScheduleFreeAdamW", {"weight_lr_power": INF}, ValueError, "Invalid weight_lr_power value"),
 ]
 
 

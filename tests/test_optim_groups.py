@@ -17,7 +17,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-from optim_settings import OPTIMIZERS, SETTINGS, param_shape, reference_class
+from optim_settings import (
+    OPTIMIZERS,
+    SETTINGS,
+    make_reference,
+    missing_reference,
+    param_shape,
+)
 
 import adamlib.optim as optim
 import adamlib.schedules as schedules
@@ -44,8 +50,9 @@ def group_options(name: str) -> list[dict[str, Any]]:
         groups[1]["betas"] = (0.8, 0.99)
     if "momentum" in kw:
         groups[2]["momentum"] = 0.5
-    if "eps" in kw:
-        groups[1]["eps"] = 1e-6
+    if "eps" in kw:  # (Adafactor's eps is a pair (eps1, eps2))
+        default = SETTINGS[name].defaults["eps"]
+        groups[1]["eps"] = (1e-12, 0.01) if isinstance(default, tuple) else 1e-6
     return groups
 
 
@@ -70,11 +77,20 @@ def ours(name: str, params: list[list[np.ndarray]]) -> optim.Optimizer:
     return getattr(optim, name)(groups, **SETTINGS[name].full_options)
 
 
+def skip_without_reference(name: str) -> None:
+    """Skip unless torch and ``name``'s reference package (lion-pytorch, ...) are installed."""
+    missing = missing_reference(name)
+    if missing is not None:
+        pytest.skip(f"{missing} is not installed (optional extra 'reference')")
+
+
 def theirs(name: str, params: list[list[np.ndarray]]) -> tuple[Any, list[Any]]:
-    torch = pytest.importorskip("torch")
+    skip_without_reference(name)
+    import torch
+
     tensors = [[torch.tensor(p) for p in group] for group in params]
     groups = [{"params": t, **o} for t, o in zip(tensors, group_options(name), strict=True)]
-    opt = reference_class(name)(groups, **SETTINGS[name].full_options)
+    opt = make_reference(name, groups, **SETTINGS[name].full_options)
     return opt, [t for group in tensors for t in group]
 
 
@@ -281,9 +297,12 @@ def test_add_param_group_during_training_matches_torch(name: str) -> None:
         [{"params": p, **o} for p, o in zip(first, options, strict=False)],
         **SETTINGS[name].full_options,
     )
-    torch = pytest.importorskip("torch")
+    skip_without_reference(name)
+    import torch
+
     tgroups = [[torch.tensor(p) for p in g] for g in params]
-    topt = reference_class(name)(
+    topt = make_reference(
+        name,
         [{"params": t, **o} for t, o in zip(tgroups[:2], options, strict=False)],
         **SETTINGS[name].full_options,
     )

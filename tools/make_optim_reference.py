@@ -1,5 +1,9 @@
 """Regenerate the torch.optim reference data in tests/data/optim_reference/ (needs torch).
 
+The references that are not in torch.optim (lion-pytorch's Lion, schedulefree's
+AdamWScheduleFree) need the optional extra ``reference`` of pyproject.toml; an optimizer whose
+reference is not installed is skipped with a message.
+
 Usage::
 
     .venv/bin/python -m tools.make_optim_reference          # writes tests/data/optim_reference/
@@ -40,9 +44,12 @@ from typing import Any
 
 import numpy as np
 
+import adamlib.optim
 from tests.optim_settings import (  # one place for every optimizer
     OPTIMIZERS,
     SETTINGS,
+    make_reference,
+    missing_reference,
     param_shape,
     reference_class,
 )
@@ -180,13 +187,23 @@ def run_torch(
     shapes = param_shapes(name, data)
     if callable(reference):
         return _run_formula(reference, kwargs, dtype, sequence, data, shapes)
+    import inspect
+
     import torch
 
-    cls = reference_class(name)
     x0 = data["x0"].astype(dtype)
     params = [torch.tensor(p) for p in split(x0, shapes)]
-    extra = {"foreach": foreach} if SETTINGS[name].foreach else {}  # (not Muon's)
-    opt = cls(params, **kwargs, **extra)
+    takes_foreach = (
+        SETTINGS[name].foreach  # (not Muon's)
+        and "foreach" in inspect.signature(reference_class(name)).parameters
+    )
+    # torch.optim: foreach=None is its default; a package's default is kept unless asked
+    extra = (
+        {"foreach": foreach}
+        if takes_foreach and (foreach is not None or reference.startswith("torch."))
+        else {}
+    )
+    opt = make_reference(name, params, **kwargs, **extra)
     snaps = []
     snapshot_steps = set(data["snapshot_steps"].tolist())
     for t in range(STEPS):
@@ -197,13 +214,18 @@ def run_torch(
         if t + 1 in snapshot_steps:
             snaps.append(np.concatenate([p.detach().numpy().reshape(-1) for p in params]))
     out = {"snapshots": np.array(snaps)}
-    keys = sorted(k for k in opt.state[params[0]] if k != "step")
+    # every param's arrays, in order; a param may lack some (Adafactor: row_var and col_var
+    # for matrices, variance for vectors)
+    keys = sorted({k for p in params for k in opt.state[p] if k != "step"})
     for key in keys:
-        out[f"state.{key}"] = np.concatenate(
-            [opt.state[p][key].numpy().reshape(-1) for p in params]
-        )
-        if opt.state[params[0]][key].ndim == 0:  # a scalar (NAdam's mu_product): keep one
+        held = [p for p in params if key in opt.state[p]]
+        out[f"state.{key}"] = np.concatenate([opt.state[p][key].numpy().reshape(-1) for p in held])
+        if opt.state[held[0]][key].ndim == 0:  # a scalar (NAdam's mu_product): keep one
             out[f"state.{key}"] = out[f"state.{key}"][:1]
+    # scalar state the reference keeps in its param group (schedulefree's weight_sum, lr_max)
+    for key in getattr(adamlib.optim, name)._scalar_state:
+        if key not in keys and key in opt.param_groups[0]:
+            out[f"state.{key}"] = np.array([float(opt.param_groups[0][key])])
     return out
 
 
@@ -323,6 +345,13 @@ def main(argv: list[str] | None = None) -> int:
         np.savez_compressed(OUT / "gradients.npz", **data)
     status = 0
     for name in args.names:
+        missing = missing_reference(name) if name in SETTINGS else None
+        if missing is not None:  # e.g. lion_pytorch: pip install -e '.[reference]'
+            print(
+                f"skipped {name}: its reference needs {missing}, which is not installed "
+                "(the optional extra 'reference' of pyproject.toml)"
+            )
+            continue
         if name == "schedules":
             SCHEDULE_OUT.mkdir(parents=True, exist_ok=True)
             arrays, path = build_schedules(), SCHEDULE_OUT / "schedules.npz"

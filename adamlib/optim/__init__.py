@@ -11,20 +11,23 @@ against torch's trajectories (tests/test_optim_reference.py)::
     opt = AdamW([{"params": [W1, W2]}, {"params": [b1, b2], "weight_decay": 0.0}], lr=1e-3)
     opt.step([dW1, dW2, db1, db2])  # gradients in the order of the params, group by group
 
-=============  ====================================  =========================================
-class          module                                derived in
-=============  ====================================  =========================================
-``SGD``        :mod:`adamlib.optim.sgd`              01_gradient_descent, 03_momentum
-``Adagrad``    :mod:`adamlib.optim.adagrad`          04_adagrad
-``RMSprop``    :mod:`adamlib.optim.rmsprop`          05_rmsprop
-``Adam``       :mod:`adamlib.optim.adam`             06_adam
-``AdamW``      :mod:`adamlib.optim.adam`             06_adam, 08_beyond_adam
-``NAdam``      :mod:`adamlib.optim.nadam`            08_beyond_adam
-``Adamax``     :mod:`adamlib.optim.adamax`           08_beyond_adam
-``Adadelta``   :mod:`adamlib.optim.adadelta`         08_beyond_adam
-``RAdam``      :mod:`adamlib.optim.radam`            08_beyond_adam
-``Muon``       :mod:`adamlib.optim.muon`             11_beyond_the_diagonal
-=============  ====================================  =========================================
+=====================  ======================================  =================================
+class                  module                                  derived in
+=====================  ======================================  =================================
+``SGD``                :mod:`adamlib.optim.sgd`                01_gradient_descent, 03_momentum
+``Adagrad``            :mod:`adamlib.optim.adagrad`            04_adagrad
+``RMSprop``            :mod:`adamlib.optim.rmsprop`            05_rmsprop
+``Adam``               :mod:`adamlib.optim.adam`               06_adam
+``AdamW``              :mod:`adamlib.optim.adam`               06_adam, 08_beyond_adam
+``NAdam``              :mod:`adamlib.optim.nadam`              08_beyond_adam
+``Adamax``             :mod:`adamlib.optim.adamax`             08_beyond_adam
+``Adadelta``           :mod:`adamlib.optim.adadelta`           08_beyond_adam
+``RAdam``              :mod:`adamlib.optim.radam`              08_beyond_adam
+``Muon``               :mod:`adamlib.optim.muon`               11_beyond_the_diagonal
+``Adafactor``          :mod:`adamlib.optim.adafactor`          12_lean_and_schedule_free
+``Lion``               :mod:`adamlib.optim.lion`               12_lean_and_schedule_free
+``ScheduleFreeAdamW``  :mod:`adamlib.optim.schedule_free`      12_lean_and_schedule_free
+=====================  ======================================  =================================
 
 AMSGrad is ``Adam(amsgrad=True)``. Learning-rate schedules: :mod:`adamlib.schedules`.
 
@@ -37,14 +40,17 @@ correction, ``+-grad + lambda theta``); :mod:`adamlib.optim.base` holds no algor
 """
 
 from .adadelta import Adadelta
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .adamax import Adamax
 from .base import Optimizer
+from .lion import Lion
 from .muon import Muon
 from .nadam import NAdam
 from .radam import RAdam
 from .rmsprop import RMSprop
+from .schedule_free import ScheduleFreeAdamW
 from .sgd import SGD
 
 __all__ = [
@@ -59,4 +65,7 @@ __all__ = [
     "Adadelta",
     "RAdam",
     "Muon",
+    "Adafactor",
+    "Lion",
+    "ScheduleFreeAdamW",
 ]

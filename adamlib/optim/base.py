@@ -14,7 +14,10 @@ whole-array NumPy in the lecture's names, like torch's ``_single_tensor_adam``).
 - calls ``_update`` on each param; a param larger than :data:`CHUNK_BYTES` is passed in
   consecutive slices of that size (the same elementwise arithmetic, so bit-identical results,
   but each slice stays in the CPU cache through all the passes of the update), unless the
-  update is not elementwise (Muon's matrix products: ``_elementwise = False``);
+  update is not elementwise (``_elementwise = False``: Muon's matrix products, Adafactor's row
+  and column means);
+- keeps state arrays of the param's shape, or of the shape ``_state_shape`` gives (Adafactor's
+  row and column factors; None: this param has no such array);
 - ``state_dict`` / ``load_state_dict`` / ``save`` / ``load`` (NumPy ``.npz``, never pickle).
 """
 
@@ -69,7 +72,7 @@ def _plain(value: Any) -> Any:
         return value
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
-    if isinstance(value, (tuple, list)):
+    if isinstance(value, (tuple, list)):  # None inside: "use the default" (Adafactor's eps[0])
         return tuple(_plain(v) for v in value)
     if isinstance(value, numbers.Integral):
         return int(value)
@@ -291,8 +294,9 @@ class Optimizer:
 
     #: number of scratch arrays ``_update`` gets
     _n_work = 3
-    #: the update treats each element on its own, so a large param may be updated in slices
-    #: (False for Muon, whose update multiplies matrices: every param is passed whole)
+    #: True when the update of one element reads no other element, so that a large param may
+    #: be updated in slices; False (Muon's matrix products; Adafactor's row and column means,
+    #: its RMS) passes every param whole
     _elementwise = True
     #: every state array name the optimizer may use (for load_state_dict validation)
     _state_keys: tuple[str, ...] = ()
@@ -349,6 +353,14 @@ class Optimizer:
         work: list[np.ndarray],
     ) -> None:
         raise NotImplementedError
+
+    def _state_shape(self, name: str, param: np.ndarray) -> tuple[int, ...] | None:
+        """Return the shape of state array ``name`` for ``param``.
+
+        The param's own (the default), or another (Adafactor's row and column factors), or None
+        when this param has none.
+        """
+        return param.shape
 
     def _next_scalar_state(self, step: int, state: Mapping[str, Any]) -> dict[str, float]:
         """New values of the scalar state after ``step`` (see ``_scalar_state``).
@@ -543,7 +555,7 @@ class Optimizer:
         """Keep a checked group's hyperparameters as Python numbers for the steps."""
         run.hyper = {key: _plain(run.group[key]) for key in self.defaults}
         wanted = self._state_arrays(run.hyper)
-        run.missing = any(name not in run.states[0] for name in wanted)
+        run.missing = any(self._lacks(run, name) for name in wanted)
         run.group.changed = False
         if run is self._runs[0]:
             self.hyper = run.hyper
@@ -641,15 +653,16 @@ class Optimizer:
         them (None: updated in chunks).
         """
         longest: dict[np.dtype, int] = {}
+        sliced = self._elementwise  # else each param is updated whole
         for p in self._params:
-            n = min(p.size, max(1, CHUNK_BYTES // p.itemsize)) if self._elementwise else p.size
+            n = min(p.size, max(1, CHUNK_BYTES // p.itemsize)) if sliced else max(1, p.size)
             longest[p.dtype] = max(longest.get(p.dtype, 0), n)
         for dt, n in longest.items():
             if dt not in self._scratch or len(self._scratch[dt][0]) < n:
                 self._scratch[dt] = [np.empty(n, dt) for _ in range(self._n_work)]
         self._work = [
             [w[: p.size].reshape(p.shape) for w in self._scratch[p.dtype]]
-            if p.nbytes <= CHUNK_BYTES or not self._elementwise
+            if p.nbytes <= CHUNK_BYTES or not sliced
             else None
             for p in self._params
         ]
@@ -676,14 +689,26 @@ class Optimizer:
         created = frozenset(
             name
             for name, fill in fills.items()
-            if name not in run.states[0] and (fill is not None or stepping or names is not None)
+            if self._lacks(run, name) and (fill is not None or stepping or names is not None)
         )
         for p, state, _ in run.slots:
             for name in created:
-                fill = fills[name]
-                state[name] = np.empty_like(p) if fill is None else np.full_like(p, fill)
-        run.missing = any(name not in run.states[0] for name in fills)
+                fill, shape = fills[name], self._state_shape(name, p)
+                if shape is not None:
+                    state[name] = (
+                        np.empty(shape, p.dtype)
+                        if fill is None
+                        else (np.full(shape, fill, p.dtype))
+                    )
+        run.missing = any(self._lacks(run, name) for name in fills)
         return created
+
+    def _lacks(self, run: _Run, name: str) -> bool:
+        """True when a param of the group should have state array ``name`` and has not."""
+        return any(
+            name not in state and self._state_shape(name, p) is not None
+            for p, state, _ in run.slots
+        )
 
     def state_dict(self) -> dict[str, Any]:
         """Return a copy of the optimizer's state, in torch.optim's layout.
@@ -810,18 +835,24 @@ class Optimizer:
                 unknown = keys - set(self._state_keys)
                 if unknown:
                     raise ValueError(f"state of {name} has unknown entries {sorted(unknown)}")
+                p = params[i]
+                # the entries this param may hold (Adafactor: row_var, col_var or variance)
+                keys |= {key for key in self._state_keys if self._state_shape(key, p) is None}
                 if names is None:
                     names = keys
                 elif keys != names:
                     raise ValueError(f"the states of param group {k} hold different entries")
-                p = params[i]
-                for key in keys:
+                for key in keys & set(entry):
                     arr = entry[key]
                     if not isinstance(arr, np.ndarray):
                         raise ValueError(f"state of {name}: {key} is not an array")
-                    if arr.shape != p.shape:
+                    shape = self._state_shape(key, p)
+                    if shape is None:
+                        raise ValueError(f"state of {name}: {key} is not kept for this param")
+                    if arr.shape != shape:
                         raise ValueError(
-                            f"state of {name}: {key} has shape {arr.shape}, param has {p.shape}"
+                            f"state of {name}: {key} has shape {arr.shape}, expected {shape} "
+                            f"(param has {p.shape})"
                         )
                     if arr.dtype != p.dtype:
                         raise ValueError(
@@ -859,7 +890,7 @@ class Optimizer:
             for i, state in zip(range(run.start, run.stop), run.states, strict=True):
                 state["step"] = step
                 state.update(scalar_values)
-                for key in names:
+                for key in names & set(states[saved_ids[i]]):
                     np.copyto(state[key], states[saved_ids[i]][key])
             self._accept_hyperparameters(run)  # and the arrays missing before the first step
 
@@ -877,8 +908,12 @@ class Optimizer:
             for key, value in group.items():
                 if value is None:  # (Muon's adjust_lr_fn) an array of None would need pickle
                     arrays[f"group.{k}.{key}:none"] = np.array(True)
-                else:
-                    arrays[f"group.{k}.{key}"] = np.array(value)
+                    continue
+                if isinstance(value, (tuple, list)) and None in value:
+                    # None ("the default", Adafactor's eps[0]) as NaN: no object arrays, and
+                    # NaN is never a valid hyperparameter, so load() reads it back as None
+                    value = [math.nan if v is None else v for v in value]
+                arrays[f"group.{k}.{key}"] = np.array(value)
         for i, entry in sd["state"].items():
             for key, value in entry.items():
                 arrays[f"state.{i}.{key}"] = np.asarray(value)
@@ -906,7 +941,11 @@ class Optimizer:
             if parts[0] == "group" and len(parts) in (2, 3):
                 if len(parts) == 2:  # written by adamlib before param groups: one group
                     parts = ["group", "0", parts[1]]
-                value = tuple(arr.tolist()) if arr.ndim == 1 else arr.item()
+                value = (
+                    tuple(None if v != v else v for v in arr.tolist())  # NaN: None (see save)
+                    if arr.ndim == 1
+                    else arr.item()
+                )
                 if parts[2].endswith(":none"):
                     parts[2], value = parts[2].removesuffix(":none"), None
                 groups.setdefault(int(parts[1]), {})[parts[2]] = value

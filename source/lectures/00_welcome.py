@@ -24,6 +24,7 @@
 # | 09 | [claims tested](09_claims_tested.ipynb) | the folklore about adaptive methods, tested | [exercises](../exercises/09_claims_tested.ipynb) · [solutions](../solutions/09_claims_tested.ipynb) |
 # | 10 | [playground](10_playground.ipynb) | every objective × every optimizer, with sliders | the sliders |
 # | 11 | [beyond the diagonal](11_beyond_the_diagonal.ipynb) | Newton, full-matrix Adagrad, Shampoo, Muon and its Newton–Schulz iteration | [exercises](../exercises/11_beyond_the_diagonal.ipynb) · [solutions](../solutions/11_beyond_the_diagonal.ipynb) |
+# | 12 | [lean and schedule-free](12_lean_and_schedule_free.ipynb) | memory as the constraint: Adafactor, Lion, Schedule-Free AdamW, ADOPT | [exercises](../exercises/12_lean_and_schedule_free.ipynb) · [solutions](../solutions/12_lean_and_schedule_free.ipynb) |
 #
 # Each lecture follows the same rhythm: the previous method's failure on a plot, the derivation,
 # a from-scratch implementation, a check that it equals the companion package `adamlib`,
