@@ -19,12 +19,14 @@ whole-array NumPy in the lecture's names, like torch's ``_single_tensor_adam``).
 - keeps state arrays of the param's shape, or of the shape ``_state_shape`` gives (Adafactor's
   row and column factors; None: this param has no such array);
 - ``state_dict`` / ``load_state_dict`` / ``save`` / ``load`` (NumPy ``.npz``, never pickle).
+
+Two modules beside it hold what a reader of the algorithms can skip: :mod:`.groups` (the
+params and the group dicts) and :mod:`.saving` (checking and loading a saved state).
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 import os
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -41,8 +43,10 @@ from adamlib.validation import (
     check_nonnegative,
     check_real,
     check_unit_interval,
-    is_integer,
 )
+
+from . import saving
+from .groups import _check_distinct, _Group, _is_implicit, _param_list, _plain, _Run
 
 __all__ = [
     "CHUNK_BYTES",
@@ -60,88 +64,9 @@ __all__ = [
 CHUNK_BYTES = 1 << 18
 
 
-def _plain(value: Any) -> Any:
-    """A checked hyperparameter as a Python bool, int, float, tuple of these, str or None.
-
-    Python numbers combine with float32 arrays without promoting them to float64 (NumPy's weak
-    scalars), so an update written with them keeps the params' dtype, as torch does. Integers
-    stay integers (Muon's ``ns_steps`` counts iterations); strings and None are choices
-    (Muon's ``adjust_lr_fn``).
-    """
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (tuple, list)):  # None inside: "use the default" (Adafactor's eps[0])
-        return tuple(_plain(v) for v in value)
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    return float(value)
-
-
 # ----------------------------------------------------------------------------------------------
 # params and gradients
 # ----------------------------------------------------------------------------------------------
-def _param_list(params: Any, where: str = "") -> list[np.ndarray]:
-    """``params`` (one array or an iterable of arrays) as a checked list.
-
-    ``where`` prefixes the messages (``"param group 1: "``).
-    """
-    if isinstance(params, np.ndarray):
-        params = [params]
-    elif isinstance(params, (set, frozenset)):
-        raise TypeError(
-            f"{where}params must be an ordered collection (a list), not a set: the gradients "
-            "are passed in the same order"
-        )
-    elif isinstance(params, Iterable) and not isinstance(params, (Mapping, str, bytes)):
-        params = list(params)
-    else:
-        raise TypeError(
-            f"{where}params must be a NumPy array or a list of NumPy arrays, "
-            f"got {type(params).__name__}"
-        )
-    if len(params) == 0:
-        raise ValueError(f"{where}optimizer got an empty parameter list")
-    for i, p in enumerate(params):
-        if isinstance(p, Mapping):
-            raise TypeError(
-                f"{where}params must be all arrays or all parameter groups (dicts with a "
-                "'params' entry), not a mix"
-            )
-        if not isinstance(p, np.ndarray):
-            raise TypeError(
-                f"{where}param {i} is not a NumPy array (got {type(p).__name__}); the optimizer "
-                "updates params in place, so pass arrays, e.g. np.array([1.0, 2.0])"
-            )
-        if not np.issubdtype(p.dtype, np.floating):
-            raise TypeError(
-                f"{where}param {i} has dtype {p.dtype}, but params must be floating-point arrays "
-                "(e.g. x.astype(np.float64))"
-            )
-        if not p.flags.writeable:
-            raise ValueError(
-                f"{where}param {i} is read-only; the optimizer must update it in place"
-            )
-        if not p.flags.c_contiguous:
-            raise ValueError(
-                f"{where}param {i} is not C-contiguous (a strided view?); "
-                "pass np.ascontiguousarray(x)"
-            )
-    return params
-
-
-def _check_distinct(params: list[np.ndarray], names: list[str]) -> None:
-    """Raise if two params are the same array or overlap in memory.
-
-    As in torch ("some parameters appear in more than one parameter group").
-    """
-    for i, p in enumerate(params):
-        for j in range(i):
-            if p is params[j]:
-                raise ValueError(f"{names[i]} is the same array as {names[j]}")
-            if p.size and params[j].size and np.may_share_memory(p, params[j]):
-                raise ValueError(f"{names[i]} shares memory with {names[j]}")
 
 
 def _all_finite(g: np.ndarray) -> bool:
@@ -182,73 +107,9 @@ def _finiteness_check(p: np.ndarray) -> Any:
     return None if p.dtype == np.float64 else np.float64
 
 
-class _Group(dict[str, Any]):
-    """``param_groups[k]``: a dict that notes when it is changed.
-
-    The optimizer then checks its hyperparameters again at the next step (and not at every
-    step).
-    """
-
-    changed = True
-    #: the optimizer's "a group changed" flag (a one-element list), set too (one test per step)
-    flag: list[bool] | None = None
-
-    def _note(self) -> None:
-        self.changed = True
-        if self.flag is not None:
-            self.flag[0] = True
-
-    def __setitem__(self, key: Any, value: Any) -> None:
-        self._note()
-        super().__setitem__(key, value)
-
-    def __delitem__(self, key: Any) -> None:
-        self._note()
-        super().__delitem__(key)
-
-    # mypy wants an in-place operator to be compatible with dict.__or__, whose result is a plain
-    # dict (typeshed's own dict.__ior__ is ignored likewise).
-    def __ior__(self, other: Any) -> _Group:  # type: ignore[override, misc]
-        self._note()
-        return super().__ior__(other)
-
-    def update(self, *args: Any, **kwargs: Any) -> None:
-        self._note()
-        super().update(*args, **kwargs)
-
-    def setdefault(self, key: Any, default: Any = None) -> Any:
-        self._note()
-        return super().setdefault(key, default)
-
-    def pop(self, *args: Any) -> Any:
-        self._note()
-        return super().pop(*args)
-
-    def popitem(self) -> Any:
-        self._note()
-        return super().popitem()
-
-    def clear(self) -> None:
-        self._note()
-        super().clear()
-
-
 # ----------------------------------------------------------------------------------------------
 # the base class
 # ----------------------------------------------------------------------------------------------
-class _Run:
-    """What a step needs of one param group, worked out when the group was last checked."""
-
-    __slots__ = ("group", "start", "stop", "states", "slots", "hyper", "missing", "fresh")
-
-    def __init__(self, group: _Group, start: int, states: list[dict[str, Any]]) -> None:
-        self.group = group  # the dict in param_groups
-        self.start, self.stop = start, start + len(states)  # its params' global indices
-        self.states = states  # state[start:stop]
-        self.slots: list[tuple[np.ndarray, dict[str, Any], list[np.ndarray] | None]] = []
-        self.hyper: dict[str, Any] = {}  # its hyperparameters as Python numbers
-        self.missing = False  # a state array the options need does not exist yet
-        self.fresh: frozenset[str] = frozenset()  # state arrays created by this step
 
 
 class Optimizer:
@@ -748,151 +609,7 @@ class Optimizer:
         ValueError
             If the state was made for another optimizer or other params, or is malformed.
         """
-        kind = type(self).__name__
-        if not isinstance(state_dict, Mapping):
-            raise ValueError(f"state_dict must be a dict, got {type(state_dict).__name__}")
-        missing = {"optimizer", "param_groups", "state"} - set(state_dict)
-        if missing:
-            raise ValueError(f"state_dict lacks the key(s) {sorted(missing)}")
-        if state_dict["optimizer"] != kind:
-            raise ValueError(
-                f"state_dict was saved from {state_dict['optimizer']}, cannot load into {kind}"
-            )
-        params, runs = self._params, self._runs
-        n = len(params)
-        groups = state_dict["param_groups"]
-        if not isinstance(groups, (list, tuple)) or not all(isinstance(g, Mapping) for g in groups):
-            raise ValueError("state_dict['param_groups'] must be a list of dicts")
-        if len(groups) != len(runs):
-            raise ValueError(
-                f"state_dict has {len(groups)} param group(s), this optimizer has {len(runs)}"
-            )
-        saved_groups: list[dict[str, Any]] = []
-        saved_ids: list[Any] = []  # saved_ids[i]: the key of param i in state_dict["state"]
-        for k, (saved, run) in enumerate(zip(groups, runs, strict=True)):
-            saved = dict(saved)
-            ids = saved.pop("params", None)
-            size = run.stop - run.start
-            if not isinstance(ids, (list, tuple)) or len(ids) != size:
-                count = len(ids) if isinstance(ids, (list, tuple)) else "?"
-                if len(runs) == 1:
-                    raise ValueError(
-                        f"state_dict was made for {count} params, this optimizer has {n}"
-                    )
-                raise ValueError(
-                    f"param group {k} of state_dict has {count} params, this optimizer's "
-                    f"param group {k} has {size}"
-                )
-            saved_ids += list(ids)
-            if not set(self.defaults) <= set(saved):
-                raise ValueError(
-                    f"state_dict lacks the hyperparameter(s) "
-                    f"{sorted(set(self.defaults) - set(saved))} of {kind} in param group {k}"
-                )
-            for key in set(saved) - set(self.defaults):  # e.g. a schedule's "initial_lr"
-                value = saved[key]
-                if not isinstance(value, (numbers.Real, tuple, list, str)):
-                    raise ValueError(f"state_dict has an unusable entry {key!r} in param group {k}")
-            try:
-                self._check_hyperparameters(saved)
-            except (TypeError, ValueError) as err:
-                where = f" in param group {k}" if len(runs) > 1 else ""
-                raise ValueError(f"state_dict has an invalid hyperparameter{where}: {err}") from err
-            saved_groups.append(saved)
-        if any(not is_integer(i) for i in saved_ids) or (len(set(saved_ids)) != n):
-            raise ValueError("state_dict's param groups must number their params 0, 1, ...")
-        states = state_dict["state"]
-        if not isinstance(states, Mapping) or set(states) != set(saved_ids):
-            raise ValueError(f"state_dict['state'] must have entries for params 0..{n - 1}")
-        loaded: list[tuple[int, dict[str, float], set[str]]] = []  # per group
-        for k, run in enumerate(runs):
-            steps: set[int] = set()
-            scalars: dict[str, set[float]] = {}
-            names: set[str] | None = None
-            for i in range(run.start, run.stop):
-                entry = states[saved_ids[i]]
-                name = self._param_name(i)
-                if not isinstance(entry, Mapping) or "step" not in entry:
-                    raise ValueError(f"state of {name} has no 'step'")
-                step = entry["step"]
-                if isinstance(step, np.ndarray) and step.ndim == 0:
-                    step = step.item()
-                if isinstance(step, float) and step.is_integer():
-                    step = int(step)
-                if not is_integer(step):
-                    raise ValueError(f"state of {name}: step must be an integer, got {step!r}")
-                if step < 0:
-                    raise ValueError(f"state of {name}: step must be >= 0, got {step}")
-                steps.add(int(step))
-                for key in self._scalar_state:
-                    value = entry.get(key)
-                    if isinstance(value, np.ndarray) and value.ndim == 0:
-                        value = value.item()
-                    if not isinstance(value, numbers.Real) or not math.isfinite(value):
-                        raise ValueError(f"state of {name}: {key} must be a finite number")
-                    scalars.setdefault(key, set()).add(float(value))
-                keys = set(entry) - {"step"} - set(self._scalar_state)
-                unknown = keys - set(self._state_keys)
-                if unknown:
-                    raise ValueError(f"state of {name} has unknown entries {sorted(unknown)}")
-                p = params[i]
-                # the entries this param may hold (Adafactor: row_var, col_var or variance)
-                keys |= {key for key in self._state_keys if self._state_shape(key, p) is None}
-                if names is None:
-                    names = keys
-                elif keys != names:
-                    raise ValueError(f"the states of param group {k} hold different entries")
-                for key in keys & set(entry):
-                    arr = entry[key]
-                    if not isinstance(arr, np.ndarray):
-                        raise ValueError(f"state of {name}: {key} is not an array")
-                    shape = self._state_shape(key, p)
-                    if shape is None:
-                        raise ValueError(f"state of {name}: {key} is not kept for this param")
-                    if arr.shape != shape:
-                        raise ValueError(
-                            f"state of {name}: {key} has shape {arr.shape}, expected {shape} "
-                            f"(param has {p.shape})"
-                        )
-                    if arr.dtype != p.dtype:
-                        raise ValueError(
-                            f"state of {name}: {key} has dtype {arr.dtype}, param has {p.dtype}"
-                        )
-            if len(steps) != 1:
-                raise ValueError(
-                    f"the states of param group {k} have different step counts {sorted(steps)}"
-                )
-            for key, values in scalars.items():
-                if len(values) != 1:
-                    raise ValueError(f"the states of param group {k} have different {key}")
-            names = names or set()
-            hyper = {key: _plain(saved_groups[k][key]) for key in self.defaults}
-            required = {n for n, fill in self._state_arrays(hyper).items() if fill is not None}
-            if steps != {0} and not required <= names:
-                raise ValueError(
-                    f"state_dict lacks state arrays {sorted(required - names)} in param group {k}"
-                )
-            loaded.append((steps.pop(), {key: v.pop() for key, v in scalars.items()}, names))
-        # everything checked: now write
-        for run, saved, (step, scalar_values, names) in zip(
-            runs, saved_groups, loaded, strict=True
-        ):
-            group = run.group
-            for key in [k for k in group if k != "params" and k not in saved]:
-                del group[key]
-            group.update(saved)
-            for state in run.states:
-                for key in [
-                    k for k in state if k not in names and isinstance(state[k], np.ndarray)
-                ]:
-                    del state[key]
-            self._create_state(run, names)
-            for i, state in zip(range(run.start, run.stop), run.states, strict=True):
-                state["step"] = step
-                state.update(scalar_values)
-                for key in names & set(states[saved_ids[i]]):
-                    np.copyto(state[key], states[saved_ids[i]][key])
-            self._accept_hyperparameters(run)  # and the arrays missing before the first step
+        saving.load_state_dict(self, state_dict)
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write :meth:`state_dict` to ``path`` as a NumPy ``.npz`` file (no pickle).
@@ -902,25 +619,7 @@ class Optimizer:
         path : str or os.PathLike
             File name; NumPy appends ``.npz`` when missing.
         """
-        sd = self.state_dict()
-        arrays: dict[str, np.ndarray] = {"optimizer": np.array(sd["optimizer"])}
-        for k, group in enumerate(sd["param_groups"]):
-            for key, value in group.items():
-                if value is None:  # (Muon's adjust_lr_fn) an array of None would need pickle
-                    arrays[f"group.{k}.{key}:none"] = np.array(True)
-                    continue
-                if isinstance(value, (tuple, list)) and None in value:
-                    # None ("the default", Adafactor's eps[0]) as NaN: no object arrays, and
-                    # NaN is never a valid hyperparameter, so load() reads it back as None
-                    value = [math.nan if v is None else v for v in value]
-                arrays[f"group.{k}.{key}"] = np.array(value)
-        for i, entry in sd["state"].items():
-            for key, value in entry.items():
-                arrays[f"state.{i}.{key}"] = np.asarray(value)
-        # NumPy's stub types savez's keyword arguments as arrays except allow_pickle (a bool),
-        # which a **dict[str, ndarray] could name; these keys are "group.", "state." or
-        # "optimizer".
-        np.savez(path, **arrays)  # type: ignore[arg-type]
+        saving.save(self, path)
 
     def load(self, path: str | os.PathLike[str]) -> None:
         """Load a state written by :meth:`save` (validated as in :meth:`load_state_dict`).
@@ -930,43 +629,4 @@ class Optimizer:
         path : str or os.PathLike
             An ``.npz`` file written by :meth:`save`.
         """
-        with np.load(path, allow_pickle=False) as data:
-            files = {k: data[k] for k in data.files}
-        if "optimizer" not in files:
-            raise ValueError(f"{path} is not an optimizer state saved by adamlib")
-        groups: dict[int, dict[str, Any]] = {}
-        state: dict[int, dict[str, Any]] = {}
-        for key, arr in files.items():
-            parts = key.split(".", 2)
-            if parts[0] == "group" and len(parts) in (2, 3):
-                if len(parts) == 2:  # written by adamlib before param groups: one group
-                    parts = ["group", "0", parts[1]]
-                value = (
-                    tuple(None if v != v else v for v in arr.tolist())  # NaN: None (see save)
-                    if arr.ndim == 1
-                    else arr.item()
-                )
-                if parts[2].endswith(":none"):
-                    parts[2], value = parts[2].removesuffix(":none"), None
-                groups.setdefault(int(parts[1]), {})[parts[2]] = value
-            elif parts[0] == "state" and len(parts) == 3:
-                scalar = parts[2] == "step" or parts[2] in self._scalar_state
-                state.setdefault(int(parts[1]), {})[parts[2]] = arr.item() if scalar else arr
-            elif key != "optimizer":
-                raise ValueError(f"{path}: unexpected entry {key!r}")
-        for group in groups.values():
-            if "params" in group:
-                params = group["params"]
-                group["params"] = list(params) if isinstance(params, tuple) else [params]
-        self.load_state_dict(
-            {
-                "optimizer": str(files["optimizer"]),
-                "param_groups": [groups[k] for k in sorted(groups)],
-                "state": state,
-            }
-        )
-
-
-def _is_implicit(group: Any) -> bool:
-    """True for the one group made from a plain list of params (torch's own messages then)."""
-    return isinstance(group, Mapping) and set(group) == {"params"}
+        saving.load(self, path)
