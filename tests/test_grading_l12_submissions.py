@@ -54,6 +54,12 @@ def lion_no_sign(x, grad, m, lr, beta1, beta2, weight_decay):  # wrong: forgot t
     return x * (1 - lr * weight_decay) - lr * c, beta2 * m + (1 - beta2) * grad
 
 
+def lion_l2_like_adam(x, grad, m, lr, beta1, beta2, weight_decay):  # wrong (the lead's, blind)
+    g = grad + weight_decay * x
+    u = np.sign(beta1 * m + (1 - beta1) * g)
+    return x - lr * u, beta2 * m + (1 - beta2) * g
+
+
 def lion_decay_after_step(x, grad, m, lr, beta1, beta2, weight_decay):  # wrong (O(lr^2 wd))
     c = beta1 * m + (1 - beta1) * grad
     return (x - lr * np.sign(c)) * (1 - lr * weight_decay), beta2 * m + (1 - beta2) * grad
@@ -169,6 +175,7 @@ NAMED = {  # wrong: must fail and name this (the catalogue's names)
     "lion_beta2_everywhere": "interpolated with beta2",
     "lion_decay_without_lr": "weight decay not multiplied by lr",
     "lion_no_sign": "sign missing",
+    "lion_l2_like_adam": "weight decay added to the gradient",
     "lion_inplace": MUTATION,
     "lion_float64_lr": "dtype float64 but the inputs are float32",
     "af_no_normalisation": "normalisation by the mean of R missing",

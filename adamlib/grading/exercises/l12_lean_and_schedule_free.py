@@ -101,6 +101,12 @@ def _lion_decay_without_lr(x, grad, m, lr, beta1, beta2, weight_decay):
     return x * (1 - weight_decay) - lr * np.sign(c), beta2 * m + (1 - beta2) * grad
 
 
+def _lion_l2_decay(x, grad, m, lr, beta1, beta2, weight_decay):
+    g = grad + weight_decay * x  # Adam's habit: the decay as a gradient term
+    c = beta1 * m + (1 - beta1) * g
+    return x - lr * np.sign(c), beta2 * m + (1 - beta2) * g
+
+
 def _lion_no_decay(x, grad, m, lr, beta1, beta2, weight_decay):
     return lion_step(x, grad, m, lr, beta1, beta2, 0.0)
 
@@ -161,6 +167,12 @@ register(
                 "the decay is decoupled as in AdamW and scaled by the learning rate: "
                 "x * (1 - lr * weight_decay).",
                 _lion_decay_without_lr,
+            ),
+            Mistake(
+                "weight decay added to the gradient (L2, as in Adam) instead of decoupled",
+                "Lion decays the params directly, outside the sign: x * (1 - lr * weight_decay) "
+                "- lr * np.sign(c); grad alone goes into c and m_new.",
+                _lion_l2_decay,
             ),
             Mistake(
                 "weight decay missing",
