@@ -501,7 +501,7 @@ class OptimizerRun:
         #: with ``record_state``: each state array (and ``"effective_step"``) by step, NaN in
         #: row 0, as :attr:`Trajectory.state`; and the gradients the steps used
         self.state: dict[str, Array] = {}
-        self.grads = np.full((64, 2), np.nan)
+        self.grads: Array = np.full((64, 2), np.nan)
         self.steps = 0
         self.diverged_at: int | None = None
 

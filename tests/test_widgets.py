@@ -144,7 +144,7 @@ def test_set_hyper_changes_betas_and_eps():
     pg = Playground("beale", ["Adam", "RMSprop"], steps=80, backend="inline")
     pg.set_hyper("Adam", lr=0.2, beta1=0.5, beta2=0.99, eps=1e-6)
     pg.set_hyper("RMSprop", alpha=0.9)
-    assert pg.kwargs("Adam") == {"lr": 0.2, "betas": (0.5, 0.99), "eps": 1e-6}
+    assert pg.kwargs("Adam") == {"lr": 0.2, "betas": (0.5, 0.99), "eps": 1e-6, "weight_decay": 0.0}
     assert pg.kwargs("RMSprop")["alpha"] == 0.9
     assert_draws_reference(pg)
 
