@@ -38,6 +38,7 @@ from adamlib.widgets import (
     playground,
     resolve_backend,
 )
+from adamlib.widgets.noise_controls import make_schedule
 
 FIVE = ["SGD", "SGD+momentum", "Adagrad", "RMSprop", "Adam"]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -45,11 +46,14 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 def reference(pg: Playground, label: str, steps: int | None = None):
     """What adamlib.run.run_optimizer computes for the playground's current settings."""
+    steps = pg.steps if steps is None else steps
     return run_optimizer(
         pg.objective,
-        OPTIMIZERS[label].optimizer,
+        pg.optimizer_class(label),
         pg.start,
-        pg.steps if steps is None else steps,
+        steps,
+        noise=pg.noise,
+        schedule=make_schedule(pg.schedule, steps),
         **pg.kwargs(label),
     )
 
