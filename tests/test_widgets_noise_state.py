@@ -271,3 +271,16 @@ def test_preparation_uses_the_noise_and_schedule():
     assert pg._runs["Adam"][1] is run
     assert_runs_are_references(pg)
     assert OBJECTIVES["beale"] is pg.objective
+
+
+def test_coming_back_to_an_optimizers_state_restores_its_picture_exactly():
+    pg = Playground("quadratic", ["Adam", "RMSprop"], steps=80, backend="inline", state="Adam")
+    view = pg.state_view
+    pg.set_run(state="RMSprop")
+    full = view.full_redraws
+    pg.set_run(state="Adam")
+    assert view.full_redraws == full + 1  # (the kept picture, restored: no figure draw)
+    shown = np.asarray(view.canvas.buffer_rgba()).copy()
+    assert view.ax_state.get_title() == "state of Adam"
+    FigureCanvasAgg.draw(view.canvas)
+    np.testing.assert_array_equal(shown, np.asarray(view.canvas.buffer_rgba()))

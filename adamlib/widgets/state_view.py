@@ -13,7 +13,10 @@ Three panels over the steps, each coordinate its own line (x solid, y dashed):
    lecture 03's analysis treats one at a time.
 
 A vertical line marks the iteration shown by the playground. Every line is animated (blitted
-over a cached background), so that a change which keeps the axes' limits redraws no text.
+over a cached background), so that a change which keeps the axes' limits redraws no text; the
+static picture of each optimizer shown is kept (with the limits, legends and notes it was
+drawn for), so that coming back to an optimizer whose panels look the same draws no text
+either.
 """
 
 # The mixin's methods are typed with ``self: Playground`` (the class they belong to), which
@@ -119,12 +122,40 @@ class StateView(Interactive):
         self._keys: tuple[str, ...] | None = None
         self._eigen_for: tuple[float, ...] | None = None
         self.label: str | None = None
+        self._kept: dict[tuple[Any, ...], Any] = {}  # static pictures by what they show
         self._box = W.VBox([self.view])
         self._box.add_class(self.css)
 
     def update(self) -> None:
         """Redraw (the data come from :meth:`show`)."""
         self.redraw()
+
+    def _static_state(self) -> tuple[Any, ...]:
+        """What the static picture shows: size, titles, legends, notes and limits."""
+        axes = (self.ax_state, self.ax_step, self.ax_eigen)
+        return (
+            self._size(),
+            self.label,
+            self._keys,
+            self._eigen_for,
+            tuple(note.get_text() for note in self._notes.values()),
+            tuple((ax.get_xlim(), ax.get_ylim()) for ax in axes),
+        )
+
+    def _draw_static(self) -> Any:
+        """Restore the kept static picture of this state, or leave it to a full draw."""
+        kept = self._kept.get(self._static_state())
+        if kept is not None:
+            self.canvas.restore_region(kept)
+        return kept
+
+    def _on_draw(self, event: Any) -> None:
+        """After a full draw: keep its static picture (see :meth:`_draw_static`)."""
+        super()._on_draw(event)
+        if not self.canvas.is_saving() and self._background is not None:
+            if len(self._kept) >= 16:  # (≈ 0.7 MB each at 72 dpi)
+                self._kept.pop(next(iter(self._kept)))
+            self._kept[self._static_state()] = self._background
 
     def show(self, label: str, traj: Trajectory, objective: Objective, frame: int) -> None:
         """Show ``label``'s recorded run ``traj`` (with ``record_state``) up to ``frame``."""
