@@ -213,7 +213,7 @@ def test_the_state_view_says_what_it_cannot_show():
     pg = Playground("rosenbrock", ["Adadelta"], steps=50, backend="inline", state="Adadelta")
     view = pg.state_view
     notes = [t.get_text() for t in view._notes.values()]
-    assert notes == ["Adadelta: no such step", "quadratics only"]
+    assert notes == ["", "Adadelta: no such step", "quadratics only"]
     assert all(len(line.get_xdata()) == 0 for line in view.step_lines + view.eigen_lines)
     assert sorted(line.get_label() for line in view.state_lines) == [
         "v (average of g²), x",
@@ -222,7 +222,10 @@ def test_the_state_view_says_what_it_cannot_show():
         "Δ (average of Δx²), y",
     ]
     pg.set(objective="quadratic")
-    assert [t.get_text() for t in view._notes.values()] == ["Adadelta: no such step", ""]
+    assert [t.get_text() for t in view._notes.values()] == ["", "Adadelta: no such step", ""]
+    pg.set_run(state="SGD")  # plain SGD keeps no state, and its step is η
+    assert view.state_lines == [] and view._notes[view.ax_state].get_text() == "SGD keeps no state"
+    np.testing.assert_array_equal(view.step_lines[0].get_ydata()[1:], pg.kwargs("SGD")["lr"])
 
 
 def test_state_view_of_an_optimizer_not_ticked_shows_its_run():

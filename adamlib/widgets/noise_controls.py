@@ -111,7 +111,7 @@ def add_run_controls(
     noise: GradientNoise | None = None,
     schedule: str = "constant",
 ) -> W.HBox:
-    """Register the noise and schedule controls with ``add`` and return their row.
+    """Register the noise and schedule controls with ``add``; return the noise's row.
 
     Parameters
     ----------
@@ -125,6 +125,7 @@ def add_run_controls(
     Returns
     -------
     ipywidgets.HBox
+        The noise, σ and seed (the schedule's dropdown goes where the caller wants it).
     """
     noise = GradientNoise("none", 1.0, 0) if noise is None else noise
     label = {kind: name for name, kind in NOISE_LABELS.items()}[noise.kind]
@@ -149,7 +150,7 @@ def add_run_controls(
             readout_format=".2g",
             continuous_update=False,
             style={"description_width": "2.5em"},
-            layout=W.Layout(width="250px"),
+            layout=W.Layout(width="290px"),
         ),
     )
     seed = add(
@@ -161,7 +162,7 @@ def add_run_controls(
             description="seed",
             continuous_update=False,
             style={"description_width": "initial"},
-            layout=W.Layout(width="200px"),
+            layout=W.Layout(width="290px"),
         ),
     )
     menu = add(
@@ -174,7 +175,8 @@ def add_run_controls(
             layout=W.Layout(width="230px"),
         ),
     )
-    return W.HBox([noise_menu, sigma, seed, menu])
+    menu.layout.width = "260px"
+    return W.HBox([noise_menu, sigma, seed])
 
 
 class RunSettings:

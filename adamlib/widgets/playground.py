@@ -315,7 +315,8 @@ class Playground(RunSettings, StateViewSlot, Preparation, Interactive):
                 [W.HTML("<b>optimizers</b>&nbsp;"), *[c[f"use:{label}"] for label in self.labels]]
             ),
             tabs,
-            W.HBox([*self._run_row.children, c["state"]]),
+            self._run_row,
+            W.HBox([c["schedule"], c["state"]]),
             W.HBox([c["play"], c["frame"], W.HTML(f"<i>{hint}</i>")]),
             self.status,
         ]

@@ -116,7 +116,7 @@ class StateView(Interactive):
         ]
         self._notes = {
             ax: ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center")
-            for ax in (self.ax_step, self.ax_eigen)
+            for ax in (self.ax_state, self.ax_step, self.ax_eigen)
         }
         self._animate(*self.step_lines, *self.eigen_lines, *self.markers)
         self._keys: tuple[str, ...] | None = None
@@ -171,6 +171,7 @@ class StateView(Interactive):
         for i, key in enumerate(keys):
             for j in range(2):
                 self.state_lines[2 * i + j].set_data(t, positive(np.abs(state[key][:, j])))
+        self._set_note(self.ax_state, "" if keys else f"{label} keeps no state")
         self._set_note(self.ax_step, "" if effective is not None else f"{label}: no such step")
         for j, line in enumerate(self.step_lines):
             if effective is None:
