@@ -287,3 +287,37 @@ def test_coming_back_to_an_optimizers_state_restores_its_picture_exactly():
     assert view.ax_state.get_title() == "state of Adam"
     FigureCanvasAgg.draw(view.canvas)
     np.testing.assert_array_equal(shown, np.asarray(view.canvas.buffer_rgba()))
+
+
+# ---------------------------------------------------------------------------------------------
+# lecture 03's momentum explorer under noise
+# ---------------------------------------------------------------------------------------------
+def test_momentum_explorer_under_noise_runs_both_methods_on_the_same_draws(backend):
+    from adamlib.widgets import momentum_explorer
+
+    ex = momentum_explorer(backend=backend, noise=NOISE)
+    lr, beta = ex.controls["lr"].value, ex.controls["momentum"].value
+    obj, steps = ex.objective, ex.controls["steps"].value
+    hb = run_optimizer(obj, optim.SGD, steps=steps, noise=NOISE, lr=lr, momentum=beta)
+    np.testing.assert_array_equal(ex.path_line.get_xdata(), hb.path[:, 0])
+    np.testing.assert_array_equal(ex.trajectory.path, hb.path)
+    gd = run_optimizer(obj, optim.SGD, steps=steps, noise=NOISE, lr=lr)
+    n = len(ex.gd_line.get_xdata())
+    np.testing.assert_array_equal(ex.gd_line.get_xdata(), gd.path[:n, 0])
+    quiet = ex.path_line.get_xdata().copy()
+    ex.set(noise="none")
+    assert ex.noise == GradientNoise()
+    plain = run_optimizer(obj, optim.SGD, steps=steps, lr=lr, momentum=beta)
+    np.testing.assert_array_equal(ex.path_line.get_xdata(), plain.path[:, 0])
+    assert not np.array_equal(quiet, plain.path[:, 0])
+
+
+def test_momentum_explorer_notes_a_noise_floor_and_rejects_bad_noise():
+    from adamlib.widgets import momentum_explorer
+
+    ex = momentum_explorer(backend="inline", steps=300, noise=GradientNoise("additive", 1.0, 0))
+    assert "noise" in ex.error_note.get_text() and ex.error_note.get_visible()
+    with pytest.raises(TypeError, match="noise must be a GradientNoise"):
+        momentum_explorer(backend="inline", noise=0.1)
+    with pytest.raises(ValueError, match="sigma must be in"):
+        momentum_explorer(backend="inline", noise=GradientNoise("additive", 500.0))

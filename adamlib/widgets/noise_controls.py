@@ -109,7 +109,7 @@ def noise_of(controls: Mapping[str, W.Widget]) -> GradientNoise:
 def add_run_controls(
     add: Callable[[str, W.Widget], W.Widget],
     noise: GradientNoise | None = None,
-    schedule: str = "constant",
+    schedule: str | None = "constant",
 ) -> W.HBox:
     """Register the noise and schedule controls with ``add``; return the noise's row.
 
@@ -120,7 +120,7 @@ def add_run_controls(
     noise
         The initial noise (default: none, σ = 1, seed 0).
     schedule
-        The initial schedule, one of :data:`SCHEDULES`.
+        The initial schedule, one of :data:`SCHEDULES`; None: no schedule control.
 
     Returns
     -------
@@ -165,6 +165,8 @@ def add_run_controls(
             layout=W.Layout(width="290px"),
         ),
     )
+    if schedule is None:
+        return W.HBox([noise_menu, sigma, seed])
     menu = add(
         "schedule",
         W.Dropdown(
