@@ -175,7 +175,15 @@ def scenarios() -> list[Scenario]:
             ANY_CONTROL,
         ),
         Scenario(
-            "state view first opened (Adam: its figure made, Adam rerun recording its state)",
+            "state view first opened on Adam, prepared while the kernel was idle",
+            lambda pg, i: pg.set_run(state="Adam"),
+            ANY_CONTROL,
+            fresh=True,
+            prepared=True,
+        ),
+        Scenario(
+            "state view first opened right after construction (Adam: its figure made, "
+            "Adam rerun recording its state)",
             lambda pg, i: pg.set_run(state="Adam"),
             ANY_CONTROL,
             fresh=True,

@@ -321,3 +321,19 @@ def test_momentum_explorer_notes_a_noise_floor_and_rejects_bad_noise():
         momentum_explorer(backend="inline", noise=0.1)
     with pytest.raises(ValueError, match="sigma must be in"):
         momentum_explorer(backend="inline", noise=GradientNoise("additive", 500.0))
+
+
+def test_a_prepared_state_view_opens_on_its_kept_picture(backend):
+    pg = Playground("quadratic", ["RMSprop", "Adam"], steps=80, backend=backend, noise=NOISE)
+    pg.prepare()  # what the playground does while the kernel is idle
+    view = pg.state_view
+    assert view is not None and pg._state_slot.layout.display == "none"
+    assert pg._runs["Adam"][1].record_state  # the last ticked optimizer's state
+    assert_runs_are_references(pg)
+    full = view.full_redraws
+    pg.set_run(state="Adam")
+    assert view.full_redraws == full and view.label == "Adam"  # blitted: nothing drawn
+    view.canvas.draw()  # (ipympl: the page's draw request)
+    shown = np.asarray(view.canvas.buffer_rgba()).copy()
+    FigureCanvasAgg.draw(view.canvas)
+    np.testing.assert_array_equal(shown, np.asarray(view.canvas.buffer_rgba()))

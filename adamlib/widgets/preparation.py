@@ -36,8 +36,9 @@ class Preparation:
     def prepare(self: Playground) -> None:
         """Prepare every other objective now, as the playground does by itself while the kernel
         is idle: its contours, its map layer and the runs of the ticked optimizers from its
-        start, so that a first visit costs what coming back costs (for scripts and the
-        benchmark; the picture is the same either way)."""
+        start, so that a first visit costs what coming back costs; and, while the state view
+        is closed, the view itself with the state of the last ticked optimizer (for scripts
+        and the benchmark; the picture is the same either way)."""
         for _ in self._preparation():
             pass
 
@@ -58,6 +59,7 @@ class Preparation:
                     yield
             if self._prepare_background(obj):
                 yield
+        yield from self._state_view_preparation()
 
     @contextmanager
     def _showing(

@@ -25,10 +25,12 @@ either.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as W
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.lines import Line2D
 from matplotlib.ticker import NullLocator
 from numpy.typing import NDArray
@@ -253,10 +255,30 @@ class StateViewSlot:
     update, as its ``state`` control says (a mixin of
     :class:`~adamlib.widgets.playground.Playground`)."""
 
+    state_view: StateView | None  # made when first opened, or prepared while idle
+
     def _state_label(self: Playground) -> str | None:
         """The optimizer whose state is shown, or None."""
         value = self.controls["state"].value
         return None if value == "none" else str(value)
+
+    def _state_view_preparation(self: Playground) -> Iterator[None]:
+        """While the state view is closed: make it, and draw the state of the last ticked
+        optimizer into it, one piece at a time (see :meth:`Playground.prepare`), so that
+        opening it costs what coming back to it costs."""
+        if self._state_label() is not None or not self.selected:
+            return
+        view = self.state_view
+        if view is None:
+            view = self.state_view = StateView(backend=self.backend)
+            yield
+        label = self.selected[-1]
+        run = self._run_for(label, record=True)
+        yield
+        view.show(label, run.trajectory(self.steps, label), self.objective, self.frame)
+        if view._background is None:  # not kept: draw it now (off screen)
+            FigureCanvasAgg.draw(view.canvas)
+            yield
 
     def _update_state_view(self: Playground) -> None:
         """Open, update or close the state view (a figure of its own, below the playground's)."""
@@ -267,6 +289,7 @@ class StateViewSlot:
         view = self.state_view
         if view is None:
             view = self.state_view = StateView(backend=self.backend)
+        if not self._state_slot.children:
             self._state_slot.children = (view.widget,)
         traj = self._run_for(label, record=True).trajectory(self.steps, label)
         view.show(label, traj, self.objective, min(self.frame, self.steps))
