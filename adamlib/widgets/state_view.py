@@ -92,7 +92,8 @@ class StateView(Interactive):
     description = "optimizer state"
 
     def __init__(self, backend: str = "auto") -> None:
-        super().__init__(figsize=(10.0, 3.1), backend=backend)
+        # 72 dpi × 3.25 in = 234 px: a whole number of pixels, which the page shows unscaled
+        super().__init__(figsize=(10.0, 3.25), backend=backend)
         self.ax_state, self.ax_step, self.ax_eigen = self.fig.subplots(1, 3)
         self.fig.subplots_adjust(left=0.075, right=0.99, bottom=0.16, top=0.88, wspace=0.32)
         for ax in (self.ax_state, self.ax_step, self.ax_eigen):
