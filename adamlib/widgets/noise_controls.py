@@ -229,8 +229,19 @@ class RunSettings:
         schedule: str | None = None,
         state: str | None = None,
     ) -> None:
-        """Change the noise, the schedule or the state view's optimizer (``"none"``: close
-        it); validated first, then one update."""
+        """Change the noise, the schedule or the state view's optimizer; validated first (on an
+        error nothing changes), then one update.
+
+        Parameters
+        ----------
+        noise
+            The :class:`~adamlib.run.GradientNoise` of every run (σ in [0.001, 100] unless
+            the kind is ``"none"``, seed in [0, 99]: the controls' ranges).
+        schedule
+            One of :data:`SCHEDULES`.
+        state
+            An optimizer's label to show its state, or ``"none"`` to close the state view.
+        """
         self._check_run_settings(noise, schedule or self.schedule, state or "none")
         with self.hold():
             if noise is not None:
@@ -245,7 +256,15 @@ class RunSettings:
                 self.controls["state"].value = state
 
     def set_variant(self: Playground, label: str, **on: bool) -> None:
-        """Tick or untick variant switches, e.g. ``set_variant("Adam", amsgrad=True)``."""
+        """Tick or untick variant switches, e.g. ``set_variant("Adam", amsgrad=True)``.
+
+        Parameters
+        ----------
+        label
+            An optimizer's label (:data:`~adamlib.widgets.sliders.OPTIMIZERS`).
+        **on
+            Switch names of that optimizer (its ``switches``) and whether they are ticked.
+        """
         if label not in self.labels:
             raise ValueError(f"unknown optimizer {label!r}; choose from {self.labels}")
         names = [sw.name for sw in OPTIMIZERS[label].switches]

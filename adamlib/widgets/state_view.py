@@ -160,8 +160,24 @@ class StateView(Interactive):
                 self._kept.pop(next(iter(self._kept)))
             self._kept[self._static_state()] = self._background
 
-    def show(self, label: str, traj: Trajectory, objective: Objective, frame: int) -> None:
-        """Show ``label``'s recorded run ``traj`` (with ``record_state``) up to ``frame``."""
+    def show(
+        self, label: str, traj: Trajectory, objective: Objective, frame: int, draw: bool = True
+    ) -> None:
+        """Show an optimizer's recorded run, with the iteration marker at ``frame``.
+
+        Parameters
+        ----------
+        label
+            The optimizer's label (:data:`~adamlib.widgets.sliders.OPTIMIZERS`).
+        traj
+            Its run, recorded with ``record_state`` (:attr:`Trajectory.state`).
+        objective
+            The objective it ran on (a quadratic gets the eigendirection panel).
+        frame
+            The iteration shown by the playground.
+        draw
+            Redraw (False: only update the artists, for a draw done by the caller).
+        """
         state = dict(traj.state or {})
         effective = state.pop("effective_step", None)
         n = len(traj.path)
@@ -200,10 +216,19 @@ class StateView(Interactive):
             self._set_lim(ax, "x", 0, max(n - 1, 1))
             arrays = [np.asarray(line.get_ydata(), dtype=np.float64) for line in lines]
             self._set_log_ylim(ax, [a for a in arrays if a.size], floor_ratio=1e-12)
-        self.show_frame(frame)
+        for marker in self.markers:
+            marker.set_xdata([frame, frame])
+        if draw:
+            self.redraw()
 
     def show_frame(self, frame: int) -> None:
-        """Move the iteration markers to ``frame`` and redraw."""
+        """Move the iteration markers to ``frame`` and redraw.
+
+        Parameters
+        ----------
+        frame
+            The iteration shown by the playground.
+        """
         for marker in self.markers:
             marker.set_xdata([frame, frame])
         self.redraw()
@@ -276,9 +301,9 @@ class StateViewSlot:
         label = self.selected[-1]
         run = self._run_for(label, record=True)
         yield
-        view.show(label, run.trajectory(self.steps, label), self.objective, self.frame)
-        if view._background is None:  # not kept: draw it now (off screen)
-            FigureCanvasAgg.draw(view.canvas)
+        view.show(label, run.trajectory(self.steps, label), self.objective, self.frame, draw=False)
+        if view._background is None and view._kept.get(view._static_state()) is None:
+            FigureCanvasAgg.draw(view.canvas)  # off screen; the draw event keeps the picture
             yield
 
     def _update_state_view(self: Playground) -> None:
