@@ -445,6 +445,11 @@ class OptimizerRun:
         Its keyword arguments, e.g. ``{"lr": 0.1}``.
     start
         One start point ``(x, y)``.
+    noise, schedule, record_state
+        As in :func:`run_optimizer` (keyword only; the defaults add nothing, and the run is
+        then the plain one, bit for bit). A schedule is made once, for the optimizer of this
+        run: one whose shape depends on the total number of steps (cosine) needs a new run,
+        not a continued one, when that number changes.
 
     Attributes
     ----------
@@ -466,17 +471,37 @@ class OptimizerRun:
     """
 
     def __init__(
-        self, objective: Objective, optimizer: type, hyper: Mapping[str, Any], start: ArrayLike
+        self,
+        objective: Objective,
+        optimizer: type,
+        hyper: Mapping[str, Any],
+        start: ArrayLike,
+        *,
+        noise: GradientNoise | None = None,
+        schedule: Callable[[Any], Any] | None = None,
+        record_state: bool = False,
     ) -> None:
         self.objective = objective
         self.x = np.array(as_points(start), dtype=np.float64)
         if self.x.shape != (2,):
             raise ValueError(f"start must be one point (x, y), got shape {self.x.shape}")
+        self.noise = GradientNoise() if noise is None else noise
+        if not isinstance(self.noise, GradientNoise):
+            raise TypeError(f"noise must be a GradientNoise, got {type(self.noise).__name__}")
         self.opt = optimizer([self.x], **hyper)
+        self.scheduler = schedule(self.opt) if schedule is not None else None
+        self.record_state = bool(record_state)
+        self._rng = self.noise.generator()
+        # the plain loop (no noise, schedule or recording) is the fast path of the widgets
+        self._plain = not (self.noise.active or schedule is not None or self.record_state)
         self.path = np.empty((64, 2))
         self.path[0] = self.x
         self.losses = np.empty(64)
         self.losses[0] = objective.f(self.x)
+        #: with ``record_state``: each state array (and ``"effective_step"``) by step, NaN in
+        #: row 0, as :attr:`Trajectory.state`; and the gradients the steps used
+        self.state: dict[str, Array] = {}
+        self.grads: Array = np.full((64, 2), np.nan)
         self.steps = 0
         self.diverged_at: int | None = None
 
@@ -488,6 +513,9 @@ class OptimizerRun:
             path[: self.steps + 1] = self.path[: self.steps + 1]
             losses[: self.steps + 1] = self.losses[: self.steps + 1]
             self.path, self.losses = path, losses
+            if self.record_state:
+                self.grads = _grown(self.grads, size, self.steps)
+                self.state = {k: _grown(v, size, self.steps) for k, v in self.state.items()}
 
     def advance(self, steps: int) -> None:
         """Run until ``steps`` steps are recorded (nothing to do if there are enough).
@@ -515,7 +543,10 @@ class OptimizerRun:
                     if not (isfinite(g[0]) and isfinite(g[1])):  # the rule of _record
                         self.diverged_at = t
                         break
-                    step(grads)
+                    if self._plain:
+                        step(grads)
+                    else:
+                        self._step_with_options(t, g)
                     if point_diverged(*x.tolist()):
                         self.diverged_at = t
                         break
@@ -528,6 +559,24 @@ class OptimizerRun:
             self.path[d : steps + 1] = np.nan
             self.losses[d : steps + 1] = np.inf
         self.steps = steps
+
+    def _step_with_options(self, t: int, g: Array) -> None:
+        """Step ``t`` as :func:`run_optimizer` takes it: noise, step, record, schedule."""
+        noisy = self.noise.apply(g, self._rng)
+        self.opt.step([noisy])
+        if self.record_state:
+            self.grads[t] = noisy
+            size = len(self.path)
+            values = {k: v for k, v in self.opt.state[0].items() if isinstance(v, np.ndarray)}
+            eff = effective_step(self.opt)
+            if eff is not None:
+                values["effective_step"] = eff
+            for key, value in values.items():
+                if key not in self.state:
+                    self.state[key] = np.full((size, 2), np.nan)
+                self.state[key][t] = value
+        if self.scheduler is not None:
+            self.scheduler.step()
 
     def trajectory(self, steps: int, label: str = "") -> Trajectory:
         """The first ``steps`` steps (run on when needed) as a :class:`Trajectory`.
@@ -546,12 +595,23 @@ class OptimizerRun:
         """
         self.advance(steps)
         diverged = self.diverged_at is not None and self.diverged_at <= steps
-        return Trajectory(
+        traj = Trajectory(
             path=self.path[: steps + 1],
             losses=self.losses[: steps + 1],
             label=label,
             diverged=diverged,
         )
+        if self.record_state:
+            traj.state = {k: v[: steps + 1] for k, v in self.state.items()}
+            traj.grads = self.grads[: steps + 1]
+        return traj
+
+
+def _grown(a: Array, size: int, steps: int) -> Array:
+    """``a`` with ``size`` rows: its first ``steps + 1`` kept, the others NaN."""
+    out = np.full((size, *a.shape[1:]), np.nan)
+    out[: steps + 1] = a[: steps + 1]
+    return out
 
 
 def sweep(

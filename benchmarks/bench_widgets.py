@@ -6,9 +6,12 @@ Usage::
     .venv/bin/python -m benchmarks.bench_widgets --write benchmarks/README_widgets.md
     .venv/bin/python -m benchmarks.bench_widgets --quick         # fewer repeats
 
-The setting of issue 21: :class:`adamlib.widgets.Playground` on Rosenbrock with 5 optimizers
-(SGD, SGD+momentum, Adagrad, RMSprop, Adam) × 300 steps, in the course style (72 dpi,
-:func:`adamlib.plotting.setup`). One *latency* is the time from setting a control's value (what
+The setting of issues 19 and 21: :class:`adamlib.widgets.Playground` on Rosenbrock with 5
+optimizers (SGD, SGD+momentum, Adagrad, RMSprop, Adam) × 300 steps, with gradient noise on
+(additive, σ = 1, seed 0: every run draws its noise), in the course style (72 dpi,
+:func:`adamlib.plotting.setup`). The rows of issue 19's controls (noise, σ, seed, schedule,
+variant switches, state view) follow those of issue 21; with the state view open a latency
+includes its figure too. One *latency* is the time from setting a control's value (what
 the page's message does in the kernel) to the new figure's pixels being ready to leave the
 kernel:
 
@@ -47,11 +50,14 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from adamlib.plotting import setup
+from adamlib.run import GradientNoise
 from adamlib.widgets import Playground
 
 FIVE = ["SGD", "SGD+momentum", "Adagrad", "RMSprop", "Adam"]
 STEPS = 300
 KEEP_AXES, ANY_CONTROL = 0.5, 2.0  # the issue's targets, as ratios to the bare draw
+ABSOLUTE_MS = 100.0  # issue 19's target: median ≤ 100 ms from a change to new pixels
+NOISE = GradientNoise("additive", 1.0, 0)  # on in every row (issue 19)
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,8 @@ class Scenario:
     target: float
     fresh: bool = False  # each change on a new playground (not timed: its construction)
     prepared: bool = False  # ... which has prepared the other objectives (not timed either)
+    state: str = "none"  # the state view's optimizer during the row (opened before timing)
+    setup: Callable[[Playground], None] | None = None  # before timing, on each playground
 
 
 def scenarios() -> list[Scenario]:
@@ -114,13 +122,115 @@ def scenarios() -> list[Scenario]:
             ANY_CONTROL,
             fresh=True,
         ),
+        # issue 19's controls
+        Scenario(
+            "noise additive ↔ minibatch-like (reruns 5 of 5)",
+            lambda pg, i: pg.set_run(noise=GradientNoise(("relative", "additive")[i % 2], 1.0)),
+            ANY_CONTROL,
+        ),
+        Scenario(
+            "noise σ 1 ↔ 0.5 (reruns 5 of 5)",
+            lambda pg, i: pg.set_run(noise=GradientNoise("additive", (0.5, 1.0)[i % 2])),
+            ANY_CONTROL,
+        ),
+        Scenario(
+            "noise seed 0 ↔ 1 (reruns 5 of 5)",
+            lambda pg, i: pg.set_run(noise=GradientNoise("additive", 1.0, (1, 0)[i % 2])),
+            ANY_CONTROL,
+        ),
+        Scenario(
+            "schedule constant ↔ warmup + cosine (reruns 5 of 5)",
+            lambda pg, i: pg.set_run(schedule=("warmup + cosine", "constant")[i % 2]),
+            ANY_CONTROL,
+        ),
+        Scenario(
+            "Nesterov on / off (reruns 1 of 5)",
+            lambda pg, i: pg.set_variant("SGD+momentum", nesterov=not i % 2),
+            ANY_CONTROL,
+        ),
+        Scenario(
+            "AMSGrad on / off (reruns 1 of 5)",
+            lambda pg, i: pg.set_variant("Adam", amsgrad=not i % 2),
+            ANY_CONTROL,
+        ),
+        Scenario(
+            "centered RMSprop on / off (reruns 1 of 5)",
+            lambda pg, i: pg.set_variant("RMSprop", centered=not i % 2),
+            ANY_CONTROL,
+        ),
+        Scenario(
+            "Adam's λ 0 ↔ 0.1 (reruns 1 of 5)",
+            lambda pg, i: pg.set_hyper("Adam", weight_decay=(0.1, 0.0)[i % 2]),
+            ANY_CONTROL,
+        ),
+        Scenario(
+            "decoupled λ on / off, λ = 0.1 (Adam ↔ AdamW; reruns 1 of 5)",
+            lambda pg, i: pg.set_variant("Adam", decoupled=not i % 2),
+            ANY_CONTROL,
+            setup=lambda pg: pg.set_hyper("Adam", weight_decay=0.1),
+        ),
+        Scenario(
+            "state view open ↔ closed (Adam)",
+            lambda pg, i: pg.set_run(state=("Adam", "none")[i % 2]),
+            ANY_CONTROL,
+        ),
+        Scenario(
+            "state view first opened on Adam, prepared while the kernel was idle",
+            lambda pg, i: pg.set_run(state="Adam"),
+            ANY_CONTROL,
+            fresh=True,
+            prepared=True,
+        ),
+        Scenario(
+            "state view first opened right after construction (Adam: its figure made, "
+            "Adam rerun recording its state)",
+            lambda pg, i: pg.set_run(state="Adam"),
+            ANY_CONTROL,
+            fresh=True,
+        ),
+        Scenario(
+            "state view Adam → RMSprop, first time (full draw of its panels)",
+            lambda pg, i: pg.set_run(state="RMSprop"),
+            ANY_CONTROL,
+            fresh=True,
+            state="Adam",
+        ),
+        Scenario(
+            "state view Adam ↔ RMSprop (both seen: kept pictures)",
+            lambda pg, i: pg.set_run(state=("RMSprop", "Adam")[i % 2]),
+            ANY_CONTROL,
+            state="Adam",
+        ),
+        Scenario(
+            "iteration slider / play, state view open (no rerun)",
+            lambda pg, i: pg.set(frame=100 + (i % 150)),
+            KEEP_AXES,
+            state="Adam",
+        ),
+        Scenario(
+            "η of Adam, state view of Adam open (reruns 1 of 5)",
+            lambda pg, i: pg.set_hyper("Adam", lr=(0.05, 0.1)[i % 2]),
+            KEEP_AXES,
+            state="Adam",
+        ),
     ]
 
 
-def new_playground(backend: str, prepared: bool = False) -> Playground:
-    pg = Playground("rosenbrock", FIVE, steps=STEPS, backend=backend)
+def new_playground(
+    backend: str,
+    prepared: bool = False,
+    state: str = "none",
+    setup: Callable[[Playground], None] | None = None,
+) -> Playground:
+    pg = Playground("rosenbrock", FIVE, steps=STEPS, backend=backend, noise=NOISE)
     if backend == "ipympl":
         pg.canvas.syncing_data_url = False  # as once the page has said "initialized"
+    if setup is not None:
+        setup(pg)
+    if state != "none":
+        pg.set_run(state=state)
+        if backend == "ipympl":
+            pg.state_view.canvas.syncing_data_url = False  # type: ignore[union-attr]
     answer_page(pg)
     if prepared:  # what the kernel does once idle for Playground.PREPARE_AFTER seconds
         pg.prepare()
@@ -131,6 +241,10 @@ def answer_page(pg: Playground) -> None:
     """What happens when the page asks for the image after ``draw_idle`` (ipympl only)."""
     if pg.backend == "ipympl":
         pg.canvas.draw()
+        view = pg.state_view
+        if view is not None and pg.controls["state"].value != "none":
+            view.canvas.syncing_data_url = False
+            view.canvas.draw()
 
 
 class BareFigure:
@@ -174,7 +288,7 @@ class Row:
 
 
 def measure(backend: str, scenario: Scenario, bare: BareFigure, repeats: int) -> Row:
-    pg = new_playground(backend, scenario.prepared)
+    pg = new_playground(backend, scenario.prepared, scenario.state, scenario.setup)
     for i in range(3):  # warm-up
         scenario.change(pg, i)
         answer_page(pg)
@@ -183,7 +297,7 @@ def measure(backend: str, scenario: Scenario, bare: BareFigure, repeats: int) ->
     for i in range(3, 3 + repeats):
         if scenario.fresh:
             pg.close()
-            pg = new_playground(backend, scenario.prepared)
+            pg = new_playground(backend, scenario.prepared, scenario.state, scenario.setup)
         before = pg.full_redraws
         w0, c0 = time.perf_counter(), time.process_time()
         scenario.change(pg, i)
@@ -265,7 +379,8 @@ def report(repeats: int) -> str:
     lines = [
         "# Playground latency (benchmarks/bench_widgets.py)",
         "",
-        f"Rosenbrock, {len(FIVE)} optimizers ({', '.join(FIVE)}) × {STEPS} steps, 72 dpi "
+        f"Rosenbrock, {len(FIVE)} optimizers ({', '.join(FIVE)}) × {STEPS} steps, gradient "
+        f"noise on (additive, σ = {NOISE.sigma:g}, seed {NOISE.seed}), 72 dpi "
         f"figure; {repeats} changes per row after 3 warm-up changes. Latency = from setting the "
         "control in the kernel to the new figure's pixels ready to leave the kernel (ipympl: "
         "including the answer to the page's draw request; inline: including the PNG).",
@@ -274,7 +389,10 @@ def report(repeats: int) -> str:
         "change of the row (same run, same minutes of the machine); each ratio is the row's "
         "median over that row's median bare draw. Target (issue 21): every control "
         f"≤ {ANY_CONTROL:g}×, changes that keep the axes (η, β, iteration / play) "
-        f"≤ {KEEP_AXES:g}×; met when both the wall-clock and the CPU ratio are.",
+        f"≤ {KEEP_AXES:g}×; met when both the wall-clock and the CPU ratio are. Issue 19 "
+        f"also asks for a median ≤ {ABSOLUTE_MS:g} ms (column *≤ {ABSOLUTE_MS:g} ms*, wall "
+        "clock). With the state view open, a latency includes its figure (its blit, or its "
+        "full draw, and with ipympl the answer to its own draw request).",
         "",
         f"Measured {today} on {cpu_model()}, {os.cpu_count()} cores (load average "
         f"{load0[0]:.1f} before, {load1[0]:.1f} after: other processes share the cores). "
@@ -290,14 +408,15 @@ def report(repeats: int) -> str:
         ),
         "",
         "| backend | change | ratio (wall) | ratio (CPU) | target | met | median wall (ms) | "
-        "median CPU (ms) | bare draw wall / CPU (ms) | static redraws |",
-        "|---|---|---:|---:|---:|:---:|---:|---:|---:|---:|",
+        f"median CPU (ms) | ≤ {ABSOLUTE_MS:g} ms | bare draw wall / CPU (ms) | static redraws |",
+        "|---|---|---:|---:|---:|:---:|---:|---:|:---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
             f"| {r.backend} | {r.scenario.name} | **{r.ratio_wall:.2f}×** | {r.ratio_cpu:.2f}× "
             f"| ≤ {r.scenario.target:g}× | {'yes' if r.ok else '**no**'} | {r.wall:.1f} | "
-            f"{r.cpu:.1f} | {r.bare_wall:.1f} / {r.bare_cpu:.1f} | {r.full}/{r.n} |"
+            f"{r.cpu:.1f} | {'yes' if r.wall <= ABSOLUTE_MS else '**no**'} | "
+            f"{r.bare_wall:.1f} / {r.bare_cpu:.1f} | {r.full}/{r.n} |"
         )
     lines += [
         "",

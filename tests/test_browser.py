@@ -52,13 +52,16 @@ SKIP_REASON = (
     f"browser test skipped: {CHROMIUM} not found "
     "(install Debian's chromium: apt-get install -y chromium; .ci/run does this)"
 )
-WIDGETS = [  # CSS class of each widget in the notebook, in order
+WIDGETS = [  # CSS class of each widget in the notebook, in order (the noisy playground, with
+    # its state view, is a second "adamlib-playground": see NOISY)
     "adamlib-playground",
     "adamlib-momentum-explorer",
     "adamlib-adagrad-vs-rmsprop",
     "adamlib-epsilon-explorer",
     "adamlib-bias-correction-explorer",
 ]
+
+NOISY = 1  # lecture 10's second playground (noise on, state view open) is the second one
 
 EXPLORERS = ["MomentumExplorer", "AdagradVsRMSprop", "EpsilonExplorer", "BiasCorrectionExplorer"]
 
@@ -419,7 +422,7 @@ def test_playground_notebook_runs_and_responds_in_jupyterlab(lab, page):
         canvas = canvas_of(page, css)
         canvas.wait_for(state="attached", timeout=30_000)
         wait_for_layout(canvas, css)
-    assert page.locator(".adamlib-widget").count() == len(WIDGETS)
+    assert page.locator(".adamlib-widget").count() == len(WIDGETS) + 1  # + the noisy one
 
     # the playground: a slider, a tab's learning-rate slider, a click on the map; after each,
     # the page must show exactly the figure the kernel holds
@@ -484,6 +487,51 @@ def test_playground_notebook_runs_and_responds_in_jupyterlab(lab, page):
     page.mouse.move(2, 2)
     shows_kernel_figure(page, fig, "pg.fig", "after playing")
     assert int(kernel(page, "print(pg.frame)")) == int(frame.inner_text())
+
+    # the noisy playground: σ, the noise kind, the state view's optimizer and the iteration; after
+    # each, both its figures (main and state view) must be the kernel's
+    noisy = page.locator(".adamlib-playground").nth(NOISY)
+    main = noisy.locator(".jupyter-matplotlib-canvas-div").first
+    state = noisy.locator(".adamlib-state-view .jupyter-matplotlib-canvas-div").first
+    wait_for_layout(main, "noisy playground")
+    wait_for_layout(state, "state view")
+    figures = {"noisy.fig": main, "noisy.state_view.fig": state}
+
+    def both_match(what: str) -> dict[str, bytes]:
+        return {e: shows_kernel_figure(page, c, e, f"{what} ({e})") for e, c in figures.items()}
+
+    shots = both_match("noisy playground after Run All")
+    assert kernel(page, "print(noisy.noise.kind, noisy.controls['state'].value)").split() == [
+        "additive",
+        "Adam",
+    ]
+    sigma = noisy.locator(".adamlib-sigma")
+    sigma_readout = sigma.locator(".widget-readout").first
+    press(page, sigma, ["ArrowLeft"] * 3)
+    wait_for_change(main.screenshot, shots["noisy.fig"], "σ slider")
+    shots = both_match("σ slider")
+    sigma_kernel = float(kernel(page, "print(noisy.noise.sigma)"))
+    assert f"{sigma_kernel:.2g}" == f"{float(sigma_readout.inner_text()):.2g}", "σ: page ≠ kernel"
+    assert sigma_kernel < 1.0
+
+    noisy.locator(".adamlib-noise select").first.select_option(index=2)  # minibatch-like
+    wait_for_change(main.screenshot, shots["noisy.fig"], "noise kind")
+    shots = both_match("noise kind")
+    assert kernel(page, "print(noisy.noise.kind)").strip() == "relative"
+
+    noisy.locator(".adamlib-state select").first.select_option(label="SGD")
+    wait_for_change(state.screenshot, shots["noisy.state_view.fig"], "state view: SGD")
+    shots = both_match("state view: SGD")
+    title = kernel(page, "print(noisy.state_view.ax_state.get_title())").strip()
+    assert title == "state of SGD", title
+
+    press(page, noisy.locator(".adamlib-frame"), ["Home"] + ["ArrowRight"] * 40)
+    wait_for_change(state.screenshot, shots["noisy.state_view.fig"], "iteration (state view)")
+    both_match("iteration (state view)")
+    frame_kernel = int(kernel(page, "print(noisy.frame)"))
+    marker = kernel(page, "print(noisy.state_view.markers[0].get_xdata()[0])").strip()
+    assert frame_kernel == 40 and float(marker) == 40, (frame_kernel, marker)
+    noisy.screenshot(path=str(ARTIFACTS / "browser_noisy_playground.png"))
 
     # each focused explorer: move its first slider
     for css, name in zip(WIDGETS[1:], EXPLORERS, strict=True):

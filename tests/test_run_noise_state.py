@@ -9,8 +9,8 @@ import pytest
 
 from adamlib import functions as F
 from adamlib import optim
-from adamlib.run import GradientNoise, effective_step, run_optimizer
-from adamlib.schedules import StepLR
+from adamlib.run import GradientNoise, OptimizerRun, effective_step, run_optimizer
+from adamlib.schedules import CosineAnnealingLR, StepLR
 
 ROSEN = F.rosenbrock
 STEPS = 60
@@ -197,3 +197,88 @@ def test_a_schedule_changes_the_learning_rate_after_every_step() -> None:
         opt.step([ROSEN.grad(x)])
         scheduler.step()
     np.testing.assert_array_equal(traj.path[-1], x)
+
+
+# ----------------------------------------------------------------------------------------------
+# OptimizerRun (the playground's runs) with the same options
+# ----------------------------------------------------------------------------------------------
+
+OPTIONS = [
+    (optim.SGD, {"lr": 1e-3, "momentum": 0.9, "nesterov": True}),
+    (optim.RMSprop, {"lr": 0.01, "centered": True}),
+    (optim.Adam, {"lr": 0.05, "amsgrad": True}),
+    (optim.AdamW, {"lr": 0.05, "weight_decay": 0.1}),
+    (optim.Adadelta, {"lr": 1.0}),
+]
+
+
+def same_run(a: Any, b: Any) -> None:
+    """Two trajectories equal bit for bit, state and gradients included."""
+    assert a.path.tobytes() == b.path.tobytes()
+    assert a.losses.tobytes() == b.losses.tobytes()
+    assert (a.state is None) == (b.state is None)
+    if a.state is not None:
+        assert sorted(a.state) == sorted(b.state)
+        for key in a.state:
+            assert a.state[key].tobytes() == b.state[key].tobytes(), key
+        assert a.grads.tobytes() == b.grads.tobytes()
+
+
+@pytest.mark.parametrize(("cls", "hyper"), OPTIONS, ids=lambda v: getattr(v, "__name__", ""))
+@pytest.mark.parametrize("kind", ["none", "additive", "relative"])
+def test_optimizer_run_with_noise_schedule_and_state_equals_run_optimizer(
+    cls: type, hyper: dict[str, Any], kind: str
+) -> None:
+    noise = GradientNoise(kind, 0.5, seed=3)
+
+    def schedule(opt: Any) -> StepLR:
+        return StepLR(opt, step_size=20, gamma=0.5)
+
+    ref = run_optimizer(
+        ROSEN, cls, steps=STEPS, noise=noise, schedule=schedule, record_state=True, **hyper
+    )
+    mine = OptimizerRun(
+        ROSEN, cls, hyper, ROSEN.start, noise=noise, schedule=schedule, record_state=True
+    )
+    same_run(mine.trajectory(STEPS), ref)
+
+
+@pytest.mark.parametrize("record_state", [False, True])
+def test_optimizer_run_with_noise_continues_as_one_long_run(record_state: bool) -> None:
+    noise = GradientNoise("additive", 0.2, seed=5)
+    ref = run_optimizer(
+        ROSEN, optim.Adam, steps=200, noise=noise, record_state=record_state, lr=0.05
+    )
+    mine = OptimizerRun(
+        ROSEN, optim.Adam, {"lr": 0.05}, ROSEN.start, noise=noise, record_state=record_state
+    )
+    for steps in (10, 70, 69, 200):  # grows past the first buffers (64 rows) and back
+        mine.advance(steps)
+    same_run(mine.trajectory(200), ref)
+    assert mine.trajectory(70).path.tobytes() == ref.path[:71].tobytes()
+
+
+def test_optimizer_run_without_options_is_the_plain_run_bit_for_bit() -> None:
+    plain = OptimizerRun(ROSEN, optim.Adam, {"lr": 0.05}, ROSEN.start).trajectory(STEPS)
+    off = OptimizerRun(
+        ROSEN, optim.Adam, {"lr": 0.05}, ROSEN.start, noise=GradientNoise("additive", 0.0)
+    ).trajectory(STEPS)
+    same_run(plain, off)
+    assert plain.state is None and plain.grads is None
+
+
+def test_a_cosine_schedule_depends_on_the_total_steps_so_a_longer_run_is_a_new_run() -> None:
+    def cosine(total: int) -> Any:
+        return lambda opt: CosineAnnealingLR(opt, T_max=total)
+
+    short = run_optimizer(ROSEN, optim.Adam, steps=50, schedule=cosine(50), lr=0.05)
+    long = run_optimizer(ROSEN, optim.Adam, steps=100, schedule=cosine(100), lr=0.05)
+    # the first 50 steps differ: what a continued run would get wrong
+    assert not np.array_equal(short.path, long.path[:51])
+    mine = OptimizerRun(ROSEN, optim.Adam, {"lr": 0.05}, ROSEN.start, schedule=cosine(100))
+    same_run(mine.trajectory(100), long)
+
+
+def test_optimizer_run_rejects_a_noise_that_is_not_a_gradient_noise() -> None:
+    with pytest.raises(TypeError, match="noise must be a GradientNoise"):
+        OptimizerRun(ROSEN, optim.SGD, {}, ROSEN.start, noise=0.1)  # type: ignore[arg-type]

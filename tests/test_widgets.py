@@ -38,6 +38,7 @@ from adamlib.widgets import (
     playground,
     resolve_backend,
 )
+from adamlib.widgets.noise_controls import make_schedule
 
 FIVE = ["SGD", "SGD+momentum", "Adagrad", "RMSprop", "Adam"]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -45,11 +46,14 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 def reference(pg: Playground, label: str, steps: int | None = None):
     """What adamlib.run.run_optimizer computes for the playground's current settings."""
+    steps = pg.steps if steps is None else steps
     return run_optimizer(
         pg.objective,
-        OPTIMIZERS[label].optimizer,
+        pg.optimizer_class(label),
         pg.start,
-        pg.steps if steps is None else steps,
+        steps,
+        noise=pg.noise,
+        schedule=make_schedule(pg.schedule, steps),
         **pg.kwargs(label),
     )
 
@@ -144,7 +148,7 @@ def test_set_hyper_changes_betas_and_eps():
     pg = Playground("beale", ["Adam", "RMSprop"], steps=80, backend="inline")
     pg.set_hyper("Adam", lr=0.2, beta1=0.5, beta2=0.99, eps=1e-6)
     pg.set_hyper("RMSprop", alpha=0.9)
-    assert pg.kwargs("Adam") == {"lr": 0.2, "betas": (0.5, 0.99), "eps": 1e-6}
+    assert pg.kwargs("Adam") == {"lr": 0.2, "betas": (0.5, 0.99), "eps": 1e-6, "weight_decay": 0.0}
     assert pg.kwargs("RMSprop")["alpha"] == 0.9
     assert_draws_reference(pg)
 

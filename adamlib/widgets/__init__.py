@@ -40,7 +40,10 @@ cached and *continued* when only the number of steps grows.
 The modules, by what a reader looks for:
 
 - :mod:`.playground` -- the playground (lecture 10); :mod:`.sliders` -- which optimizers it
-  offers, with which sliders;
+  offers, with which sliders and variant switches; :mod:`.noise_controls` -- its gradient
+  noise and learning-rate schedule; :mod:`.state_view` -- the second figure showing one
+  optimizer's state (m, v, the effective step, the error per eigendirection);
+  :mod:`.preparation` -- what it prepares while the kernel is idle;
 - :mod:`.momentum_explorer` (lecture 03) and :mod:`.explorers` (lectures 04-06) -- the
   focused explorers;
 - :mod:`.interactive` -- what every widget shares (controls, in-place redraws, display);
@@ -66,11 +69,20 @@ from adamlib.widgets.explorers import (
     epsilon_explorer,
 )
 from adamlib.widgets.momentum_explorer import MomentumExplorer, momentum_explorer
+from adamlib.widgets.noise_controls import SCHEDULES
 from adamlib.widgets.playground import Playground, playground
-from adamlib.widgets.sliders import OPTIMIZERS, Hyper, OptimizerSpec, available_optimizers
+from adamlib.widgets.sliders import (
+    OPTIMIZERS,
+    Hyper,
+    OptimizerSpec,
+    Switch,
+    available_optimizers,
+)
+from adamlib.widgets.state_view import StateView
 
 __all__ = [
     "OPTIMIZERS",
+    "SCHEDULES",
     "AdagradVsRMSprop",
     "BiasCorrectionExplorer",
     "EpsilonExplorer",
@@ -78,6 +90,8 @@ __all__ = [
     "MomentumExplorer",
     "OptimizerSpec",
     "Playground",
+    "StateView",
+    "Switch",
     "adagrad_vs_rmsprop",
     "adam_path",
     "available_optimizers",

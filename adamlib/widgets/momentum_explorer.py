@@ -3,7 +3,9 @@
 :class:`MomentumExplorer` (and :func:`momentum_explorer`): sliders for η, β and the number of
 steps; the path next to plain gradient descent's, your point on the rate map of
 :func:`adamlib.analysis.momentum_rate` (in steps per digit), and the distance to the minimum
-against the prediction ``‖x_0‖ ρᵗ``.
+against the prediction ``‖x_0‖ ρᵗ``. A noise menu adds gradient noise
+(:class:`adamlib.run.GradientNoise`, the same draws for heavy ball and gradient descent):
+momentum under noise.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from adamlib.analysis import momentum_rate, optimal_momentum
 from adamlib.functions import quadratic
 from adamlib.optim import SGD
 from adamlib.plotting import log_levels
-from adamlib.run import OptimizerRun
+from adamlib.run import GradientNoise, OptimizerRun
 from adamlib.widgets.interactive import Interactive, light_map, positive
+from adamlib.widgets.noise_controls import add_run_controls, noise_of
 from adamlib.widgets.sliders import Hyper
 
 __all__ = ["MomentumExplorer", "momentum_explorer"]
@@ -45,6 +48,9 @@ class MomentumExplorer(Interactive):
         Initial β and number of steps.
     backend
         See :func:`~adamlib.widgets.canvas.resolve_backend`.
+    noise
+        Keyword only: the initial gradient noise (default none); σ in [0.001, 100], seed in
+        [0, 99] (the controls' ranges).
 
     Attributes
     ----------
@@ -64,6 +70,8 @@ class MomentumExplorer(Interactive):
         The current (η, β) on the rate map.
     error_line, predicted_line
         ``‖x_t‖`` measured, and ``‖x_0‖ ρᵗ`` predicted by the rate ρ.
+    noise
+        The :class:`~adamlib.run.GradientNoise` of both runs (kind ``"none"`` when off).
     rate, gd_rate
         The current predicted rate ρ (spectral radius of the iteration matrix), and gradient
         descent's ``max |1 − ηλ|``.
@@ -79,7 +87,15 @@ class MomentumExplorer(Interactive):
         momentum: float = 0.5,
         steps: int = 60,
         backend: str = "auto",
+        *,
+        noise: GradientNoise | None = None,
     ) -> None:
+        if noise is not None and not isinstance(noise, GradientNoise):
+            raise TypeError(f"noise must be a GradientNoise, got {type(noise).__name__}")
+        if noise is not None and (
+            (noise.active and not 1e-3 <= noise.sigma <= 1e2) or noise.seed > 99
+        ):
+            raise ValueError(f"noise: sigma must be in [0.001, 100], seed in [0, 99]; got {noise}")
         super().__init__(figsize=(11.0, 3.75), backend=backend)
         self.objective = quadratic(condition_number)
         assert self.objective.hessian is not None  # a quadratic always carries its Hessian
@@ -92,8 +108,10 @@ class MomentumExplorer(Interactive):
         self._slider("momentum", Hyper("momentum", "β", 0.5, 0.0, 0.99), momentum)
         self._int_slider("steps", "steps", steps, 5, 300)
         self._check_initial(lr=lr, momentum=momentum, steps=steps)
+        first_row = W.HBox(list(self.controls.values()))
+        noise_row = add_run_controls(self._add, noise, schedule=None)
         self._build()
-        self._box = self._layout([W.HBox(list(self.controls.values()))])
+        self._box = self._layout([first_row, noise_row])
         self.update()
 
     #: The path panel can widen to show an overshooting run, up to this many times the domain.
@@ -223,10 +241,12 @@ class MomentumExplorer(Interactive):
         lr, beta = float(self.controls["lr"].value), float(self.controls["momentum"].value)
         steps = int(self.controls["steps"].value)
         obj, start = self.objective, self.objective.start
-        self.trajectory = OptimizerRun(obj, SGD, {"lr": lr, "momentum": beta}, start).trajectory(
-            steps
-        )
-        gd = OptimizerRun(obj, SGD, {"lr": lr}, start).trajectory(steps)
+        noise = noise_of(self.controls)
+        self.noise = noise if noise.active else GradientNoise()
+        self.trajectory = OptimizerRun(
+            obj, SGD, {"lr": lr, "momentum": beta}, start, noise=self.noise
+        ).trajectory(steps)
+        gd = OptimizerRun(obj, SGD, {"lr": lr}, start, noise=self.noise).trajectory(steps)
         self.rate = float(momentum_rate(lr, beta, self.eigenvalues))
         self.gd_rate = float(np.abs(1.0 - lr * self.eigenvalues).max())
         p, q = self.trajectory.path, gd.path
@@ -278,11 +298,12 @@ class MomentumExplorer(Interactive):
         if self.rate < 1 and np.isfinite(err[-1]) and err[-1] > 0 and predicted[-1] > 0:
             ratio = float(err[-1] / predicted[-1])
             if ratio >= 10:
-                why = (
-                    "double root:\nerror ∝ t ρᵗ"
-                    if self._double_root(lr, beta)
-                    else "a transient;\nthe slope is ρ"
-                )
+                if self.noise.active:
+                    why = "noise: the error\nstops at a floor"
+                elif self._double_root(lr, beta):
+                    why = "double root:\nerror ∝ t ρᵗ"
+                else:
+                    why = "a transient;\nthe slope is ρ"
                 note = f"ends {ratio:.0f}× above ‖x₀‖ρᵗ,\n{why}"
             elif ratio <= 0.1:
                 note = f"ends {1 / ratio:.0f}× below ‖x₀‖ρᵗ"

@@ -11,10 +11,8 @@ the other objectives while the kernel is idle (see :meth:`Playground._draw_stati
 
 from __future__ import annotations
 
-import asyncio
 import html
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import ipywidgets as W
@@ -25,17 +23,25 @@ from numpy.typing import ArrayLike, NDArray
 
 from adamlib.functions import OBJECTIVES, Objective, as_points
 from adamlib.plotting import contour_lines
-from adamlib.run import OptimizerRun, Trajectory
+from adamlib.run import GradientNoise, OptimizerRun, Trajectory
 from adamlib.validation import check_int
 from adamlib.widgets.interactive import Interactive, log_ylim, positive
+from adamlib.widgets.noise_controls import (
+    RunSettings,
+    add_run_controls,
+    make_schedule,
+    schedule_depends_on_steps,
+)
+from adamlib.widgets.preparation import Preparation
 from adamlib.widgets.sliders import OPTIMIZERS, available_optimizers
+from adamlib.widgets.state_view import StateView, StateViewSlot
 
 __all__ = ["Playground", "playground"]
 
 Array = NDArray[np.floating]
 
 
-class Playground(Interactive):
+class Playground(RunSettings, StateViewSlot, Preparation, Interactive):
     """Every objective × any set of optimizers: sliders, click-to-start, play over iterations.
 
     Parameters
@@ -54,6 +60,10 @@ class Playground(Interactive):
     backend
         ``"auto"``, ``"ipympl"`` or ``"inline"`` (see
         :func:`~adamlib.widgets.canvas.resolve_backend`).
+    noise, schedule, state
+        Keyword only: the :class:`~adamlib.run.GradientNoise` of every run (default none), the
+        learning-rate schedule (one of :data:`~adamlib.widgets.noise_controls.SCHEDULES`) and
+        the optimizer whose state the state view shows (``"none"``: no state view).
 
     Attributes
     ----------
@@ -65,7 +75,10 @@ class Playground(Interactive):
         The :class:`~adamlib.run.Trajectory` of each selected optimizer (full ``steps``).
     controls
         ``objective``, ``steps``, ``x0``, ``y0``, ``frame`` (the iteration shown), ``play``,
-        ``use:<label>`` (checkboxes) and ``<label>:<hyper>`` (sliders).
+        ``use:<label>`` (checkboxes), ``<label>:<hyper>`` (sliders), ``<label>:<switch>``
+        (variant checkboxes), ``noise``, ``sigma``, ``seed``, ``schedule`` and ``state``.
+    state_view
+        The :class:`~adamlib.widgets.state_view.StateView`, made when first opened (or None).
     """
 
     css = "adamlib-playground"
@@ -80,6 +93,10 @@ class Playground(Interactive):
         start: ArrayLike | None = None,
         hyper: Mapping[str, Mapping[str, float]] | None = None,
         backend: str = "auto",
+        *,
+        noise: GradientNoise | None = None,
+        schedule: str = "constant",
+        state: str = "none",
     ) -> None:
         super().__init__(figsize=(10.0, 4.25), backend=backend)
         self.labels = available_optimizers()
@@ -92,14 +109,28 @@ class Playground(Interactive):
         self._runs_by_objective: dict[str, dict[str, tuple[tuple[Any, ...], OptimizerRun]]] = {}
         self._runs = self._runs_by_objective.setdefault(obj.name, {})  # the objective's
         self._shown_objective: str | None = None
-        self._preparing: asyncio.TimerHandle | None = None  # the next piece of preparation
+        self._preparing = None
+        noise, schedule, state = self._check_run_settings(noise, schedule, state)
+        self.state_view: StateView | None = None
+        self._state_slot = W.VBox([])
         self._build_figure()
         self._build_controls(objective, chosen, steps, p)
+        self._run_row = add_run_controls(self._add, noise, schedule)
+        self._add(
+            "state",
+            W.Dropdown(
+                options=["none", *self.labels],
+                value=state,
+                description="state of",
+                layout=W.Layout(width="220px"),
+            ),
+        )
         for label, values in (hyper or {}).items():
             self._check_hyper(label, values)
             for name, v in values.items():
                 self.controls[f"{label}:{name}"].value = v
         self._box = self._layout(self._rows())
+        self._box.children = (*self._box.children, self._state_slot)
         if self.backend == "ipympl":
             self.canvas.mpl_connect("button_press_event", self._on_click)
         self.update()
@@ -109,6 +140,8 @@ class Playground(Interactive):
         if self._preparing is not None:
             self._preparing.cancel()
             self._preparing = None
+        if self.state_view is not None:
+            self.state_view.close()
         super().close()
 
     # -- validation ------------------------------------------------------------------------
@@ -239,6 +272,8 @@ class Playground(Interactive):
             )
             for h in OPTIMIZERS[label].hypers:
                 self._slider(f"{label}:{h.name}", h)
+            for sw in OPTIMIZERS[label].switches:
+                add(f"{label}:{sw.name}", sw.checkbox())
         self._int_slider("frame", "iteration", steps, 0, steps)
         play = add(
             "play",
@@ -261,7 +296,10 @@ class Playground(Interactive):
         c = self.controls
         tabs = W.Tab(
             children=[
-                W.VBox([c[f"{label}:{h.name}"] for h in OPTIMIZERS[label].hypers])
+                W.VBox(
+                    [c[f"{label}:{h.name}"] for h in OPTIMIZERS[label].hypers]
+                    + [c[f"{label}:{sw.name}"] for sw in OPTIMIZERS[label].switches]
+                )
                 for label in self.labels
             ]
         )
@@ -277,6 +315,8 @@ class Playground(Interactive):
                 [W.HTML("<b>optimizers</b>&nbsp;"), *[c[f"use:{label}"] for label in self.labels]]
             ),
             tabs,
+            self._run_row,
+            W.HBox([c["schedule"], c["state"]]),
             W.HBox([c["play"], c["frame"], W.HTML(f"<i>{hint}</i>")]),
             self.status,
         ]
@@ -316,7 +356,7 @@ class Playground(Interactive):
 
     def kwargs(self, label: str) -> dict[str, Any]:
         """The keyword arguments ``label``'s optimizer class gets."""
-        return OPTIMIZERS[label].kwargs(self.hyper(label))
+        return OPTIMIZERS[label].kwargs(self.hyper(label), self.switches(label))
 
     def set(  # type: ignore[override]
         self,
@@ -403,6 +443,9 @@ class Playground(Interactive):
         elif owner is c["frame"]:
             self._show_frame()
             self.redraw()
+            if self.state_view is not None and self._state_label() is not None:
+                self.state_view.show_frame(self.frame)
+            return
         else:
             self.update()
 
@@ -419,26 +462,47 @@ class Playground(Interactive):
         self.set(start=(event.xdata, event.ydata))
 
     # -- computing and drawing -------------------------------------------------------------
+    def _run_key(self, label: str, obj: Objective, start: Array) -> tuple[Any, ...]:
+        """What ``label``'s run depends on (the steps too under a schedule stretched over them)."""
+        schedule = self.schedule
+        steps = self.steps if schedule_depends_on_steps(schedule) else None
+        kw = tuple(sorted(self.kwargs(label).items()))
+        cls = self.optimizer_class(label).__name__
+        return (obj.name, tuple(start.tolist()), cls, kw, self.noise, schedule, steps)
+
     def _run_for(
-        self, label: str, objective: Objective | None = None, start: Array | None = None
+        self,
+        label: str,
+        objective: Objective | None = None,
+        start: Array | None = None,
+        record: bool = False,
     ) -> OptimizerRun:
         """``label``'s run with the current settings (``steps`` steps), from the cache when it
-        holds one; by default on the objective shown, from the start shown."""
+        holds one; by default on the objective shown, from the start shown; with ``record``,
+        one that records the optimizer's state."""
         obj = self.objective if objective is None else objective
         start = self.start if start is None else start
-        kw = self.kwargs(label)
-        key = (obj.name, tuple(start.tolist()), tuple(sorted(kw.items())))
+        key = self._run_key(label, obj, start)
         runs = self._runs_by_objective.setdefault(obj.name, {})
         cached = runs.get(label)
-        if cached is None or cached[0] != key:
-            cached = runs[label] = (key, OptimizerRun(obj, OPTIMIZERS[label].optimizer, kw, start))
+        if cached is None or cached[0] != key or (record and not cached[1].record_state):
+            run = OptimizerRun(
+                obj,
+                self.optimizer_class(label),
+                self.kwargs(label),
+                start,
+                noise=self.noise,
+                schedule=make_schedule(self.schedule, self.steps),
+                record_state=record,
+            )
+            cached = runs[label] = (key, run)
         cached[1].advance(self.steps)
         return cached[1]
 
     def _has_run(self, label: str, objective: Objective, start: Array) -> bool:
         """Whether :meth:`_run_for` would compute nothing."""
         cached = self._runs_by_objective.get(objective.name, {}).get(label)
-        key = (objective.name, tuple(start.tolist()), tuple(sorted(self.kwargs(label).items())))
+        key = self._run_key(label, objective, start)
         return cached is not None and cached[0] == key and cached[1].steps >= self.steps
 
     @property
@@ -491,95 +555,6 @@ class Playground(Interactive):
         fig.patch.draw(renderer)
         self.ax_map.draw(renderer)
         self._map_layers[(self._shown_objective, size)] = canvas.copy_from_bbox(fig.bbox)
-
-    # -- preparing the other objectives while the kernel is idle ---------------------------
-    #: seconds without a change before the playground starts preparing the other objectives
-    PREPARE_AFTER = 0.5
-
-    def prepare(self) -> None:
-        """Prepare every other objective now, as the playground does by itself while the kernel
-        is idle: its contours, its map layer and the runs of the ticked optimizers from its
-        start, so that a first visit costs what coming back costs (for scripts and the
-        benchmark; the picture is the same either way)."""
-        for _ in self._preparation():
-            pass
-
-    def _preparation(self) -> Iterator[None]:
-        """The work of :meth:`prepare`, one piece (≈ one draw or less) per item."""
-        for obj in OBJECTIVES.values():
-            if obj.name == self._shown_objective:
-                continue
-            if obj.name not in self._contour_sets:
-                self._contours_of(obj)
-                yield
-            if (obj.name, self._size()) not in self._map_layers:
-                self._prepare_map_layer(obj)
-                yield
-            for label in self.selected:
-                if not self._has_run(label, obj, obj.start):
-                    self._run_for(label, obj, obj.start)
-                    yield
-            if self._prepare_background(obj):
-                yield
-
-    @contextmanager
-    def _showing(
-        self, obj: Objective, loss_ylim: tuple[float, float] | None = None
-    ) -> Iterator[None]:
-        """Within: the static artists as a visit of ``obj`` would set them (map panel, and the
-        loss axis's y-limits when given); after: as before, with the canvas's pixels (ipympl
-        may still send them)."""
-        shown = OBJECTIVES[self._shown_objective] if self._shown_objective else None
-        ylim = self.ax_loss.get_ylim()
-        pixels = self.canvas.copy_from_bbox(self.fig.bbox)
-        self._show_map(obj)
-        if loss_ylim is not None:
-            self.ax_loss.set_ylim(*loss_ylim)
-        try:
-            yield
-        finally:
-            if shown is not None:
-                self._show_map(shown)
-            self.ax_loss.set_ylim(*ylim)
-            self.canvas.restore_region(pixels)
-
-    def _prepare_map_layer(self, obj: Objective) -> None:
-        """Draw ``obj``'s map layer (see :meth:`_draw_map_layer`)."""
-        with self._showing(obj):
-            self._draw_map_layer()
-
-    def _prepare_background(self, obj: Objective) -> bool:
-        """Draw the static picture a first visit of ``obj`` would show (its map layer, the loss
-        panel with the limits its runs give), unless it is kept; return whether it drew."""
-        ylim = self._loss_ylim(self._loss_curves(obj, obj.start))
-        with self._showing(obj, ylim):
-            kept = self._backgrounds.get((obj.name, self._size()))
-            if kept is not None and kept[0] == self._loss_panel_state():
-                return False
-            self._draw_static()
-        return True
-
-    def _schedule_preparation(self) -> None:
-        """Prepare the other objectives once the kernel has been idle for ``PREPARE_AFTER``
-        seconds, one piece per turn of its event loop (a change in between waits for one piece
-        at most, and starts the preparation again from its new settings)."""
-        if self._preparing is not None:
-            self._preparing.cancel()
-            self._preparing = None
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # no event loop (tests, scripts): see prepare()
-            return
-        pieces = self._preparation()
-
-        def next_piece() -> None:
-            """Do one piece of preparation and schedule the next."""
-            if next(pieces, StopIteration) is not StopIteration:
-                self._preparing = loop.call_later(0.01, next_piece)
-            else:
-                self._preparing = None
-
-        self._preparing = loop.call_later(self.PREPARE_AFTER, next_piece)
 
     def _draw_static(self) -> Any:
         """Draw the static content as :meth:`Figure.draw <matplotlib.figure.Figure.draw>` would,
@@ -641,6 +616,7 @@ class Playground(Interactive):
             self.invalidate()
         self._update_status()
         self.redraw()
+        self._update_state_view()
         self._schedule_preparation()
 
     def _show_frame(self) -> None:

@@ -1,8 +1,10 @@
 """Which optimizers the playground offers, with which sliders (the hyperparameters' ranges).
 
-:class:`Hyper` is one slider (symbol, default, range, linear or log); :class:`OptimizerSpec` is
-one entry of the playground: an :mod:`adamlib.optim` class and its sliders. :data:`OPTIMIZERS`
-lists them all; a new optimizer of the playground is one entry there.
+:class:`Hyper` is one slider (symbol, default, range, linear or log); :class:`Switch` is one
+variant checkbox (Nesterov, AMSGrad, centered, decoupled weight decay); :class:`OptimizerSpec`
+is one entry of the playground: an :mod:`adamlib.optim` class, its sliders, its switches and
+the names of its state arrays in the state view. :data:`OPTIMIZERS` lists them all; a new
+optimizer of the playground (and of its state view) is one entry there.
 """
 
 from __future__ import annotations
@@ -17,7 +19,14 @@ import ipywidgets as W
 from adamlib import optim
 from adamlib.validation import is_real
 
-__all__ = ["OPTIMIZERS", "Hyper", "OptimizerSpec", "available_optimizers"]
+__all__ = [
+    "OPTIMIZERS",
+    "STATE_SYMBOLS",
+    "Hyper",
+    "OptimizerSpec",
+    "Switch",
+    "available_optimizers",
+]
 
 
 @dataclass(frozen=True)
@@ -97,6 +106,48 @@ class Hyper:
         return v
 
 
+@dataclass(frozen=True)
+class Switch:
+    """One variant of an optimizer, a checkbox: a boolean keyword, or another class.
+
+    Parameters
+    ----------
+    name
+        Keyword of the optimizer set to True when ticked (``nesterov``, ``amsgrad``...), or,
+        with ``class_name``, only the checkbox's name.
+    description
+        The checkbox's label.
+    class_name
+        When ticked, run this :mod:`adamlib.optim` class instead (Adam → AdamW: decoupled
+        weight decay) with the same keywords.
+    """
+
+    name: str
+    description: str
+    class_name: str | None = None
+
+    def checkbox(self) -> W.Checkbox:
+        """A new (unticked) checkbox for this switch."""
+        return W.Checkbox(
+            value=False, description=self.description, indent=False, layout=W.Layout(width="auto")
+        )
+
+
+#: The state view's names of the optimizers' state arrays (the lectures' symbols); an array
+#: not listed here is shown under its key.
+STATE_SYMBOLS: dict[str, str] = {
+    "momentum_buffer": "b (momentum buffer)",
+    "sum": "G (sum of g²)",
+    "square_avg": "v (average of g²)",
+    "grad_avg": "ḡ (average of g)",
+    "exp_avg": "m",
+    "exp_avg_sq": "v",
+    "max_exp_avg_sq": "max v",
+    "exp_inf": "u (max |g|)",
+    "acc_delta": "Δ (average of Δx²)",
+}
+
+
 def _lr(default: float) -> Hyper:
     """The learning-rate slider η (log scale) with its default."""
     return Hyper("lr", "η", default, 1e-5, 10.0, log=True, step=0.02)
@@ -126,18 +177,36 @@ class OptimizerSpec:
         The sliders.
     fixed
         Keyword arguments that are not sliders.
+    switches
+        The variant checkboxes.
+    state_symbols
+        Names of state arrays for the state view, over :data:`STATE_SYMBOLS`.
     """
 
     label: str
     class_name: str
     hypers: tuple[Hyper, ...]
     fixed: Mapping[str, Any] = field(default_factory=dict)
+    switches: tuple[Switch, ...] = ()
+    state_symbols: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def optimizer(self) -> type:
         """The class, ``adamlib.optim.<class_name>``."""
         cls: type = getattr(optim, self.class_name)
         return cls
+
+    def optimizer_with(self, on: Mapping[str, bool]) -> type:
+        """The class to run with the switches ``on`` (by name): a switch may replace it."""
+        for sw in self.switches:
+            if sw.class_name is not None and on.get(sw.name):
+                cls: type = getattr(optim, sw.class_name)
+                return cls
+        return self.optimizer
+
+    def state_symbol(self, key: str) -> str:
+        """The state view's name of state array ``key``."""
+        return self.state_symbols.get(key, STATE_SYMBOLS.get(key, key))
 
     def defaults(self) -> dict[str, float]:
         """The slider defaults by name."""
@@ -169,11 +238,17 @@ class OptimizerSpec:
             out[name] = hypers[name].check(self.label, value)
         return out
 
-    def kwargs(self, values: Mapping[str, float]) -> dict[str, Any]:
-        """The optimizer's keyword arguments for the slider ``values``."""
+    def kwargs(
+        self, values: Mapping[str, float], on: Mapping[str, bool] | None = None
+    ) -> dict[str, Any]:
+        """The optimizer's keyword arguments for the slider ``values`` and the switches ``on``
+        (a ticked keyword switch adds ``name=True``; unticked ones add nothing)."""
         kw: dict[str, Any] = dict(self.fixed)
         for h in self.hypers:
             kw[h.name] = float(values[h.name])
+        for sw in self.switches:
+            if sw.class_name is None and (on or {}).get(sw.name):
+                kw[sw.name] = True
         if "beta1" in kw:
             kw["betas"] = (kw.pop("beta1"), kw.pop("beta2"))
         return kw
@@ -184,18 +259,33 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
     spec.label: spec
     for spec in [
         OptimizerSpec("SGD", "SGD", (_lr(2e-3),)),
-        OptimizerSpec("SGD+momentum", "SGD", (_lr(1e-3), _MOMENTUM)),
+        OptimizerSpec(
+            "SGD+momentum",
+            "SGD",
+            (_lr(1e-3), _MOMENTUM),
+            switches=(Switch("nesterov", "Nesterov"),),
+        ),
         OptimizerSpec("Adagrad", "Adagrad", (_lr(0.5), _eps(1e-10))),
         OptimizerSpec(
             "RMSprop",
             "RMSprop",
             (_lr(0.03), Hyper("alpha", "α", 0.99, 0.5, 0.9999, step=0.0001), _eps(1e-8)),
+            switches=(Switch("centered", "centered"),),
         ),
-        OptimizerSpec("Adam", "Adam", (_lr(0.1), _BETA1, _BETA2, _eps(1e-8))),
+        OptimizerSpec(
+            "Adam",
+            "Adam",
+            (_lr(0.1), _BETA1, _BETA2, _eps(1e-8), Hyper("weight_decay", "λ", 0.0, 0.0, 1.0)),
+            switches=(
+                Switch("amsgrad", "AMSGrad"),
+                Switch("decoupled", "decoupled λ (AdamW)", class_name="AdamW"),
+            ),
+        ),
         OptimizerSpec(
             "AdamW",
             "AdamW",
             (_lr(0.1), _BETA1, _BETA2, _eps(1e-8), Hyper("weight_decay", "λ", 1e-2, 0.0, 1.0)),
+            switches=(Switch("amsgrad", "AMSGrad"),),
         ),
         OptimizerSpec("NAdam", "NAdam", (_lr(0.05), _BETA1, _BETA2, _eps(1e-8))),
         OptimizerSpec("Adamax", "Adamax", (_lr(0.05), _BETA1, _BETA2, _eps(1e-8))),

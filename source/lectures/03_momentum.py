@@ -689,6 +689,10 @@ assert 0.95 < notch[0] < 0.965 and 4 < notch_cost < 5 and rate_hb < notch[1] < 0
 # ($\kappa = 100$, the same eigenvalues as the valley) and your point on the rate map update
 # together. The explorer opens at Polyak's optimum computed above; step away from it to see how
 # narrow the tip is, and find the edge where a small change of $\eta$ makes the run diverge.
+# The **noise** menu adds gradient noise of size $\sigma$ (lecture 02), the same draws for
+# the heavy ball and for gradient descent: where does the error stop falling, and is the heavy
+# ball's floor above or below gradient descent's at the same $\eta$? At the same long-run
+# step $\eta/(1-\beta)$? (Lecture 10's playground measures such floors over several seeds.)
 # (The sliders work in JupyterLab or Binder; on GitHub you see a static picture.)
 
 # %% tags=["nbval-ignore-output"]
