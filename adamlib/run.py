@@ -204,12 +204,14 @@ def effective_step(optimizer: Any, i: int = 0) -> Array | None:
     RAdam               :math:`\eta r_t / (\sqrt{\hat v_t} + \epsilon)` once rectified, else
                         :math:`\eta`
     Adamax              :math:`\eta / u_t`
+    Lion                :math:`\eta` (direction :math:`\operatorname{sign}(c_t)`)
     ==================  ===============================================================
 
     with :math:`\hat v_t = v_t / (1 - \beta_2^t)` (AMSGrad: its running maximum).
 
-    (NAdam mixes :math:`g_t` and :math:`m_t` in its direction; Adadelta's step has no such
-    form and gives None, as does an optimizer not listed here.) Read after
+    (NAdam mixes :math:`g_t` and :math:`m_t` in its direction; Adadelta's, Adafactor's,
+    Schedule-Free's and Muon's steps have no such form and give None, as does an optimizer not
+    listed here.) Read after
     ``optimizer.step(...)`` and before a schedule changes the learning rate.
 
     Parameters
@@ -248,6 +250,8 @@ def effective_step(optimizer: Any, i: int = 0) -> Array | None:
         return step
     if name == "Adamax":
         return lr / state["exp_inf"]
+    if name == "Lion":
+        return np.full(param.shape, float(lr))
     return None
 
 

@@ -738,3 +738,12 @@ def test_preparation_follows_the_settings():
     np.testing.assert_array_equal(run.path[:101], expected.path)
     shown = np.asarray(pg.canvas.buffer_rgba()).copy()
     np.testing.assert_array_equal(shown, full_draw(pg))
+
+
+def test_the_playground_offers_every_optimizer_of_adamlib_but_muon() -> None:
+    """Muon updates matrices only; the playground's point is a vector (lecture 11 says why)."""
+    from adamlib import optim
+    from adamlib.widgets.sliders import OPTIMIZERS
+
+    classes = {spec.class_name for spec in OPTIMIZERS.values()}
+    assert classes == set(optim.__all__) - {"Optimizer", "Muon"}

@@ -239,7 +239,7 @@ def test_state_view_of_an_optimizer_not_ticked_shows_its_run():
     ("call", "error", "message"),
     [
         (lambda pg: pg.set_run(schedule="linear"), ValueError, "schedule must be one of"),
-        (lambda pg: pg.set_run(state="Lion"), ValueError, "state must be 'none' or one of"),
+        (lambda pg: pg.set_run(state="Lamb"), ValueError, "state must be 'none' or one of"),
         (lambda pg: pg.set_run(noise=0.1), TypeError, "noise must be a GradientNoise"),
         (
             lambda pg: pg.set_run(noise=GradientNoise("additive", 1e3)),
@@ -253,7 +253,7 @@ def test_state_view_of_an_optimizer_not_ticked_shows_its_run():
         ),
         (lambda pg: pg.set_variant("Adam", nesterov=True), ValueError, "has no switch"),
         (lambda pg: pg.set_variant("Adam", amsgrad="yes"), TypeError, "amsgrad"),
-        (lambda pg: pg.set_variant("Lion", amsgrad=True), ValueError, "unknown optimizer"),
+        (lambda pg: pg.set_variant("Lamb", amsgrad=True), ValueError, "unknown optimizer"),
         (lambda pg: Playground(schedule="cos", backend="inline"), ValueError, "schedule"),
     ],
 )

@@ -126,7 +126,7 @@ def resolve_backend(backend: str = "auto") -> str:
 
 
 def stale_diff_safe_canvas_class() -> type:
-    """ipympl's ``Canvas``, sending images only when the page asks, and asking until it does.
+    """The ``Canvas`` of ipympl, sending images only when the page asks, and asking until it does.
 
     Workaround of https://github.com/matplotlib/matplotlib/issues/19116 ("Stale information
     drawn by nbAgg"; open): the page of ipympl 0.10 (``MPLCanvasModel`` in ``mpl_widget.ts``)
@@ -155,8 +155,10 @@ def stale_diff_safe_canvas_class() -> type:
         Canvas = import_ipympl_keeping_backend().Canvas
 
         class StaleDiffSafeCanvas(Canvas):  # type: ignore[misc,valid-type]
-            """ipympl's ``Canvas`` that answers the page's draw request with blitted pixels
-            and repeats "figure changed" until the page has asked for the newest image."""
+            """The ``Canvas`` of ipympl, answering the page's draw request with blitted pixels.
+
+            It repeats "figure changed" until the page has asked for the newest image.
+            """
 
             blitted = False
             version = 0

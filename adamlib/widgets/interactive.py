@@ -45,8 +45,9 @@ def _css(name: str) -> str:
 def light_map(
     ax: Axes, objective: Objective, levels: int | ArrayLike = 18, resolution: int = 140
 ) -> None:
-    """The explorers' map: :func:`adamlib.plotting.contour`, with thinner lines, smaller stars
-    and no legend entry for them.
+    """Draw the explorers' map: :func:`adamlib.plotting.contour`, lighter.
+
+    With thinner lines, smaller stars and no legend entry for them.
 
     Parameters
     ----------
@@ -94,8 +95,10 @@ def log_ylim(
     floor_ratio: float = 1e-16,
     ceiling: float | None = None,
 ) -> tuple[float, float]:
-    """The y-limits of a log axis showing ``arrays``: the ``current`` ones while the data fit
-    them well, else the whole decades of :func:`decades`."""
+    """The y-limits of a log axis showing ``arrays``.
+
+    The ``current`` ones while the data fit them well, else the whole decades of :func:`decades`.
+    """
     lo, hi = decades(arrays, floor_ratio, ceiling)
     cur_lo, cur_hi = current
     span = math.log10(hi / lo)
@@ -230,22 +233,28 @@ class Interactive:
         raise NotImplementedError
 
     def _animate(self, *artists: Artist) -> None:
-        """Mark artists that change with the controls: they are redrawn over a cached
-        background (blitting) instead of redrawing the whole figure."""
+        """Mark artists that change with the controls.
+
+        They are redrawn over a cached background (blitting) instead of redrawing the whole figure.
+        """
         for artist in artists:
             artist.set_animated(True)
             self._animated.append(artist)
 
     def invalidate(self) -> None:
-        """Something static changed (limits, contours, legend): the next redraw draws the static
-        content again (see :meth:`_draw_static`)."""
+        """Something static changed (limits, contours, legend).
+
+        The next redraw draws the static content again (see :meth:`_draw_static`).
+        """
         self._background = None
 
     def _draw_static(self) -> Any:
-        """Draw the figure without its animated artists into the canvas and return it as the new
-        background (``canvas.copy_from_bbox``), or return None to leave it to a full draw
+        """Draw the figure without its animated artists and return it as the new background.
+
+        The background is ``canvas.copy_from_bbox``; return None to leave it to a full draw
         (``canvas.draw()``; the draw event then keeps the background). Widgets that can redraw
-        only part of their static content override this; here: None."""
+        only part of their static content override this; here: None.
+        """
         return None
 
     def _set_lim(self, ax: Axes, which: str, lo: float, hi: float) -> None:
@@ -262,8 +271,11 @@ class Interactive:
         floor_ratio: float = 1e-16,
         ceiling: float | None = None,
     ) -> None:
-        """Whole-decade y-limits for a log axis; kept while the data fit them well (so most
-        changes only blit). ``ceiling``: see :func:`decades`."""
+        """Whole-decade y-limits for a log axis.
+
+        Kept while the data fit them well (so most changes only blit). ``ceiling``: see
+        :func:`decades`.
+        """
         self._set_lim(ax, "y", *log_ylim(ax.get_ylim(), arrays, floor_ratio, ceiling))
 
     def _on_draw(self, event: Any) -> None:
@@ -287,9 +299,11 @@ class Interactive:
                 self.fig.draw_artist(artist)
 
     def redraw(self) -> None:
-        """Show the updated artists: blit them over the cached background. When something
-        static changed, the widget first draws its static content again (:meth:`_draw_static`),
-        or asks for a full draw (the figure and its artists are never rebuilt).
+        """Show the updated artists: blit them over the cached background.
+
+        When something static changed, the widget first draws its static content again
+        (:meth:`_draw_static`), or asks for a full draw (the figure and its artists are never
+        rebuilt).
 
         With ipympl the page is told that the figure changed (``canvas.draw_idle()``) and asks
         for the image when it is ready for one, so that images never overtake each other; the

@@ -213,8 +213,11 @@ class MomentumExplorer(Interactive):
         self.ax_path, self.ax_map, self.ax_err = ax_path, ax_map, ax_err
 
     def _frame(self, path: Array) -> list[tuple[float, float]]:
-        """The path panel's limits: the domain, widened in steps of half of it (at most
-        ``MAX_FRAME`` times) to hold ``path``, when that converges."""
+        """Return the path panel's limits: the domain, widened to hold ``path``.
+
+        Widened in steps of half of it (at most ``MAX_FRAME`` times) to hold ``path``, when that
+        converges.
+        """
         finite = path[np.isfinite(path).all(axis=1)]
         limits = []
         for k, (lo, hi) in enumerate(self.objective.domain):
@@ -227,8 +230,10 @@ class MomentumExplorer(Interactive):
         return limits
 
     def _double_root(self, lr: float, beta: float) -> bool:
-        """Whether an eigenvalue that sets ρ has (nearly) a double root σ: then the error
-        falls like ``t ρᵗ``, not ``ρᵗ``."""
+        """Whether an eigenvalue that sets ρ has (nearly) a double root σ.
+
+        Then the error falls like ``t ρᵗ``, not ``ρᵗ``.
+        """
         trace = 1.0 + beta - lr * self.eigenvalues
         root = np.sqrt(trace * trace - 4.0 * beta + 0j)
         radius = np.maximum(np.abs(trace + root), np.abs(trace - root)) / 2.0

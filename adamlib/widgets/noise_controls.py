@@ -1,9 +1,9 @@
-"""The playground's run settings shared by every optimizer: gradient noise and a schedule.
+r"""The playground's run settings shared by every optimizer: gradient noise and a schedule.
 
 :func:`add_run_controls` registers the controls on a widget (``noise``, ``sigma``, ``seed``,
 ``schedule``) and returns their row; :func:`noise_of` and :func:`make_schedule` turn their
 values into what :class:`adamlib.run.OptimizerRun` takes. The noise is the same for every
-optimizer shown (:class:`adamlib.run.GradientNoise`: one seed, the same draws :math:`\\xi_t`),
+optimizer shown (:class:`adamlib.run.GradientNoise`: one seed, the same draws :math:`\xi_t`),
 so that two runs differ only by their rule. The schedules are those of
 :mod:`adamlib.schedules`, stretched over the run: a change of the number of steps with any
 schedule but ``"constant"`` starts the runs again (see :func:`schedule_depends_on_steps`).
@@ -182,8 +182,11 @@ def add_run_controls(
 
 
 class RunSettings:
-    """The playground's noise, schedule and variant switches, read from its controls and set
-    from code (a mixin of :class:`~adamlib.widgets.playground.Playground`)."""
+    """The playground's noise, schedule and variant switches.
+
+    Read from its controls and set from code (a mixin of
+    :class:`~adamlib.widgets.playground.Playground`).
+    """
 
     def _check_run_settings(
         self: Playground, noise: Any, schedule: Any, state: Any
@@ -229,8 +232,9 @@ class RunSettings:
         schedule: str | None = None,
         state: str | None = None,
     ) -> None:
-        """Change the noise, the schedule or the state view's optimizer; validated first (on an
-        error nothing changes), then one update.
+        """Change the noise, the schedule or the state view's optimizer.
+
+        Validated first (on an error nothing changes), then one update.
 
         Parameters
         ----------

@@ -477,9 +477,11 @@ class Playground(RunSettings, StateViewSlot, Preparation, Interactive):
         start: Array | None = None,
         record: bool = False,
     ) -> OptimizerRun:
-        """``label``'s run with the current settings (``steps`` steps), from the cache when it
-        holds one; by default on the objective shown, from the start shown; with ``record``,
-        one that records the optimizer's state."""
+        """``label``'s run with the current settings (``steps`` steps).
+
+        From the cache when it holds one; by default on the objective shown, from the start shown;
+        with ``record``, one that records the optimizer's state.
+        """
         obj = self.objective if objective is None else objective
         start = self.start if start is None else start
         key = self._run_key(label, obj, start)
@@ -530,8 +532,10 @@ class Playground(RunSettings, StateViewSlot, Preparation, Interactive):
         return contours
 
     def _show_map(self, obj: Objective) -> None:
-        """Set the map panel's static artists to ``obj``: its contours (the others hidden),
-        minima, limits and title."""
+        """Set the map panel's static artists to ``obj``.
+
+        Its contours (the others hidden), minima, limits and title.
+        """
         if self._contours is not None:
             self._contours.set_visible(False)
         self._contours = self._contours_of(obj)
@@ -544,8 +548,10 @@ class Playground(RunSettings, StateViewSlot, Preparation, Interactive):
         self._shown_objective = obj.name
 
     def _draw_map_layer(self) -> None:
-        """Draw the figure's patch and the map panel into the canvas and keep them as the map
-        layer of the objective shown (at the figure's size)."""
+        """Draw the figure's patch and the map panel, and keep them as the map layer.
+
+        The layer of the objective shown, at the figure's size.
+        """
         canvas, fig = self.canvas, self.fig
         size = self._size()
         if any(k[1] != size for k in self._map_layers):  # the page resized the figure
@@ -557,8 +563,9 @@ class Playground(RunSettings, StateViewSlot, Preparation, Interactive):
         self._map_layers[(self._shown_objective, size)] = canvas.copy_from_bbox(fig.bbox)
 
     def _draw_static(self) -> Any:
-        """Draw the static content as :meth:`Figure.draw <matplotlib.figure.Figure.draw>` would,
-        in its order: the figure's patch, the map panel, then the loss panel; return it.
+        """Draw the static content as :meth:`Figure.draw <matplotlib.figure.Figure.draw>` would.
+
+        In its order: the figure's patch, the map panel, then the loss panel; return it.
 
         What the first two draw depends only on the objective (contours, minima, limits,
         title), so their pixels are kept per objective and size (the *map layer*). A change of
@@ -620,8 +627,9 @@ class Playground(RunSettings, StateViewSlot, Preparation, Interactive):
         self._schedule_preparation()
 
     def _show_frame(self) -> None:
-        """Show every run up to the chosen iteration (the axes limits fit the whole runs, so
-        playing only moves the lines).
+        """Show every run up to the chosen iteration.
+
+        The axes limits fit the whole runs, so playing only moves the lines.
 
         The loss axis reaches at most 1000 times the largest starting value ``f(x_0) − f*``
         (as :func:`adamlib.plotting.plot_losses`): a run that grows leaves through the top

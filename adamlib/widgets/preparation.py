@@ -34,11 +34,13 @@ class Preparation:
     PREPARE_AFTER = 0.5
 
     def prepare(self: Playground) -> None:
-        """Prepare every other objective now, as the playground does by itself while the kernel
-        is idle: its contours, its map layer and the runs of the ticked optimizers from its
-        start, so that a first visit costs what coming back costs; and, while the state view
-        is closed, the view itself with the state of the last ticked optimizer (for scripts
-        and the benchmark; the picture is the same either way)."""
+        """Prepare every other objective now.
+
+        As the playground does by itself while the kernel is idle: its contours, its map layer and
+        the runs of the ticked optimizers from its start, so that a first visit costs what coming
+        back costs; and, while the state view is closed, the view itself with the state of the last
+        ticked optimizer (for scripts and the benchmark; the picture is the same either way).
+        """
         for _ in self._preparation():
             pass
 
@@ -65,9 +67,11 @@ class Preparation:
     def _showing(
         self: Playground, obj: Objective, loss_ylim: tuple[float, float] | None = None
     ) -> Iterator[None]:
-        """Within: the static artists as a visit of ``obj`` would set them (map panel, and the
-        loss axis's y-limits when given); after: as before, with the canvas's pixels (ipympl
-        may still send them)."""
+        """Set the static artists as a visit of ``obj`` would, and put them back afterwards.
+
+        Within: the map panel, and the loss axis's y-limits when given; after: as before, with
+        the canvas's pixels (ipympl may still send them).
+        """
         shown = OBJECTIVES[self._shown_objective] if self._shown_objective else None
         ylim = self.ax_loss.get_ylim()
         pixels = self.canvas.copy_from_bbox(self.fig.bbox)
@@ -88,8 +92,10 @@ class Preparation:
             self._draw_map_layer()
 
     def _prepare_background(self: Playground, obj: Objective) -> bool:
-        """Draw the static picture a first visit of ``obj`` would show (its map layer, the loss
-        panel with the limits its runs give), unless it is kept; return whether it drew."""
+        """Draw the static picture a first visit of ``obj`` would show, unless it is kept.
+
+        Its map layer and the loss panel with the limits its runs give; return whether it drew.
+        """
         ylim = self._loss_ylim(self._loss_curves(obj, obj.start))
         with self._showing(obj, ylim):
             kept = self._backgrounds.get((obj.name, self._size()))
@@ -99,9 +105,11 @@ class Preparation:
         return True
 
     def _schedule_preparation(self: Playground) -> None:
-        """Prepare the other objectives once the kernel has been idle for ``PREPARE_AFTER``
-        seconds, one piece per turn of its event loop (a change in between waits for one piece
-        at most, and starts the preparation again from its new settings)."""
+        """Prepare the other objectives once the kernel has been idle for ``PREPARE_AFTER`` s.
+
+        One piece per turn of its event loop (a change in between waits for one piece at most,
+        and starts the preparation again from its new settings).
+        """
         if self._preparing is not None:
             self._preparing.cancel()
             self._preparing = None

@@ -145,6 +145,8 @@ STATE_SYMBOLS: dict[str, str] = {
     "max_exp_avg_sq": "max v",
     "exp_inf": "u (max |g|)",
     "acc_delta": "Δ (average of Δx²)",
+    "variance": "v (average of g², Adafactor)",
+    "z": "z (Schedule-Free's SGD sequence)",
 }
 
 
@@ -241,8 +243,10 @@ class OptimizerSpec:
     def kwargs(
         self, values: Mapping[str, float], on: Mapping[str, bool] | None = None
     ) -> dict[str, Any]:
-        """The optimizer's keyword arguments for the slider ``values`` and the switches ``on``
-        (a ticked keyword switch adds ``name=True``; unticked ones add nothing)."""
+        """Return the optimizer's keyword arguments for the slider ``values`` and switches ``on``.
+
+        A ticked keyword switch adds ``name=True``; unticked ones add nothing.
+        """
         kw: dict[str, Any] = dict(self.fixed)
         for h in self.hypers:
             kw[h.name] = float(values[h.name])
@@ -295,6 +299,22 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
             "Adadelta",
             (_lr(1.0), Hyper("rho", "ρ", 0.9, 0.5, 0.9999, step=0.0001), _eps(1e-6)),
         ),
+        # lecture 12: every coordinate moves by exactly η per step (a sign), so η is small
+        OptimizerSpec(
+            "Lion",
+            "Lion",
+            (
+                _lr(0.01),
+                _BETA1,
+                Hyper("beta2", "β₂", 0.99, 0.5, 0.9999, step=0.0001),
+                Hyper("weight_decay", "λ", 0.0, 0.0, 1.0),
+            ),
+        ),
+        # on a vector (the playground's point) Adafactor keeps the full second moment; its step
+        # is relative to the size of the point (RMS(x), at least 1e-3)
+        OptimizerSpec("Adafactor", "Adafactor", (_lr(0.05),)),
+        # the point shown is y, where gradients are taken (train mode)
+        OptimizerSpec("ScheduleFreeAdamW", "ScheduleFreeAdamW", (_lr(0.05), _BETA1, _BETA2)),
     ]
 }
 

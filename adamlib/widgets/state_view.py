@@ -1,4 +1,4 @@
-"""The playground's state view: what one optimizer carries, step by step (lecture 10).
+r"""The playground's state view: what one optimizer carries, step by step (lecture 10).
 
 :class:`StateView` is a second figure below the playground's, shown only while a "state of"
 optimizer is chosen (the main figure's layers and latency are untouched when it is closed).
@@ -6,10 +6,10 @@ Three panels over the steps, each coordinate its own line (x solid, y dashed):
 
 1. the optimizer's state arrays, :math:`|m|`, :math:`v`, the momentum buffer, Adagrad's sum...
    (``Trajectory.state`` of :func:`adamlib.run.run_optimizer`, in absolute value on a log axis);
-2. the effective per-coordinate step :math:`\\eta/(\\sqrt{\\hat v_t} + \\epsilon)`
+2. the effective per-coordinate step :math:`\eta/(\sqrt{\hat v_t} + \epsilon)`
    (:func:`adamlib.run.effective_step`; none for Adadelta);
-3. on a quadratic :math:`f(x) = \\tfrac12 (x - x^*)^\\top H (x - x^*)`, the error along each
-   eigenvector :math:`u_i` of :math:`H`, :math:`|u_i^\\top(x_t - x^*)|`: the directions that
+3. on a quadratic :math:`f(x) = \tfrac12 (x - x^*)^\top H (x - x^*)`, the error along each
+   eigenvector :math:`u_i` of :math:`H`, :math:`|u_i^\top(x_t - x^*)|`: the directions that
    lecture 03's analysis treats one at a time.
 
 A vertical line marks the iteration shown by the playground. Every line is animated (blitted
@@ -277,9 +277,11 @@ class StateView(Interactive):
 
 
 class StateViewSlot:
-    """The playground's place for a :class:`StateView`: opened, updated or closed after each
-    update, as its ``state`` control says (a mixin of
-    :class:`~adamlib.widgets.playground.Playground`)."""
+    """The playground's place for a :class:`StateView`: opened.
+
+    Updated or closed after each update, as its ``state`` control says (a mixin of
+    :class:`~adamlib.widgets.playground.Playground`).
+    """
 
     state_view: StateView | None  # made when first opened, or prepared while idle
 
@@ -289,9 +291,11 @@ class StateViewSlot:
         return None if value == "none" else str(value)
 
     def _state_view_preparation(self: Playground) -> Iterator[None]:
-        """While the state view is closed: make it, and draw the state of the last ticked
-        optimizer into it, one piece at a time (see :meth:`Playground.prepare`), so that
-        opening it costs what coming back to it costs."""
+        """While the state view is closed: make it.
+
+        And draw the state of the last ticked optimizer into it, one piece at a time (see
+        :meth:`Playground.prepare`), so that opening it costs what coming back to it costs.
+        """
         if self._state_label() is not None or not self.selected:
             return
         view = self.state_view
