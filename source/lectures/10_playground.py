@@ -591,7 +591,8 @@ bias_correction_explorer()
 #   does (bit for bit, checked in section 2); a slider change reruns only what changed and redraws the
 #   figure in place. It offers lecture 12's Lion, Adafactor and Schedule-Free AdamW too, but not
 #   lecture 11's Muon, which updates matrices: the playground's point is a vector (as a 1×2
-#   matrix, Muon's orthogonalised step would be the momentum divided by its length).
+#   matrix, Muon's step would be the momentum's direction only, its length set by Newton–Schulz:
+#   five quintic steps take the singular value 1 to 0.70).
 # - The same experiment from code: `pg.set(...)`, `pg.set_hyper(...)`, `pg.set_run(...)` (noise,
 #   schedule, state view), `pg.set_variant(...)`, `pg.trajectories`.
 # - With additive noise on the quadratic, SGD's loss floor is lecture 02's formula; Adam's was
