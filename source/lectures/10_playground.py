@@ -585,6 +585,22 @@ print(f"uncorrected first Adam step with β₁ = 0.9, β₂ = 0.999: {first_step
 bias_correction_explorer()
 
 # %% [markdown]
+# Lecture 11's Muon is not in the playground: it updates matrices, and the playground's point is
+# a vector. Read as a 1×2 matrix, its one singular value is the vector's length, and Newton–Schulz
+# replaces it by a constant, so Muon's step there would keep only the momentum's direction:
+
+# %%
+from adamlib.optim.muon import newton_schulz
+
+lengths = [
+    np.linalg.norm(newton_schulz(np.array([[3.0, -4.0]]) * s, (3.4445, -4.775, 2.0315), 5, 1e-7))
+    for s in (1e-3, 1.0, 1e3)
+]
+print("length after five quintic Newton–Schulz steps, for a 1×2 gradient of length 5e-3, 5, 5e3:",
+      ", ".join(f"{x:.3f}" for x in lengths))
+assert max(lengths) - min(lengths) < 1e-12 and abs(lengths[0] - 0.696) < 1e-3
+
+# %% [markdown]
 # ## Summary
 #
 # - The playground runs the optimizers of `adamlib.optim` exactly as `adamlib.run.run_optimizer`
