@@ -2,8 +2,8 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_lecture11.py            # Markdown report
-    .venv/bin/python benchmarks/bench_lecture11.py --quick    # fewer repeats
+    .venv/bin/python -m benchmarks.bench_lecture11            # Markdown report
+    .venv/bin/python -m benchmarks.bench_lecture11 --quick    # fewer repeats
 
 The lecture's setting: 8×8 digits (1,079 training images), a 64-32-10 ReLU network in float64,
 minibatches of 32 (34 steps per epoch), one network trained with
@@ -21,24 +21,18 @@ would change the committed notebook at every rebuild. Single-threaded BLAS.
 
 from __future__ import annotations
 
+import argparse
 import os
+import platform
+import sys
+import time
+from collections.abc import Callable
 
-for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-    os.environ[_var] = "1"
+import numpy as np
 
-import argparse  # noqa: E402
-import platform  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import numpy as np  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from adamlib.data import load, minibatches  # noqa: E402
-from adamlib.nn import MLP  # noqa: E402
-from adamlib.optim import AdamW, Muon  # noqa: E402
+from adamlib.data import load, minibatches
+from adamlib.nn import MLP
+from adamlib.optim import AdamW, Muon
 
 SIZES, BATCH = [64, 32, 10], 32
 DIGITS = load("digits", seed=0)

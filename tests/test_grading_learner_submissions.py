@@ -4,6 +4,9 @@ known misjudgements (issue 14) that are not fixed yet: they must start passing w
 
 # ruff: noqa: E501
 import numpy as np
+import pytest
+
+from adamlib.grading import MUTATION, check
 
 
 # ---------------- adam_step ----------------
@@ -544,10 +547,6 @@ def muon_inplace(W, grad, M, lr, momentum, nesterov, weight_decay):  # wrong: up
     scale = max(1, W.shape[0] / W.shape[1]) ** 0.5
     return W * (1 - lr * weight_decay) - lr * scale * ns_plain(U, QUINTIC, 5, 1e-7), M
 
-
-import pytest  # noqa: E402
-
-from adamlib.grading import MUTATION, check  # noqa: E402
 
 EX = {
     "adam_": "adam_step",

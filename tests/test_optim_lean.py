@@ -7,16 +7,11 @@ and Schedule-Free's train/eval switch (also live against schedulefree when it is
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
+from optim_settings import make_reference, missing_reference
 
 from adamlib.optim import Adafactor, Adam, Lion, ScheduleFreeAdamW
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from optim_settings import make_reference, missing_reference
 
 
 def fingerprint(opt) -> tuple:  # type: ignore[no-untyped-def]
