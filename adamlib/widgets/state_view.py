@@ -95,7 +95,7 @@ class StateView(Interactive):
         # 72 dpi × 3.25 in = 234 px: a whole number of pixels, which the page shows unscaled
         super().__init__(figsize=(10.0, 3.25), backend=backend)
         self.ax_state, self.ax_step, self.ax_eigen = self.fig.subplots(1, 3)
-        self.fig.subplots_adjust(left=0.075, right=0.99, bottom=0.16, top=0.88, wspace=0.32)
+        self.fig.subplots_adjust(left=0.075, right=0.99, bottom=0.16, top=0.88, wspace=0.36)
         for ax in (self.ax_state, self.ax_step, self.ax_eigen):
             ax.set_yscale("log")
             ax.yaxis.set_minor_locator(NullLocator())
