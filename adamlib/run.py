@@ -383,9 +383,7 @@ def run_optimizer(
             f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in hyper.items()
         )
         label = f"{optimizer.__name__}({args})"
-    noise = GradientNoise() if noise is None else noise
-    if not isinstance(noise, GradientNoise):
-        raise TypeError(f"noise must be a GradientNoise, got {type(noise).__name__}")
+    noise = _check_noise(noise)
     steps = check_int("steps", steps, 0)
     holder: dict[str, Any] = {"t": 0, "rng": noise.generator()}
     recorded: dict[str, Array] = {}
@@ -414,6 +412,15 @@ def run_optimizer(
             traj.grads[1 : len(grads) + 1] = grads
         traj.state = recorded
     return traj
+
+
+def _check_noise(noise: GradientNoise | None) -> GradientNoise:
+    """``noise``, or no noise for None; a TypeError for anything else."""
+    if noise is None:
+        return GradientNoise()
+    if not isinstance(noise, GradientNoise):
+        raise TypeError(f"noise must be a GradientNoise, got {type(noise).__name__}")
+    return noise
 
 
 def _record_state(
@@ -489,9 +496,7 @@ class OptimizerRun:
         self.x = np.array(as_points(start), dtype=np.float64)
         if self.x.shape != (2,):
             raise ValueError(f"start must be one point (x, y), got shape {self.x.shape}")
-        self.noise = GradientNoise() if noise is None else noise
-        if not isinstance(self.noise, GradientNoise):
-            raise TypeError(f"noise must be a GradientNoise, got {type(self.noise).__name__}")
+        self.noise = _check_noise(noise)
         self.opt = optimizer([self.x], **hyper)
         self.scheduler = schedule(self.opt) if schedule is not None else None
         self.record_state = bool(record_state)
@@ -570,15 +575,7 @@ class OptimizerRun:
         self.opt.step([noisy])
         if self.record_state:
             self.grads[t] = noisy
-            size = len(self.path)
-            values = {k: v for k, v in self.opt.state[0].items() if isinstance(v, np.ndarray)}
-            eff = effective_step(self.opt)
-            if eff is not None:
-                values["effective_step"] = eff
-            for key, value in values.items():
-                if key not in self.state:
-                    self.state[key] = np.full((size, 2), np.nan)
-                self.state[key][t] = value
+            _record_state(self.state, self.opt, t, len(self.path) - 1, (2,), np.float64)
         if self.scheduler is not None:
             self.scheduler.step()
 
