@@ -747,3 +747,62 @@ def test_the_playground_offers_every_optimizer_of_adamlib_but_muon() -> None:
 
     classes = {spec.class_name for spec in OPTIMIZERS.values()}
     assert classes == set(optim.__all__) - {"Optimizer", "Muon"}
+
+
+def test_ipympl_images_are_matplotlibs_pixels_written_faster():
+    """`canvas.diff_image` sends what Matplotlib's own get_diff_image sends (full, then
+    differences), only encoded by `canvas.png`: the decoded pixels and the modes are equal."""
+    import io
+
+    from matplotlib.backends.backend_webagg_core import FigureCanvasWebAggCore
+    from PIL import Image
+
+    def decoded(data):
+        return np.asarray(Image.open(io.BytesIO(data)).convert("RGBA"))
+
+    ours = Playground("rosenbrock", ["SGD", "Adam"], steps=50, backend="ipympl")
+    theirs = Playground("rosenbrock", ["SGD", "Adam"], steps=50, backend="ipympl")
+    seen = set()
+    for change in [{}, {"frame": 20}, {"start": (-1.0, 0.5)}, {"objective": "beale"}]:
+        modes = []
+        images = []
+        for pg, encode in ((ours, type(ours.canvas).get_diff_image), (theirs, None)):
+            if change:
+                pg.set(**change)
+            pg.canvas.draw()  # the page's request: blitted pixels or a full draw
+            pg.canvas._png_is_old = True
+            if encode is None:
+                data = FigureCanvasWebAggCore.get_diff_image(pg.canvas)
+            else:
+                data = encode(pg.canvas)
+            modes.append(pg.canvas._current_image_mode)
+            images.append(decoded(data))
+        assert modes[0] == modes[1]
+        seen.add(modes[0])
+        np.testing.assert_array_equal(images[0], images[1])
+    assert seen == {"diff"}
+    ours.canvas._force_full = theirs.canvas._force_full = True  # as after a resize
+    ours.canvas._png_is_old = theirs.canvas._png_is_old = True
+    full = [ours.canvas.get_diff_image(), FigureCanvasWebAggCore.get_diff_image(theirs.canvas)]
+    assert ours.canvas._current_image_mode == theirs.canvas._current_image_mode == "full"
+    np.testing.assert_array_equal(decoded(full[0]), decoded(full[1]))
+    assert ours.canvas.get_diff_image() is None  # nothing new to send
+    assert canvas.png(np.zeros((2, 3, 4), np.uint8))[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(ValueError, match="RGB or RGBA"):
+        canvas.png(np.zeros((2, 3, 2), np.uint8))
+    ours.close()
+    theirs.close()
+
+
+def test_diff_image_reads_the_state_of_the_pinned_matplotlib():
+    """`canvas.diff_image` repeats Matplotlib's get_diff_image with another PNG writer; if a new
+    Matplotlib changes that method, the canvas falls back to it, and this test says so."""
+    import hashlib
+    import inspect
+
+    from matplotlib.backends.backend_webagg_core import FigureCanvasWebAggCore
+
+    source = inspect.getsource(FigureCanvasWebAggCore.get_diff_image)
+    assert all(name in source for name in canvas._WEBAGG_STATE)
+    digest = hashlib.sha256(source.encode()).hexdigest()[:16]
+    assert digest == "f3e5c874e24f9d03", digest  # Matplotlib 3.10.9

@@ -14,6 +14,9 @@ is looked at again:
 - :func:`stale_diff_safe_canvas_class` -- ipympl's page loses images that arrive while it is
   busy, and "draw" requests that arrive while it waits for an image
   (https://github.com/matplotlib/matplotlib/issues/19116, "Stale information drawn by nbAgg").
+
+The same canvas class also encodes its images with :func:`png` instead of Pillow's default PNG
+writer (:func:`diff_image`): the pixels sent are the same, in a fifth to a sixth of the time.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from numpy.typing import NDArray
 
 __all__ = [
     "IPYMPL_TESTED",
+    "diff_image",
     "import_ipympl_keeping_backend",
     "new_canvas",
     "png",
@@ -173,6 +177,12 @@ def stale_diff_safe_canvas_class() -> type:
                 else:
                     super().draw()
 
+            def get_diff_image(self) -> bytes | None:
+                """The PNG the page is sent next, made by :func:`diff_image` if it can."""
+                if all(hasattr(self, name) for name in _WEBAGG_STATE):
+                    return diff_image(self)
+                return super().get_diff_image()  # type: ignore[no-any-return]
+
             def draw_idle(self) -> None:
                 """Tell the page that the figure changed (a new version), until it asks."""
                 self.version += 1
@@ -230,26 +240,72 @@ def new_canvas(fig: Figure, backend: str) -> tuple[Any, W.Widget]:
     return FigureCanvasAgg(fig), W.Output()
 
 
-def png(rgb: NDArray[np.uint8]) -> bytes:
-    """``rgb`` (height × width × 3 bytes) as a PNG file, written for speed.
+#: the attributes of Matplotlib's ``FigureCanvasWebAggCore.get_diff_image`` that
+#: :func:`diff_image` reads and writes (written for the Matplotlib of constraints.txt)
+_WEBAGG_STATE = ("_png_is_old", "_force_full", "_last_buff")
 
-    It runs at every change of an inline widget: no row filters and zlib's run-length
-    strategy, which suit figures of flat colours and take half of Pillow's time for a smaller
-    file. Lossless, like any PNG.
+
+def diff_image(canvas: Any) -> bytes | None:
+    """The next image of an ipympl canvas, chosen as Matplotlib does, encoded by :func:`png`.
+
+    Matplotlib's ``FigureCanvasWebAggCore.get_diff_image`` sends the whole figure ("full"
+    mode) or only the pixels that changed since the last image, the others transparent
+    ("diff" mode), and encodes them with Pillow's default PNG writer: on this project's
+    machine about 17 ms for a whole playground figure and 4 ms for a difference, more than the
+    rest of a change. This is the same choice of pixels, step by step, encoded by :func:`png`
+    (3 ms and 1.6 ms). The canvas
+    of :func:`stale_diff_safe_canvas_class` uses Matplotlib's own method instead if the
+    installed Matplotlib keeps other state than this reads. tests/test_widgets.py checks that
+    both give the same pixels.
 
     Parameters
     ----------
-    rgb
-        The pixels.
+    canvas
+        An ipympl ``Canvas`` (a ``FigureCanvasWebAggCore``).
+
+    Returns
+    -------
+    bytes or None
+        The PNG file, or None when the pixels were already sent.
+    """
+    if not canvas._png_is_old:
+        return None
+    pixels = np.asarray(canvas.get_renderer().buffer_rgba())
+    buff = pixels.view(np.uint32).squeeze(2)  # a pixel per number: one comparison each
+    if canvas._force_full or buff.shape != canvas._last_buff.shape or (pixels[..., 3] != 255).any():
+        canvas.set_image_mode("full")  # (a difference cannot show transparency)
+        output = buff
+    else:
+        canvas.set_image_mode("diff")
+        output = np.where(buff != canvas._last_buff, buff, 0)
+    canvas._last_buff = buff.copy()
+    canvas._force_full = False
+    canvas._png_is_old = False
+    return png(output.view(np.uint8).reshape((*output.shape, 4)))
+
+
+def png(pixels: NDArray[np.uint8]) -> bytes:
+    """``pixels`` (height × width × 3 or 4 bytes: RGB or RGBA) as a PNG file, written for speed.
+
+    It runs at every change of a widget: no row filters and zlib's run-length strategy, which
+    suit figures of flat colours and take a sixth to a half of Pillow's time for a file of
+    about the same size. Lossless, like any PNG.
+
+    Parameters
+    ----------
+    pixels
+        The pixels, 8 bits per channel.
 
     Returns
     -------
     bytes
         The PNG file.
     """
-    height, width, _ = rgb.shape
-    rows = np.zeros((height, 1 + 3 * width), np.uint8)  # each row: filter type 0, then RGB
-    rows[:, 1:] = rgb.reshape(height, -1)
+    height, width, channels = pixels.shape
+    if channels not in (3, 4):
+        raise ValueError(f"pixels must be RGB or RGBA, got {channels} channels")
+    rows = np.zeros((height, 1 + channels * width), np.uint8)  # each row: filter 0, pixels
+    rows[:, 1:] = pixels.reshape(height, -1)
     deflate = zlib.compressobj(1, zlib.DEFLATED, 15, 9, zlib.Z_RLE)
     data = deflate.compress(rows.tobytes()) + deflate.flush()
 
@@ -259,7 +315,8 @@ def png(rgb: NDArray[np.uint8]) -> bytes:
             struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
         )
 
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
+    color_type = 2 if channels == 3 else 6  # 8-bit RGB or RGBA, no interlace
+    header = struct.pack(">IIBBBBB", width, height, 8, color_type, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
     )
