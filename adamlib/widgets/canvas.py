@@ -181,7 +181,7 @@ def stale_diff_safe_canvas_class() -> type:
                 """The PNG the page is sent next, made by :func:`diff_image` if it can."""
                 if all(hasattr(self, name) for name in _WEBAGG_STATE):
                     return diff_image(self)
-                return super().get_diff_image()  # type: ignore[no-any-return]
+                return super().get_diff_image()
 
             def draw_idle(self) -> None:
                 """Tell the page that the figure changed (a new version), until it asks."""
