@@ -182,10 +182,19 @@ class GradientNoise:
         """
         if not self.active:
             return g
-        xi = rng.standard_normal(np.shape(g))
-        if self.kind == "additive":
-            return g + self.sigma * xi
-        return g * (1.0 + self.sigma * xi)
+        (term,) = self.terms(rng, 1, np.shape(g))
+        return g + term if self.kind == "additive" else g * term
+
+    def terms(self, rng: np.random.Generator, steps: int, shape: tuple[int, ...]) -> Array:
+        r"""Return the next ``steps`` steps' noise terms at once, drawn from ``rng``.
+
+        :math:`\sigma\xi_t`, added to the gradient (``"additive"``), or
+        :math:`1 + \sigma\xi_t`, multiplying it (``"relative"``): an array of shape
+        ``(steps, *shape)``. Drawing them together gives the same numbers as drawing them one
+        step at a time (NumPy's generators fill an array in order), in a fraction of the time.
+        """
+        xi = rng.standard_normal((steps, *shape))
+        return self.sigma * xi if self.kind == "additive" else 1.0 + self.sigma * xi
 
 
 def effective_step(optimizer: Any, i: int = 0) -> Array | None:
@@ -501,8 +510,8 @@ class OptimizerRun:
         self.scheduler = schedule(self.opt) if schedule is not None else None
         self.record_state = bool(record_state)
         self._rng = self.noise.generator()
-        # the plain loop (no noise, schedule or recording) is the fast path of the widgets
-        self._plain = not (self.noise.active or schedule is not None or self.record_state)
+        # the plain loop (no schedule or recording; noise or not) is the fast path of the widgets
+        self._plain = not (schedule is not None or self.record_state)
         self.path = np.empty((64, 2))
         self.path[0] = self.x
         self.losses = np.empty(64)
@@ -545,6 +554,10 @@ class OptimizerRun:
             step, isfinite = self.opt.step, math.isfinite
             g = np.empty(2)  # the optimizers keep no reference to it: reuse
             grads = [g]
+            # the noise terms of these steps, drawn at once (the same draws as step by step)
+            noise = self.noise
+            terms = noise.terms(self._rng, steps - first + 1, (2,)).tolist() if noise.active else []
+            additive = noise.kind == "additive"
             with np.errstate(all="ignore"):
                 for t in range(first, steps + 1):
                     gx, gy = gradient(px, py)
@@ -552,6 +565,9 @@ class OptimizerRun:
                     if not (isfinite(g[0]) and isfinite(g[1])):  # the rule of _record
                         self.diverged_at = t
                         break
+                    if terms:  # as noise.apply(g): g + σξ_t or g ⊙ (1 + σξ_t)
+                        ax, ay = terms[t - first]
+                        g[0], g[1] = (g[0] + ax, g[1] + ay) if additive else (g[0] * ax, g[1] * ay)
                     if self._plain:
                         step(grads)
                     else:
@@ -570,11 +586,10 @@ class OptimizerRun:
         self.steps = steps
 
     def _step_with_options(self, t: int, g: Array) -> None:
-        """Step ``t`` as :func:`run_optimizer` takes it: noise, step, record, schedule."""
-        noisy = self.noise.apply(g, self._rng)
-        self.opt.step([noisy])
+        """Step ``t`` on ``g`` (noise added) as :func:`run_optimizer`: step, record, schedule."""
+        self.opt.step([g])
         if self.record_state:
-            self.grads[t] = noisy
+            self.grads[t] = g
             _record_state(self.state, self.opt, t, len(self.path) - 1, (2,), np.float64)
         if self.scheduler is not None:
             self.scheduler.step()

@@ -243,9 +243,11 @@ def test_optimizer_run_with_noise_schedule_and_state_equals_run_optimizer(
     same_run(mine.trajectory(STEPS), ref)
 
 
+@pytest.mark.parametrize("kind", ["additive", "relative"])
 @pytest.mark.parametrize("record_state", [False, True])
-def test_optimizer_run_with_noise_continues_as_one_long_run(record_state: bool) -> None:
-    noise = GradientNoise("additive", 0.2, seed=5)
+def test_optimizer_run_with_noise_continues_as_one_long_run(record_state: bool, kind: str) -> None:
+    """The plain loop (the widgets' path) draws each continuation's noise terms at once."""
+    noise = GradientNoise(kind, 0.2, seed=5)
     ref = run_optimizer(
         ROSEN, optim.Adam, steps=200, noise=noise, record_state=record_state, lr=0.05
     )
@@ -256,6 +258,16 @@ def test_optimizer_run_with_noise_continues_as_one_long_run(record_state: bool) 
         mine.advance(steps)
     same_run(mine.trajectory(200), ref)
     assert mine.trajectory(70).path.tobytes() == ref.path[:71].tobytes()
+
+
+def test_a_noisy_run_that_diverges_stops_where_run_optimizer_stops() -> None:
+    noise = GradientNoise("relative", 3.0, seed=1)
+    ref = run_optimizer(ROSEN, optim.SGD, steps=100, noise=noise, lr=0.002)
+    mine = OptimizerRun(ROSEN, optim.SGD, {"lr": 0.002}, ROSEN.start, noise=noise)
+    for steps in (30, 100):
+        mine.advance(steps)
+    assert bool(ref.diverged) and mine.diverged_at is not None
+    same_run(mine.trajectory(100), ref)
 
 
 def test_optimizer_run_without_options_is_the_plain_run_bit_for_bit() -> None:
