@@ -184,16 +184,23 @@ def _rosenbrock(a: float = 1.0, b: float = 100.0) -> Objective:
     )
 
 
+# Powers of the inputs are written as products (y * y, not y**2): NumPy computes a power of an
+# array, of a 0-d array and of a scalar by different routines, which can differ in the last
+# bit; products are the same everywhere, so a run gives the same numbers whether its point is
+# held as an array or as scalars (adamlib.run.OptimizerRun), on any CPU.
 def _beale_value(x: Array, y: Array) -> Array:
-    return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2 + (2.625 - x + x * y**3) ** 2
+    y2 = y * y
+    return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y2) ** 2 + (2.625 - x + x * (y2 * y)) ** 2
 
 
 def _beale_gradient(x: Array, y: Array) -> tuple[Array, Array]:
+    y2 = y * y
+    y3 = y2 * y
     t1 = 1.5 - x + x * y
-    t2 = 2.25 - x + x * y**2
-    t3 = 2.625 - x + x * y**3
-    gx = 2 * t1 * (y - 1) + 2 * t2 * (y**2 - 1) + 2 * t3 * (y**3 - 1)
-    gy = 2 * t1 * x + 2 * t2 * (2 * x * y) + 2 * t3 * (3 * x * y**2)
+    t2 = 2.25 - x + x * y2
+    t3 = 2.625 - x + x * y3
+    gx = 2 * t1 * (y - 1) + 2 * t2 * (y2 - 1) + 2 * t3 * (y3 - 1)
+    gy = 2 * t1 * x + 2 * t2 * (2 * x * y) + 2 * t3 * (3 * x * y2)
     return gx, gy
 
 
@@ -208,11 +215,12 @@ def _himmelblau_gradient(x: Array, y: Array) -> tuple[Array, Array]:
 
 
 def _saddle_value(x: Array, y: Array) -> Array:
-    return x * x + 0.25 * y**4 - 0.5 * y * y
+    y2 = y * y
+    return x * x + 0.25 * (y2 * y2) - 0.5 * y * y
 
 
 def _saddle_gradient(x: Array, y: Array) -> tuple[Array, Array]:
-    return 2 * x, y**3 - y
+    return 2 * x, y * y * y - y
 
 
 def _rastrigin_value(x: Array, y: Array) -> Array:
