@@ -247,6 +247,9 @@ class RunSettings:
             An optimizer's label to show its state, or ``"none"`` to close the state view.
         """
         self._check_run_settings(noise, schedule or self.schedule, state or "none")
+        if noise is None and schedule is None and state is not None:
+            self.controls["state"].value = state  # as the page's dropdown: the state view only
+            return
         with self.hold():
             if noise is not None:
                 label = {k: name for name, k in NOISE_LABELS.items()}[noise.kind]

@@ -18,14 +18,13 @@ from typing import Any
 import ipywidgets as W
 import numpy as np
 from matplotlib.lines import Line2D
-from matplotlib.ticker import NullLocator
 from numpy.typing import ArrayLike, NDArray
 
 from adamlib.functions import OBJECTIVES, Objective, as_points
 from adamlib.plotting import contour_lines
 from adamlib.run import GradientNoise, OptimizerRun, Trajectory
 from adamlib.validation import check_int
-from adamlib.widgets.interactive import Interactive, log_ylim, positive
+from adamlib.widgets.interactive import Interactive, log_axis, log_ylim, positive
 from adamlib.widgets.noise_controls import (
     RunSettings,
     add_run_controls,
@@ -214,11 +213,12 @@ class Playground(RunSettings, StateViewSlot, Preparation, Interactive):
             (self.loss_lines[label],) = self.ax_loss.plot([], [], color=color, lw=1.4, label=label)
         self.ax_map.set_xlabel("$x$")
         self.ax_map.set_ylabel("$y$")
-        self.ax_loss.set_yscale("log")
-        self.ax_loss.yaxis.set_minor_locator(NullLocator())  # many decades; and a faster draw
+        log_axis(self.ax_loss)
         self.ax_loss.set_xlabel("step $t$")
         self.ax_loss.set_ylabel("$f(x_t) - f^*$")
-        self.ax_loss.set_title("Loss against step")
+        # y=1: the title's place is fixed (nothing is drawn above the axes), so that a draw
+        # does not measure every tick label to find it
+        self.ax_loss.set_title("Loss against step", y=1.0)
         self._legend_for: tuple[str, ...] | None = None
         self._shown_data: dict[
             str, tuple[OptimizerRun, int, int]
@@ -446,6 +446,9 @@ class Playground(RunSettings, StateViewSlot, Preparation, Interactive):
             if self.state_view is not None and self._state_label() is not None:
                 self.state_view.show_frame(self.frame)
             return
+        elif owner is c["state"]:  # the main figure stays as it is
+            self._update_state_view()
+            self._schedule_preparation()
         else:
             self.update()
 
@@ -544,7 +547,7 @@ class Playground(RunSettings, StateViewSlot, Preparation, Interactive):
         (x0, x1), (y0, y1) = obj.domain
         self.ax_map.set_xlim(x0, x1)
         self.ax_map.set_ylim(y0, y1)
-        self.ax_map.set_title(obj.name)
+        self.ax_map.set_title(obj.name, y=1.0)
         self._shown_objective = obj.name
 
     def _draw_map_layer(self) -> None:

@@ -32,12 +32,11 @@ import ipywidgets as W
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.lines import Line2D
-from matplotlib.ticker import NullLocator
 from numpy.typing import NDArray
 
 from adamlib.functions import Objective
 from adamlib.run import Trajectory
-from adamlib.widgets.interactive import Interactive, positive
+from adamlib.widgets.interactive import Interactive, log_axis, positive
 from adamlib.widgets.sliders import OPTIMIZERS
 
 if TYPE_CHECKING:
@@ -97,14 +96,13 @@ class StateView(Interactive):
         self.ax_state, self.ax_step, self.ax_eigen = self.fig.subplots(1, 3)
         self.fig.subplots_adjust(left=0.075, right=0.99, bottom=0.16, top=0.88, wspace=0.36)
         for ax in (self.ax_state, self.ax_step, self.ax_eigen):
-            ax.set_yscale("log")
-            ax.yaxis.set_minor_locator(NullLocator())
+            log_axis(ax)
             ax.set_xlabel("step $t$")
         self.ax_state.set_ylabel("|state| per coordinate")
         self.ax_step.set_ylabel(r"$\eta/(\sqrt{\hat v_t}+\epsilon)$, or $\eta_t$")
-        self.ax_step.set_title("effective step size")
+        self.ax_step.set_title("effective step size", y=1.0)  # (y=1: see Playground)
         self.ax_eigen.set_ylabel(r"$|u_i^\top(x_t - x^*)|$")
-        self.ax_eigen.set_title("error per eigendirection")
+        self.ax_eigen.set_title("error per eigendirection", y=1.0)
         self.state_lines: list[Line2D] = []
         self.step_lines = [
             self.ax_step.plot([], [], color="C0", ls=ls, lw=1.3, label=f"{c} coordinate")[0]
@@ -247,7 +245,7 @@ class StateView(Interactive):
                 self.state_lines.append(line)
         self._animate(*self.state_lines)
         self._keys = keys
-        self.ax_state.set_title(f"state of {label}")
+        self.ax_state.set_title(f"state of {label}", y=1.0)
         legend = self.ax_state.get_legend()
         if legend is not None:
             legend.remove()
