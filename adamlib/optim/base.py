@@ -96,11 +96,11 @@ _TOLIST, _LARGE = "tolist", "large"
 def _finiteness_check(p: np.ndarray) -> Any:
     """How :meth:`Optimizer._check_gradients` tests a gradient of ``p`` for NaN and infinity.
 
-    ``_TOLIST`` (a Python sum, up to 64 elements), ``_LARGE`` (:func:`_all_finite`, above
-    :data:`CHUNK_BYTES`) or the dtype of one ufunc sum (float64 for float32 terms, which then
-    cannot overflow).
+    ``_TOLIST`` (a Python sum, a vector of up to 64 elements), ``_LARGE`` (:func:`_all_finite`,
+    above :data:`CHUNK_BYTES`) or the dtype of one ufunc sum (float64 for float32 terms, which
+    then cannot overflow).
     """
-    if p.size <= 64:
+    if p.size <= 64 and p.ndim == 1:
         return _TOLIST
     if p.nbytes > CHUNK_BYTES:
         return _LARGE
@@ -343,8 +343,9 @@ class Optimizer:
             self.hyper, self._fresh = run.hyper, run.fresh  # what _update reads
             states = run.states
             step = states[0]["step"] + 1
-            # (zip stops after the group's last param, before taking another gradient)
-            for (param, state, work), grad in zip(run.slots, grads_in_order, strict=False):
+            # (zip stops after the group's last param, before taking another gradient; its
+            # strict=False would cost more than the rest of this loop's own work)
+            for (param, state, work), grad in zip(run.slots, grads_in_order):  # noqa: B905
                 if work is not None:
                     update(param, grad, state, step, work)
                 else:
@@ -434,25 +435,26 @@ class Optimizer:
         """Validate the gradients; return them as arrays of the params' shapes and dtypes.
 
         Speed (this runs at every step): the usual case, a list of arrays of the right dtypes
-        and shapes, costs three tests and one finiteness test per gradient, with what each
-        param needs worked out when it was added (``self._grad_checks``); anything else is
-        converted first (``_converted_gradients``).
+        and shapes, costs three tests and one sum per gradient, with what each param needs
+        worked out when it was added (``self._grad_checks``); anything else is converted first
+        (``_converted_gradients``).
         """
         checks = self._grad_checks
         if type(grads) is not list or len(grads) != len(checks):
             return self._converted_gradients(self._gradient_list(grads))
-        for g, (dtype, shape, how) in zip(grads, checks, strict=False):  # (lengths checked)
-            if type(g) is not np.ndarray or g.dtype is not dtype or g.shape != shape:
+        ndarray, isfinite, add_reduce = np.ndarray, math.isfinite, _add_reduce
+        for g, (dtype, shape, how) in zip(grads, checks):  # noqa: B905  (lengths checked)
+            if type(g) is not ndarray or g.dtype is not dtype or g.shape != shape:
                 return self._converted_gradients(grads)
             # A sum is finite whenever every term is (NaN and inf propagate); only when it is
             # not (or for a large gradient) are the terms checked one by one in _all_finite.
             if how is _TOLIST:  # a few Python floats are summed faster than by a ufunc call
-                total = sum(g.tolist() if g.ndim == 1 else g.reshape(-1).tolist())
+                total = sum(g.tolist())
             elif how is not _LARGE:  # how: the dtype to sum in (float64 for float32 terms)
-                total = _add_reduce(g, None, how)
+                total = add_reduce(g, None, how)
             else:
                 total = math.nan
-            if not math.isfinite(total) and not _all_finite(g):
+            if not isfinite(total) and not _all_finite(g):
                 i = next(i for i, x in enumerate(grads) if x is g)
                 raise ValueError(f"{self._gradient_name(i)} contains NaN or infinity")
         return grads
