@@ -160,19 +160,24 @@ class ScheduleFreeAdamW(Optimizer):
         return lr, lr_max, weight_sum, ckp1
 
     def _next_scalar_state(self, step: int, state: Mapping[str, Any]) -> dict[str, float]:
-        _, lr_max, weight_sum, _ = self._averaging(step, state)
+        # computed by _update for this step, from the same scalar state
+        _, lr_max, weight_sum, _ = self._group_averaging
         return {"weight_sum": weight_sum, "lr_max": lr_max}
 
     def _update(self, arrays: Arrays, step: int) -> None:
         h = self.hyper  # the group's hyperparameters, checked when set
         (beta1, beta2), eps, weight_decay = h["betas"], h["eps"], h["weight_decay"]
+        bias_correction2 = bias_correction(beta2, step)
+        averaging = None  # the same for every param: their scalar state is the group's
         for param, grad, state, work in arrays:
-            lr, _, _, c = self._averaging(step, state)  # gamma_t and c_{t+1}
+            if averaging is None:
+                averaging = self._group_averaging = self._averaging(step, state)
+            lr, _, _, c = averaging  # gamma_t and c_{t+1}
             y, z, v, g = param, state["z"], state["exp_avg_sq"], grad
             if step == 1:
                 np.copyto(z, y)  # z_1 = y_1 = x_1
             ema_of_square_(v, g, beta2, tmp=work[0])  # v <- beta2 v + (1 - beta2) g^2
-            denom = np.divide(v, bias_correction(beta2, step), out=work[0])
+            denom = np.divide(v, bias_correction2, out=work[0])
             np.sqrt(denom, out=denom)
             denom += eps
             u = np.divide(g, denom, out=work[1])  # u <- g / (sqrt(v_hat) + eps) + lambda y
@@ -213,11 +218,12 @@ class ScheduleFreeAdamW(Optimizer):
             run.group["train_mode"] = train
 
     def step(self, grads: Any) -> None:  # noqa: D102  (the docstring is Optimizer.step's)
-        if not all(group.get("train_mode", True) for group in self.param_groups):
-            raise RuntimeError(
-                "ScheduleFreeAdamW.step() in eval mode: the params hold the average x, not y; "
-                "call opt.train() before training (and opt.eval() before evaluating)"
-            )
+        for group in self.param_groups:  # (a loop: all() of a generator costs more)
+            if not group.get("train_mode", True):
+                raise RuntimeError(
+                    "ScheduleFreeAdamW.step() in eval mode: the params hold the average x, not "
+                    "y; call opt.train() before training (and opt.eval() before evaluating)"
+                )
         super().step(grads)
 
     step.__doc__ = Optimizer.step.__doc__
