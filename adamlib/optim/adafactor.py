@@ -179,10 +179,9 @@ class Adafactor(Optimizer):
                 V = np.multiply(R, C, out=work[1])  # V_ij = R_i C_j / mean(R)  (rank one)
                 V /= np.maximum(R.mean(axis=-2, keepdims=True), eps1)
             else:  # a vector or a scalar: Adam's v with the growing beta2_t
-                ema_(state["variance"], G2, one_minus_beta2, tmp=work[2])
-                V = work[1]
-                np.copyto(V, state["variance"])  # (V itself is not written to)
-            U = np.maximum(V, eps1 * eps1, out=V)  # U = G / sqrt(max(V, eps1^2))
+                V = state["variance"]  # (read, not written, below: U goes to work[1])
+                ema_(V, G2, one_minus_beta2, tmp=work[2])
+            U = np.maximum(V, eps1 * eps1, out=work[1])  # U = G / sqrt(max(V, eps1^2))
             np.sqrt(U, out=U)
             np.divide(1.0, U, out=U)
             U *= G
