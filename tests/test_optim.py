@@ -527,12 +527,13 @@ def test_large_params_updated_slice_by_slice_equal_whole_array_updates_bit_for_b
     opt = cls(sliced, **FULL_OPTIONS[name])
     monkeypatch.setattr(optim_base, "CHUNK_BYTES", 1 << 20)
     reference = cls(whole, **FULL_OPTIONS[name])
-    sizes: list[int] = []  # what `_update` (the documented per-array rule) is handed
+    sizes: list[int] = []  # the sizes of the arrays `_update` (the documented rule) is handed
     update = opt._update
 
-    def recording_update(param: np.ndarray, *args: Any) -> None:
-        sizes.append(param.size)
-        update(param, *args)
+    def recording_update(arrays: Any, step: int) -> None:
+        arrays = list(arrays)
+        sizes.extend(param.size for param, *_ in arrays)
+        update(arrays, step)
 
     monkeypatch.setattr(opt, "_update", recording_update)
     for _ in range(5):

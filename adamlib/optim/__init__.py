@@ -31,8 +31,9 @@ class                  module                                  derived in
 
 AMSGrad is ``Adam(amsgrad=True)``. Learning-rate schedules: :mod:`adamlib.schedules`.
 
-What one step does is one method per optimizer, ``_update``: whole-array NumPy on one param,
-in the lecture's names, in torch's arithmetic order (start with :mod:`adamlib.optim.adam`).
+What one step does is one method per optimizer, ``_update``: the group's hyperparameters, then
+whole-array NumPy on each of its params, in the lecture's names, in torch's arithmetic order
+(start with :mod:`adamlib.optim.adam`).
 :mod:`adamlib.optim.parts` holds the lines several share (the EMA, the EMA of squares, the bias
 correction, ``+-grad + lambda theta``); :mod:`adamlib.optim.base` holds no algorithm: the checks
 (before anything is written), the state arrays, ``state_dict`` / ``load_state_dict`` / ``save``

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .base import Optimizer, check_bool, check_lr, check_nonnegative, check_unit_interval
+from .base import Arrays, Optimizer, check_bool, check_lr, check_nonnegative, check_unit_interval
 from .parts import ema_of_square_, gradient
 
 __all__ = ["Adadelta"]
@@ -93,26 +93,21 @@ class Adadelta(Optimizer):
     def _state_arrays(self, hyper: Mapping[str, Any]) -> dict[str, float | None]:
         return {"square_avg": 0.0, "acc_delta": 0.0}
 
-    def _update(
-        self,
-        param: np.ndarray,
-        grad: np.ndarray,
-        state: dict[str, Any],
-        step: int,
-        work: list[np.ndarray],
-    ) -> None:
-        h = self.hyper  # the hyperparameters, checked when set
+    def _update(self, arrays: Arrays, step: int) -> None:
+        h = self.hyper  # the group's hyperparameters, checked when set
         lr, rho = h["lr"], h["rho"]
         eps, weight_decay, maximize = h["eps"], h["weight_decay"], h["maximize"]
-        g = gradient(grad, param, weight_decay, maximize, out=work[0])  # +-grad f + lambda theta
-        v, u = state["square_avg"], state["acc_delta"]
-        ema_of_square_(v, g, rho, tmp=work[1])  # v <- rho v + (1 - rho) g^2
-        # delta <- sqrt(u + eps) / sqrt(v + eps) * g
-        std = np.add(v, eps, out=work[1])
-        np.sqrt(std, out=std)
-        delta = np.add(u, eps, out=work[2])
-        np.sqrt(delta, out=delta)
-        delta /= std
-        delta *= g
-        ema_of_square_(u, delta, rho, tmp=work[1])  # u <- rho u + (1 - rho) delta^2
-        param += np.multiply(delta, -lr, out=work[1])  # theta <- theta - lr delta
+        for param, grad, state, work in arrays:
+            # g <- +-grad f + lambda theta
+            g = gradient(grad, param, weight_decay, maximize, out=work[0])
+            v, u = state["square_avg"], state["acc_delta"]
+            ema_of_square_(v, g, rho, tmp=work[1])  # v <- rho v + (1 - rho) g^2
+            # delta <- sqrt(u + eps) / sqrt(v + eps) * g
+            std = np.add(v, eps, out=work[1])
+            np.sqrt(std, out=std)
+            delta = np.add(u, eps, out=work[2])
+            np.sqrt(delta, out=delta)
+            delta /= std
+            delta *= g
+            ema_of_square_(u, delta, rho, tmp=work[1])  # u <- rho u + (1 - rho) delta^2
+            param += np.multiply(delta, -lr, out=work[1])  # theta <- theta - lr delta

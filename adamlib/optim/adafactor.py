@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .base import Optimizer, check_bool, check_lr, check_nonnegative, check_real
+from .base import Arrays, Optimizer, check_bool, check_lr, check_nonnegative, check_real
 from .parts import ema_, gradient
 
 __all__ = ["Adafactor", "rms"]
@@ -155,44 +155,36 @@ class Adafactor(Optimizer):
             return (*param.shape[:-2], 1, param.shape[-1]) if factored else None
         return None if factored else param.shape
 
-    def _update(
-        self,
-        param: np.ndarray,
-        grad: np.ndarray,
-        state: dict[str, Any],
-        step: int,
-        work: list[np.ndarray],
-    ) -> None:
-        if param.size == 0:
-            return
-        h = self.hyper  # the hyperparameters, checked when set
-        lr, beta2_decay, (eps1, eps2), d = h["lr"], h["beta2_decay"], h["eps"], h["d"]
+    def _update(self, arrays: Arrays, step: int) -> None:
+        h = self.hyper  # the group's hyperparameters, checked when set
+        lr, beta2_decay, (eps1_given, eps2), d = h["lr"], h["beta2_decay"], h["eps"], h["d"]
         weight_decay, maximize = h["weight_decay"], h["maximize"]
-        if eps1 is None:
-            eps1 = float(np.finfo(param.dtype).eps)
-        G = gradient(grad, param, 0.0, maximize, out=work[0])  # +-grad f
         one_minus_beta2 = step**beta2_decay  # 1 - beta2_t = t^tau: 1 at t = 1
         rho = min(lr, 1 / step**0.5)  # relative step size
-        alpha = max(eps2, rms(param, tmp=work[1])) * rho  # step relative to the params' size
-        if weight_decay != 0:  # theta <- (1 - lr lambda) theta
-            param *= 1 - lr * weight_decay
-        G2 = np.multiply(G, G, out=work[1])
-        if param.ndim >= 2:  # factored: a mean of G^2 per row (R) and per column (C)
-            R, C = state["row_var"], state["col_var"]
-            row_mean = G2.mean(axis=-1, keepdims=True)
-            ema_(R, row_mean, one_minus_beta2, tmp=row_mean.copy())  # R <- lerp(R, row mean)
-            col_mean = G2.mean(axis=-2, keepdims=True)
-            ema_(C, col_mean, one_minus_beta2, tmp=col_mean.copy())  # C <- lerp(C, col mean)
-            V = np.multiply(R, C, out=work[1])  # V_ij = R_i C_j / mean(R)  (rank one)
-            V /= np.maximum(R.mean(axis=-2, keepdims=True), eps1)
-        else:  # a vector or a scalar: Adam's v with the growing beta2_t
-            ema_(state["variance"], G2, one_minus_beta2, tmp=work[2])
-            V = work[1]
-            np.copyto(V, state["variance"])  # (V itself is not written to)
-        U = np.maximum(V, eps1 * eps1, out=V)  # U = G / sqrt(max(V, eps1^2))
-        np.sqrt(U, out=U)
-        np.divide(1.0, U, out=U)
-        U *= G
-        clip = max(1.0, rms(U, tmp=work[2]) / d)  # U / max(1, RMS(U) / d)
-        U *= -alpha / clip
-        param += U  # theta <- theta - alpha U_hat
+        for param, grad, state, work in arrays:
+            if param.size == 0:
+                continue
+            eps1 = float(np.finfo(param.dtype).eps) if eps1_given is None else eps1_given
+            G = gradient(grad, param, 0.0, maximize, out=work[0])  # +-grad f
+            alpha = max(eps2, rms(param, tmp=work[1])) * rho  # step relative to the params' size
+            if weight_decay != 0:  # theta <- (1 - lr lambda) theta
+                param *= 1 - lr * weight_decay
+            G2 = np.multiply(G, G, out=work[1])
+            if param.ndim >= 2:  # factored: a mean of G^2 per row (R) and per column (C)
+                R, C = state["row_var"], state["col_var"]
+                row_mean = G2.mean(axis=-1, keepdims=True)
+                ema_(R, row_mean, one_minus_beta2, tmp=row_mean.copy())  # R <- lerp(R, row mean)
+                col_mean = G2.mean(axis=-2, keepdims=True)
+                ema_(C, col_mean, one_minus_beta2, tmp=col_mean.copy())  # C <- lerp(C, col mean)
+                V = np.multiply(R, C, out=work[1])  # V_ij = R_i C_j / mean(R)  (rank one)
+                V /= np.maximum(R.mean(axis=-2, keepdims=True), eps1)
+            else:  # a vector or a scalar: Adam's v with the growing beta2_t
+                V = state["variance"]  # (read, not written, below: U goes to work[1])
+                ema_(V, G2, one_minus_beta2, tmp=work[2])
+            U = np.maximum(V, eps1 * eps1, out=work[1])  # U = G / sqrt(max(V, eps1^2))
+            np.sqrt(U, out=U)
+            np.divide(1.0, U, out=U)
+            U *= G
+            clip = max(1.0, rms(U, tmp=work[2]) / d)  # U / max(1, RMS(U) / d)
+            U *= -alpha / clip
+            param += U  # theta <- theta - alpha U_hat

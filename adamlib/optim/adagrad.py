@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .base import Optimizer, check_bool, check_lr, check_nonnegative
+from .base import Arrays, Optimizer, check_bool, check_lr, check_nonnegative
 from .parts import gradient
 
 __all__ = ["Adagrad"]
@@ -95,24 +95,19 @@ class Adagrad(Optimizer):
     def _state_arrays(self, hyper: Mapping[str, Any]) -> dict[str, float | None]:
         return {"sum": hyper["initial_accumulator_value"]}
 
-    def _update(
-        self,
-        param: np.ndarray,
-        grad: np.ndarray,
-        state: dict[str, Any],
-        step: int,
-        work: list[np.ndarray],
-    ) -> None:
-        h = self.hyper  # the hyperparameters, checked when set
+    def _update(self, arrays: Arrays, step: int) -> None:
+        h = self.hyper  # the group's hyperparameters, checked when set
         lr, lr_decay, weight_decay = h["lr"], h["lr_decay"], h["weight_decay"]
         eps, maximize = h["eps"], h["maximize"]
-        g = gradient(grad, param, weight_decay, maximize, out=work[0])  # +-grad f + lambda theta
-        s = state["sum"]
-        s += np.multiply(g, g, out=work[1])  # s <- s + g^2
         clr = lr / (1 + (step - 1) * lr_decay)  # torch's lr decay
-        # theta <- theta - clr * g / (sqrt(s) + eps)
-        std = np.sqrt(s, out=work[1])
-        std += eps
-        np.multiply(g, -clr, out=work[2])  # torch: param.addcdiv_(g, std, value=-clr)
-        work[2] /= std
-        param += work[2]
+        for param, grad, state, work in arrays:
+            # g <- +-grad f + lambda theta
+            g = gradient(grad, param, weight_decay, maximize, out=work[0])
+            s = state["sum"]
+            s += np.multiply(g, g, out=work[1])  # s <- s + g^2
+            # theta <- theta - clr * g / (sqrt(s) + eps)
+            std = np.sqrt(s, out=work[1])
+            std += eps
+            np.multiply(g, -clr, out=work[2])  # torch: param.addcdiv_(g, std, value=-clr)
+            work[2] /= std
+            param += work[2]

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .base import Optimizer, check_betas, check_bool, check_lr, check_nonnegative
+from .base import Arrays, Optimizer, check_betas, check_bool, check_lr, check_nonnegative
 from .parts import bias_correction, ema_, ema_of_square_, gradient
 
 __all__ = ["Adam", "AdamW"]
@@ -114,36 +114,36 @@ class Adam(Optimizer):
             arrays["max_exp_avg_sq"] = 0.0
         return arrays
 
-    def _update(
-        self,
-        param: np.ndarray,
-        grad: np.ndarray,
-        state: dict[str, Any],
-        step: int,
-        work: list[np.ndarray],
-    ) -> None:
-        """One step on one array, in place: the definition (torch's ``_single_tensor_adam``)."""
-        h = self.hyper  # the hyperparameters, checked when set
+    def _update(self, arrays: Arrays, step: int) -> None:
+        """One step on each array of a group, in place: the definition.
+
+        torch's ``_single_tensor_adam``: the group's hyperparameters, then a loop over its arrays.
+        """
+        h = self.hyper  # the group's hyperparameters, checked when set
         lr, (beta1, beta2), eps = h["lr"], h["betas"], h["eps"]
         weight_decay, amsgrad, maximize = h["weight_decay"], h["amsgrad"], h["maximize"]
-        if self._decoupled_weight_decay:  # AdamW: theta <- theta (1 - lr lambda), not via m, v
-            if weight_decay != 0:
-                param *= 1 - lr * weight_decay
-            weight_decay = 0.0
-        g = gradient(grad, param, weight_decay, maximize, out=work[0])  # +-grad f + lambda theta
-        m, v = state["exp_avg"], state["exp_avg_sq"]
-        ema_(m, g, 1 - beta1, tmp=work[1])  # m <- beta1 m + (1 - beta1) g     (momentum, 03)
-        ema_of_square_(v, g, beta2, tmp=work[1])  # v <- beta2 v + (1 - beta2) g^2 (RMSprop, 05)
-        if amsgrad:  # divide by the largest v so far
-            v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
-        # theta <- theta - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)   (06)
+        decay = 0.0  # AdamW: theta <- theta (1 - lr lambda), not via m, v
+        if self._decoupled_weight_decay:
+            decay, weight_decay = weight_decay, 0.0
         step_size = lr / bias_correction(beta1, step)
-        denom = np.sqrt(v, out=work[1])
-        denom /= bias_correction(beta2, step) ** 0.5
-        denom += eps
-        np.multiply(m, -step_size, out=work[2])  # torch: param.addcdiv_(m, denom, -step_size)
-        work[2] /= denom
-        param += work[2]
+        bias_correction2_sqrt = bias_correction(beta2, step) ** 0.5
+        for param, grad, state, work in arrays:
+            if decay != 0:
+                param *= 1 - lr * decay
+            # g <- +-grad f + lambda theta
+            g = gradient(grad, param, weight_decay, maximize, out=work[0])
+            m, v = state["exp_avg"], state["exp_avg_sq"]
+            ema_(m, g, 1 - beta1, tmp=work[1])  # m <- beta1 m + (1 - beta1) g   (momentum, 03)
+            ema_of_square_(v, g, beta2, tmp=work[1])  # v <- beta2 v + (1 - beta2) g^2  (05)
+            if amsgrad:  # divide by the largest v so far
+                v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
+            # theta <- theta - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)  (06)
+            denom = np.sqrt(v, out=work[1])
+            denom /= bias_correction2_sqrt
+            denom += eps
+            np.multiply(m, -step_size, out=work[2])  # torch: param.addcdiv_(m, denom, -step_size)
+            work[2] /= denom
+            param += work[2]
 
 
 class AdamW(Adam):

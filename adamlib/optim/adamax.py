@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .base import Optimizer, check_betas, check_bool, check_lr, check_nonnegative
+from .base import Arrays, Optimizer, check_betas, check_bool, check_lr, check_nonnegative
 from .parts import bias_correction, ema_, gradient
 
 __all__ = ["Adamax"]
@@ -91,25 +91,21 @@ class Adamax(Optimizer):
     def _state_arrays(self, hyper: Mapping[str, Any]) -> dict[str, float | None]:
         return {"exp_avg": 0.0, "exp_inf": 0.0}
 
-    def _update(
-        self,
-        param: np.ndarray,
-        grad: np.ndarray,
-        state: dict[str, Any],
-        step: int,
-        work: list[np.ndarray],
-    ) -> None:
-        h = self.hyper  # the hyperparameters, checked when set
+    def _update(self, arrays: Arrays, step: int) -> None:
+        h = self.hyper  # the group's hyperparameters, checked when set
         lr, (beta1, beta2) = h["lr"], h["betas"]
         eps, weight_decay, maximize = h["eps"], h["weight_decay"], h["maximize"]
-        g = gradient(grad, param, weight_decay, maximize, out=work[0])  # +-grad f + lambda theta
-        m, u = state["exp_avg"], state["exp_inf"]
-        ema_(m, g, 1 - beta1, tmp=work[1])  # m <- beta1 m + (1 - beta1) g
-        u *= beta2  # u <- max(beta2 u, |g| + eps)
-        abs_g = np.abs(g, out=work[1])
-        abs_g += eps
-        np.maximum(u, abs_g, out=u)
-        # theta <- theta - lr / (1 - beta1^t) * m / u
-        np.multiply(m, -(lr / bias_correction(beta1, step)), out=work[2])
-        work[2] /= u
-        param += work[2]
+        step_size = lr / bias_correction(beta1, step)
+        for param, grad, state, work in arrays:
+            # g <- +-grad f + lambda theta
+            g = gradient(grad, param, weight_decay, maximize, out=work[0])
+            m, u = state["exp_avg"], state["exp_inf"]
+            ema_(m, g, 1 - beta1, tmp=work[1])  # m <- beta1 m + (1 - beta1) g
+            u *= beta2  # u <- max(beta2 u, |g| + eps)
+            abs_g = np.abs(g, out=work[1])
+            abs_g += eps
+            np.maximum(u, abs_g, out=u)
+            # theta <- theta - lr / (1 - beta1^t) * m / u
+            np.multiply(m, -step_size, out=work[2])
+            work[2] /= u
+            param += work[2]

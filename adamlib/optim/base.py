@@ -1,7 +1,8 @@
 """What every optimizer shares: params, checks, state arrays, ``state_dict``; no algorithm here.
 
-An optimizer subclass says what one step does to **one array** (its ``_update`` method, plain
-whole-array NumPy in the lecture's names, like torch's ``_single_tensor_adam``). This class:
+An optimizer subclass says what one step does to each array of a param group (its ``_update``
+method: the group's hyperparameters read once, then a loop over its arrays, plain whole-array
+NumPy in the lecture's names, like torch's ``_single_tensor_adam``). This class:
 
 - holds the params in parameter groups, as torch.optim does (``param_groups``: each group a
   dict of its params and its hyperparameters; :meth:`Optimizer.add_param_group`);
@@ -11,7 +12,7 @@ whole-array NumPy in the lecture's names, like torch's ``_single_tensor_adam``).
   rejected step changes nothing, in any group;
 - creates the state arrays (``opt.state[i]["exp_avg"]``, torch's names) and a few scratch
   arrays for ``out=``, so that a step allocates no memory proportional to the params;
-- calls ``_update`` on each param; a param larger than :data:`CHUNK_BYTES` is passed in
+- calls ``_update`` on each group; a param larger than :data:`CHUNK_BYTES` is passed in
   consecutive slices of that size (the same elementwise arithmetic, so bit-identical results,
   but each slice stays in the CPU cache through all the passes of the update), unless the
   update is not elementwise (``_elementwise = False``: Muon's matrix products, Adafactor's row
@@ -28,8 +29,8 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, TypeAlias
 
 import numpy as np
 
@@ -50,6 +51,7 @@ from .groups import _check_distinct, _Group, _is_implicit, _param_list, _plain, 
 
 __all__ = [
     "CHUNK_BYTES",
+    "Arrays",
     "Optimizer",
     "check_betas",
     "check_bool",
@@ -62,6 +64,9 @@ __all__ = [
 
 #: A param larger than this is updated slice by slice (each slice stays in the CPU cache).
 CHUNK_BYTES = 1 << 18
+
+#: What ``_update`` gets for each param of a group: ``(param, grad, state, work)``
+Arrays: TypeAlias = Iterable[tuple[np.ndarray, np.ndarray, dict[str, Any], list[np.ndarray]]]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -96,11 +101,11 @@ _TOLIST, _LARGE = "tolist", "large"
 def _finiteness_check(p: np.ndarray) -> Any:
     """How :meth:`Optimizer._check_gradients` tests a gradient of ``p`` for NaN and infinity.
 
-    ``_TOLIST`` (a Python sum, up to 64 elements), ``_LARGE`` (:func:`_all_finite`, above
-    :data:`CHUNK_BYTES`) or the dtype of one ufunc sum (float64 for float32 terms, which then
-    cannot overflow).
+    ``_TOLIST`` (a Python sum, a vector of up to 64 elements), ``_LARGE`` (:func:`_all_finite`,
+    above :data:`CHUNK_BYTES`) or the dtype of one ufunc sum (float64 for float32 terms, which
+    then cannot overflow).
     """
-    if p.size <= 64:
+    if p.size <= 64 and p.ndim == 1:
         return _TOLIST
     if p.nbytes > CHUNK_BYTES:
         return _LARGE
@@ -120,9 +125,10 @@ class Optimizer:
     - ``_check_hyperparameters(group)``: raise for an invalid value (torch's messages);
     - ``_state_arrays(hyper)``: ``{name: initial fill}`` of the state arrays the options need
       (fill None: created by the first step, see ``self._fresh``);
-    - ``_update(param, grad, state, step, work)``: one step on one array, in place, reading
-      the hyperparameters of the param's group from :attr:`hyper`; ``work`` are
-      :attr:`_n_work` scratch arrays of the param's shape for ``out=``;
+    - ``_update(arrays, step)``: one step of a group, in place: its hyperparameters read once
+      from :attr:`hyper`, then the rule on each ``(param, grad, state, work)`` of ``arrays``
+      (:data:`Arrays`; a large param comes as several slices); ``work`` are :attr:`_n_work`
+      scratch arrays of the param's shape for ``out=``;
     - optionally ``_check_param(param, name)``: raise for a param it cannot update (Muon: not
       a matrix), and ``_elementwise = False`` for an update that is not elementwise.
 
@@ -205,14 +211,7 @@ class Optimizer:
         The base class takes any floating-point array. Runs before anything is written.
         """
 
-    def _update(
-        self,
-        param: np.ndarray,
-        grad: np.ndarray,
-        state: dict[str, Any],
-        step: int,
-        work: list[np.ndarray],
-    ) -> None:
+    def _update(self, arrays: Arrays, step: int) -> None:
         raise NotImplementedError
 
     def _state_shape(self, name: str, param: np.ndarray) -> tuple[int, ...] | None:
@@ -336,19 +335,19 @@ class Optimizer:
             self._accept_changed_groups()
         grads = self._check_gradients(grads)
         # everything checked: now write
-        update, grads_in_order = self._update, iter(grads)
         for run in self._runs:
             if run.missing:  # e.g. SGD's momentum buffer, created by its first step
                 run.fresh = self._create_state(run, stepping=True)
             self.hyper, self._fresh = run.hyper, run.fresh  # what _update reads
             states = run.states
             step = states[0]["step"] + 1
-            # (zip stops after the group's last param, before taking another gradient)
-            for (param, state, work), grad in zip(run.slots, grads_in_order, strict=False):
-                if work is not None:
-                    update(param, grad, state, step, work)
-                else:
-                    self._update_in_chunks(param, grad, state, step)
+            # (no zip(strict=True): it costs more than the loop's own work; lengths are equal)
+            arrays: Iterable[tuple[Any, ...]] = zip(  # noqa: B905
+                run.params, grads[run.start : run.stop], states, run.works
+            )
+            if run.sliced:  # a param larger than CHUNK_BYTES (work None): in slices
+                arrays = self._in_slices(arrays)
+            self._update(arrays, step)
             if run.fresh:
                 run.fresh = self._fresh = frozenset()
             for state in states:
@@ -358,19 +357,24 @@ class Optimizer:
                 for state in states:
                     state.update(scalars)
 
-    def _update_in_chunks(
-        self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], step: int
-    ) -> None:
-        """``_update`` on consecutive slices of a large param (elementwise: same result)."""
-        scratch = self._scratch[param.dtype]
-        n = len(scratch[0])
-        p, g = param.reshape(-1), grad.reshape(-1)
-        flat = {k: v.reshape(-1) if isinstance(v, np.ndarray) else v for k, v in state.items()}
-        for a in range(0, p.size, n):
-            b = min(a + n, p.size)
-            part = {k: v[a:b] if isinstance(v, np.ndarray) else v for k, v in flat.items()}
-            work = scratch if b - a == n else [w[: b - a] for w in scratch]
-            self._update(p[a:b], g[a:b], part, step, work)
+    def _in_slices(self, arrays: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+        """``arrays`` with each large param (``work`` None) as consecutive slices.
+
+        The update is elementwise, so it gives the same result, but each slice stays in the
+        CPU cache through all the passes of the update.
+        """
+        for param, grad, state, work in arrays:
+            if work is not None:
+                yield param, grad, state, work
+                continue
+            scratch = self._scratch[param.dtype]
+            n = len(scratch[0])
+            p, g = param.reshape(-1), grad.reshape(-1)
+            flat = {k: v.reshape(-1) if isinstance(v, np.ndarray) else v for k, v in state.items()}
+            for a in range(0, p.size, n):
+                b = min(a + n, p.size)
+                part = {k: v[a:b] if isinstance(v, np.ndarray) else v for k, v in flat.items()}
+                yield p[a:b], g[a:b], part, scratch if b - a == n else [w[: b - a] for w in scratch]
 
     # -- checks --------------------------------------------------------------------------------
     def _check_group(self, k: int, group: Mapping[str, Any]) -> None:
@@ -434,25 +438,26 @@ class Optimizer:
         """Validate the gradients; return them as arrays of the params' shapes and dtypes.
 
         Speed (this runs at every step): the usual case, a list of arrays of the right dtypes
-        and shapes, costs three tests and one finiteness test per gradient, with what each
-        param needs worked out when it was added (``self._grad_checks``); anything else is
-        converted first (``_converted_gradients``).
+        and shapes, costs three tests and one sum per gradient, with what each param needs
+        worked out when it was added (``self._grad_checks``); anything else is converted first
+        (``_converted_gradients``).
         """
         checks = self._grad_checks
         if type(grads) is not list or len(grads) != len(checks):
             return self._converted_gradients(self._gradient_list(grads))
-        for g, (dtype, shape, how) in zip(grads, checks, strict=False):  # (lengths checked)
-            if type(g) is not np.ndarray or g.dtype is not dtype or g.shape != shape:
+        ndarray, isfinite, add_reduce = np.ndarray, math.isfinite, _add_reduce
+        for g, (dtype, shape, how) in zip(grads, checks):  # noqa: B905  (lengths checked)
+            if type(g) is not ndarray or g.dtype is not dtype or g.shape != shape:
                 return self._converted_gradients(grads)
             # A sum is finite whenever every term is (NaN and inf propagate); only when it is
             # not (or for a large gradient) are the terms checked one by one in _all_finite.
             if how is _TOLIST:  # a few Python floats are summed faster than by a ufunc call
-                total = sum(g.tolist() if g.ndim == 1 else g.reshape(-1).tolist())
+                total = sum(g.tolist())
             elif how is not _LARGE:  # how: the dtype to sum in (float64 for float32 terms)
-                total = _add_reduce(g, None, how)
+                total = add_reduce(g, None, how)
             else:
                 total = math.nan
-            if not math.isfinite(total) and not _all_finite(g):
+            if not isfinite(total) and not _all_finite(g):
                 i = next(i for i, x in enumerate(grads) if x is g)
                 raise ValueError(f"{self._gradient_name(i)} contains NaN or infinity")
         return grads
@@ -528,14 +533,10 @@ class Optimizer:
             for p in self._params
         ]
         for run in self._runs:
-            run.slots = list(
-                zip(
-                    self._params[run.start : run.stop],
-                    run.states,
-                    self._work[run.start : run.stop],
-                    strict=True,
-                )
-            )
+            run.params = self._params[run.start : run.stop]
+            run.works = self._work[run.start : run.stop]
+            run.sliced = any(work is None for work in run.works)
+            run.slots = list(zip(run.params, run.states, run.works, strict=True))
         self._grad_checks = [(p.dtype, p.shape, _finiteness_check(p)) for p in self._params]
 
     def _create_state(

@@ -149,13 +149,28 @@ class _Group(dict[str, Any]):
 class _Run:
     """What a step needs of one param group, worked out when the group was last checked."""
 
-    __slots__ = ("group", "start", "stop", "states", "slots", "hyper", "missing", "fresh")
+    __slots__ = (
+        "group",
+        "start",
+        "stop",
+        "states",
+        "slots",
+        "params",
+        "works",
+        "sliced",
+        "hyper",
+        "missing",
+        "fresh",
+    )
 
     def __init__(self, group: _Group, start: int, states: list[dict[str, Any]]) -> None:
         self.group = group  # the dict in param_groups
         self.start, self.stop = start, start + len(states)  # its params' global indices
         self.states = states  # state[start:stop]
         self.slots: list[tuple[np.ndarray, dict[str, Any], list[np.ndarray] | None]] = []
+        self.params: list[np.ndarray] = []  # its params
+        self.works: list[list[np.ndarray] | None] = []  # their scratch (None: in slices)
+        self.sliced = False  # a param is updated in slices (larger than CHUNK_BYTES)
         self.hyper: dict[str, Any] = {}  # its hyperparameters as Python numbers
         self.missing = False  # a state array the options need does not exist yet
         self.fresh: frozenset[str] = frozenset()  # state arrays created by this step

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .base import Optimizer, check_betas, check_lr, check_nonnegative
+from .base import Arrays, Optimizer, check_betas, check_lr, check_nonnegative
 
 __all__ = ["Lion"]
 
@@ -85,25 +85,19 @@ class Lion(Optimizer):
     def _state_arrays(self, hyper: Mapping[str, Any]) -> dict[str, float | None]:
         return {"exp_avg": 0.0}
 
-    def _update(
-        self,
-        param: np.ndarray,
-        grad: np.ndarray,
-        state: dict[str, Any],
-        step: int,
-        work: list[np.ndarray],
-    ) -> None:
-        h = self.hyper  # the hyperparameters, checked when set
+    def _update(self, arrays: Arrays, step: int) -> None:
+        h = self.hyper  # the group's hyperparameters, checked when set
         lr, (beta1, beta2), weight_decay = h["lr"], h["betas"], h["weight_decay"]
-        g, m = grad, state["exp_avg"]
-        if weight_decay != 0:  # theta <- (1 - lr lambda) theta, decoupled as in AdamW
-            param *= 1 - lr * weight_decay
-        c = np.multiply(m, beta1, out=work[0])  # c <- beta1 m + (1 - beta1) g
-        c += np.multiply(g, 1 - beta1, out=work[1])
-        # each coordinate -1, 0 or +1 (into another array: NumPy's fast sign loop is skipped
-        # when the output is the input, 7 times slower for float32)
-        update = np.sign(c, out=work[1])
-        update *= -lr
-        param += update  # theta <- theta - lr sign(c)
-        m *= beta2  # m <- beta2 m + (1 - beta2) g  (after the step, with beta2)
-        m += np.multiply(g, 1 - beta2, out=work[0])
+        for param, grad, state, work in arrays:
+            g, m = grad, state["exp_avg"]
+            if weight_decay != 0:  # theta <- (1 - lr lambda) theta, decoupled as in AdamW
+                param *= 1 - lr * weight_decay
+            c = np.multiply(m, beta1, out=work[0])  # c <- beta1 m + (1 - beta1) g
+            c += np.multiply(g, 1 - beta1, out=work[1])
+            # each coordinate -1, 0 or +1 (into another array: NumPy's fast sign loop is skipped
+            # when the output is the input, 7 times slower for float32)
+            update = np.sign(c, out=work[1])
+            update *= -lr
+            param += update  # theta <- theta - lr sign(c)
+            m *= beta2  # m <- beta2 m + (1 - beta2) g  (after the step, with beta2)
+            m += np.multiply(g, 1 - beta2, out=work[0])

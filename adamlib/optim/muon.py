@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .base import Optimizer, check_bool, check_finite, check_lr, check_nonnegative
+from .base import Arrays, Optimizer, check_bool, check_finite, check_lr, check_nonnegative
 from .parts import ema_
 
 __all__ = ["Muon", "adjusted_lr", "newton_schulz"]
@@ -197,25 +197,25 @@ class Muon(Optimizer):
     def _state_arrays(self, hyper: Mapping[str, Any]) -> dict[str, float | None]:
         return {"momentum_buffer": 0.0}
 
-    def _update(
-        self,
-        param: np.ndarray,
-        grad: np.ndarray,
-        state: dict[str, Any],
-        step: int,
-        work: list[np.ndarray],
-    ) -> None:
-        """One step on one matrix, in place: the definition (torch's ``_single_tensor_muon``)."""
-        h = self.hyper  # the hyperparameters, checked when set
+    def _update(self, arrays: Arrays, step: int) -> None:
+        """One step on each matrix of a group, in place: the definition.
+
+        torch's ``_single_tensor_muon``: the group's hyperparameters, then a loop over its
+        matrices.
+        """
+        h = self.hyper  # the group's hyperparameters, checked when set
         lr, weight_decay, momentum = h["lr"], h["weight_decay"], h["momentum"]
-        M = state["momentum_buffer"]
-        ema_(M, grad, 1 - momentum, tmp=work[0])  # M <- mu M + (1 - mu) G     (momentum, 03)
-        if h["nesterov"]:  # look ahead: U <- G + mu (M - G)      (torch: grad.lerp(buf, mu))
-            U = work[1]
-            np.copyto(U, grad)
-            ema_(U, M, momentum, tmp=work[0])
-        else:
-            U = M
-        O = newton_schulz(U, h["ns_coefficients"], h["ns_steps"], h["eps"])  # ~ P Q^T  (11)
-        param *= 1 - lr * weight_decay  # decoupled weight decay, as AdamW            (06, 08)
-        param -= adjusted_lr(lr, h["adjust_lr_fn"], param.shape) * O
+        nesterov, adjust_lr_fn = h["nesterov"], h["adjust_lr_fn"]
+        coefficients, ns_steps, eps = h["ns_coefficients"], h["ns_steps"], h["eps"]
+        for param, grad, state, work in arrays:
+            M = state["momentum_buffer"]
+            ema_(M, grad, 1 - momentum, tmp=work[0])  # M <- mu M + (1 - mu) G     (momentum, 03)
+            if nesterov:  # look ahead: U <- G + mu (M - G)      (torch: grad.lerp(buf, mu))
+                U = work[1]
+                np.copyto(U, grad)
+                ema_(U, M, momentum, tmp=work[0])
+            else:
+                U = M
+            O = newton_schulz(U, coefficients, ns_steps, eps)  # ~ P Q^T                    (11)
+            param *= 1 - lr * weight_decay  # decoupled weight decay, as AdamW            (06, 08)
+            param -= adjusted_lr(lr, adjust_lr_fn, param.shape) * O

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .base import Optimizer, check_betas, check_bool, check_lr, check_nonnegative
+from .base import Arrays, Optimizer, check_betas, check_bool, check_lr, check_nonnegative
 from .parts import bias_correction, ema_, ema_of_square_, gradient
 
 __all__ = ["NAdam"]
@@ -139,38 +139,33 @@ class NAdam(Optimizer):
         mu = momentum_schedule(self.hyper["betas"][0], self.hyper["momentum_decay"], step)
         return {"mu_product": float(np.float32(state["mu_product"]) * np.float32(mu))}
 
-    def _update(
-        self,
-        param: np.ndarray,
-        grad: np.ndarray,
-        state: dict[str, Any],
-        step: int,
-        work: list[np.ndarray],
-    ) -> None:
-        h = self.hyper  # the hyperparameters, checked when set
+    def _update(self, arrays: Arrays, step: int) -> None:
+        h = self.hyper  # the group's hyperparameters, checked when set
         lr, (beta1, beta2), eps, psi = h["lr"], h["betas"], h["eps"], h["momentum_decay"]
         weight_decay, maximize = h["weight_decay"], h["maximize"]
-        decoupled_weight_decay = h["decoupled_weight_decay"]
-        if decoupled_weight_decay:  # theta <- theta (1 - lr lambda), as AdamW
-            if weight_decay != 0:
-                param *= 1 - lr * weight_decay
-            weight_decay = 0.0
-        g = gradient(grad, param, weight_decay, maximize, out=work[0])  # +-grad f + lambda theta
-        m, v = state["exp_avg"], state["exp_avg_sq"]
-        ema_(m, g, 1 - beta1, tmp=work[1])  # m <- beta1 m + (1 - beta1) g
-        ema_of_square_(v, g, beta2, tmp=work[1])  # v <- beta2 v + (1 - beta2) g^2
+        decay = 0.0  # decoupled: theta <- theta (1 - lr lambda), as AdamW
+        if h["decoupled_weight_decay"]:
+            decay, weight_decay = weight_decay, 0.0
         mu = momentum_schedule(beta1, psi, step)  # mu_t, warming up to beta1
         mu_next = momentum_schedule(beta1, psi, step + 1)
-        mu_product = float(np.float32(state["mu_product"]) * np.float32(mu))  # Pi_t (float32)
-        # d <- sqrt(v / (1 - beta2^t)) + eps
-        denom = np.divide(v, bias_correction(beta2, step), out=work[1])
-        np.sqrt(denom, out=denom)
-        denom += eps
-        # theta <- theta - lr (1 - mu_t) / (1 - Pi_t) g / d               (the gradient's share)
-        np.multiply(g, -lr * (1.0 - mu) / (1.0 - mu_product), out=work[2])
-        work[2] /= denom
-        param += work[2]
-        # theta <- theta - lr mu_{t+1} / (1 - Pi_t mu_{t+1}) m / d       (look-ahead momentum)
-        np.multiply(m, (-lr * mu_next) / (1.0 - mu_product * mu_next), out=work[2])
-        work[2] /= denom
-        param += work[2]
+        for param, grad, state, work in arrays:
+            if decay != 0:
+                param *= 1 - lr * decay
+            # g <- +-grad f + lambda theta
+            g = gradient(grad, param, weight_decay, maximize, out=work[0])
+            m, v = state["exp_avg"], state["exp_avg_sq"]
+            ema_(m, g, 1 - beta1, tmp=work[1])  # m <- beta1 m + (1 - beta1) g
+            ema_of_square_(v, g, beta2, tmp=work[1])  # v <- beta2 v + (1 - beta2) g^2
+            mu_product = float(np.float32(state["mu_product"]) * np.float32(mu))  # Pi_t (float32)
+            # d <- sqrt(v / (1 - beta2^t)) + eps
+            denom = np.divide(v, bias_correction(beta2, step), out=work[1])
+            np.sqrt(denom, out=denom)
+            denom += eps
+            # theta <- theta - lr (1 - mu_t) / (1 - Pi_t) g / d              (the gradient's share)
+            np.multiply(g, -lr * (1.0 - mu) / (1.0 - mu_product), out=work[2])
+            work[2] /= denom
+            param += work[2]
+            # theta <- theta - lr mu_{t+1} / (1 - Pi_t mu_{t+1}) m / d      (look-ahead momentum)
+            np.multiply(m, (-lr * mu_next) / (1.0 - mu_product * mu_next), out=work[2])
+            work[2] /= denom
+            param += work[2]

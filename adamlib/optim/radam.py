@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .base import Optimizer, check_betas, check_bool, check_lr, check_nonnegative
+from .base import Arrays, Optimizer, check_betas, check_bool, check_lr, check_nonnegative
 from .parts import bias_correction, ema_, ema_of_square_, gradient
 
 __all__ = ["RAdam"]
@@ -137,33 +137,28 @@ class RAdam(Optimizer):
     def _state_arrays(self, hyper: Mapping[str, Any]) -> dict[str, float | None]:
         return {"exp_avg": 0.0, "exp_avg_sq": 0.0}
 
-    def _update(
-        self,
-        param: np.ndarray,
-        grad: np.ndarray,
-        state: dict[str, Any],
-        step: int,
-        work: list[np.ndarray],
-    ) -> None:
-        h = self.hyper  # the hyperparameters, checked when set
+    def _update(self, arrays: Arrays, step: int) -> None:
+        h = self.hyper  # the group's hyperparameters, checked when set
         lr, (beta1, beta2), eps = h["lr"], h["betas"], h["eps"]
-        weight_decay = h["weight_decay"]
-        decoupled_weight_decay, maximize = h["decoupled_weight_decay"], h["maximize"]
-        if decoupled_weight_decay:  # theta <- theta (1 - lr lambda), as AdamW
-            if weight_decay != 0:
-                param *= 1 - lr * weight_decay
-            weight_decay = 0.0
-        g = gradient(grad, param, weight_decay, maximize, out=work[0])  # +-grad f + lambda theta
-        m, v = state["exp_avg"], state["exp_avg_sq"]
-        ema_(m, g, 1 - beta1, tmp=work[1])  # m <- beta1 m + (1 - beta1) g
-        ema_of_square_(v, g, beta2, tmp=work[1])  # v <- beta2 v + (1 - beta2) g^2
-        r = rectification(beta2, step)
-        if r is None:  # rho_t <= 5: v is too noisy yet; theta <- theta - lr m_hat (momentum)
-            np.multiply(m, -lr / bias_correction(beta1, step), out=work[2])
-        else:  # theta <- theta - lr m_hat r_t sqrt(1 - beta2^t) / (sqrt(v) + eps)
-            denom = np.sqrt(v, out=work[1])
-            denom += eps
-            scale = -lr * r * bias_correction(beta2, step) ** 0.5 / bias_correction(beta1, step)
-            np.multiply(m, scale, out=work[2])
-            work[2] /= denom
-        param += work[2]
+        weight_decay, maximize = h["weight_decay"], h["maximize"]
+        decay = 0.0  # decoupled: theta <- theta (1 - lr lambda), as AdamW
+        if h["decoupled_weight_decay"]:
+            decay, weight_decay = weight_decay, 0.0
+        r = rectification(beta2, step)  # None while rho_t <= 5
+        for param, grad, state, work in arrays:
+            if decay != 0:
+                param *= 1 - lr * decay
+            # g <- +-grad f + lambda theta
+            g = gradient(grad, param, weight_decay, maximize, out=work[0])
+            m, v = state["exp_avg"], state["exp_avg_sq"]
+            ema_(m, g, 1 - beta1, tmp=work[1])  # m <- beta1 m + (1 - beta1) g
+            ema_of_square_(v, g, beta2, tmp=work[1])  # v <- beta2 v + (1 - beta2) g^2
+            if r is None:  # rho_t <= 5: v is too noisy yet; theta <- theta - lr m_hat (momentum)
+                np.multiply(m, -lr / bias_correction(beta1, step), out=work[2])
+            else:  # theta <- theta - lr m_hat r_t sqrt(1 - beta2^t) / (sqrt(v) + eps)
+                denom = np.sqrt(v, out=work[1])
+                denom += eps
+                scale = -lr * r * bias_correction(beta2, step) ** 0.5 / bias_correction(beta1, step)
+                np.multiply(m, scale, out=work[2])
+                work[2] /= denom
+            param += work[2]

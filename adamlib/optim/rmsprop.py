@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .base import (
+    Arrays,
     Optimizer,
     check_bool,
     check_lr,
@@ -119,36 +120,31 @@ class RMSprop(Optimizer):
             arrays["grad_avg"] = 0.0
         return arrays
 
-    def _update(
-        self,
-        param: np.ndarray,
-        grad: np.ndarray,
-        state: dict[str, Any],
-        step: int,
-        work: list[np.ndarray],
-    ) -> None:
-        h = self.hyper  # the hyperparameters, checked when set
+    def _update(self, arrays: Arrays, step: int) -> None:
+        h = self.hyper  # the group's hyperparameters, checked when set
         lr, alpha, eps = h["lr"], h["alpha"], h["eps"]
         weight_decay, momentum = h["weight_decay"], h["momentum"]
         centered, maximize = h["centered"], h["maximize"]
-        g = gradient(grad, param, weight_decay, maximize, out=work[0])  # +-grad f + lambda theta
-        v = state["square_avg"]
-        ema_of_square_(v, g, alpha, tmp=work[1])  # v <- alpha v + (1 - alpha) g^2
-        if centered:  # d <- sqrt(v - gbar^2) + eps, gbar <- alpha gbar + (1 - alpha) g
-            g_avg = state["grad_avg"]
-            ema_(g_avg, g, 1 - alpha, tmp=work[1])
-            denom = np.multiply(g_avg, g_avg, out=work[1])
-            np.subtract(v, denom, out=denom)
-            np.sqrt(denom, out=denom)
-        else:  # d <- sqrt(v) + eps
-            denom = np.sqrt(v, out=work[1])
-        denom += eps
-        if momentum > 0:  # b <- mu b + g / d;  theta <- theta - lr b
-            b = state["momentum_buffer"]
-            b *= momentum
-            b += np.divide(g, denom, out=work[2])
-            param += np.multiply(b, -lr, out=work[2])
-        else:  # theta <- theta - lr g / d   (torch: param.addcdiv_(g, d, value=-lr))
-            np.multiply(g, -lr, out=work[2])
-            work[2] /= denom
-            param += work[2]
+        for param, grad, state, work in arrays:
+            # g <- +-grad f + lambda theta
+            g = gradient(grad, param, weight_decay, maximize, out=work[0])
+            v = state["square_avg"]
+            ema_of_square_(v, g, alpha, tmp=work[1])  # v <- alpha v + (1 - alpha) g^2
+            if centered:  # d <- sqrt(v - gbar^2) + eps, gbar <- alpha gbar + (1 - alpha) g
+                g_avg = state["grad_avg"]
+                ema_(g_avg, g, 1 - alpha, tmp=work[1])
+                denom = np.multiply(g_avg, g_avg, out=work[1])
+                np.subtract(v, denom, out=denom)
+                np.sqrt(denom, out=denom)
+            else:  # d <- sqrt(v) + eps
+                denom = np.sqrt(v, out=work[1])
+            denom += eps
+            if momentum > 0:  # b <- mu b + g / d;  theta <- theta - lr b
+                b = state["momentum_buffer"]
+                b *= momentum
+                b += np.divide(g, denom, out=work[2])
+                param += np.multiply(b, -lr, out=work[2])
+            else:  # theta <- theta - lr g / d   (torch: param.addcdiv_(g, d, value=-lr))
+                np.multiply(g, -lr, out=work[2])
+                work[2] /= denom
+                param += work[2]

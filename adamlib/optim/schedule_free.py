@@ -7,7 +7,15 @@ from typing import Any
 
 import numpy as np
 
-from .base import Optimizer, check_betas, check_bool, check_finite, check_lr, check_nonnegative
+from .base import (
+    Arrays,
+    Optimizer,
+    check_betas,
+    check_bool,
+    check_finite,
+    check_lr,
+    check_nonnegative,
+)
 from .parts import bias_correction, ema_, ema_of_square_
 
 __all__ = ["ScheduleFreeAdamW"]
@@ -152,34 +160,34 @@ class ScheduleFreeAdamW(Optimizer):
         return lr, lr_max, weight_sum, ckp1
 
     def _next_scalar_state(self, step: int, state: Mapping[str, Any]) -> dict[str, float]:
-        _, lr_max, weight_sum, _ = self._averaging(step, state)
+        # computed by _update for this step, from the same scalar state
+        _, lr_max, weight_sum, _ = self._group_averaging
         return {"weight_sum": weight_sum, "lr_max": lr_max}
 
-    def _update(
-        self,
-        param: np.ndarray,
-        grad: np.ndarray,
-        state: dict[str, Any],
-        step: int,
-        work: list[np.ndarray],
-    ) -> None:
-        h = self.hyper  # the hyperparameters, checked when set
+    def _update(self, arrays: Arrays, step: int) -> None:
+        h = self.hyper  # the group's hyperparameters, checked when set
         (beta1, beta2), eps, weight_decay = h["betas"], h["eps"], h["weight_decay"]
-        lr, _, _, c = self._averaging(step, state)  # gamma_t and c_{t+1}
-        y, z, v, g = param, state["z"], state["exp_avg_sq"], grad
-        if step == 1:
-            np.copyto(z, y)  # z_1 = y_1 = x_1
-        ema_of_square_(v, g, beta2, tmp=work[0])  # v <- beta2 v + (1 - beta2) g^2
-        denom = np.divide(v, bias_correction(beta2, step), out=work[0])
-        np.sqrt(denom, out=denom)
-        denom += eps
-        u = np.divide(g, denom, out=work[1])  # u <- g / (sqrt(v_hat) + eps) + lambda y
-        if weight_decay != 0:
-            u += np.multiply(y, weight_decay, out=work[0])
-        # y_{t+1} = (1 - beta1) z_{t+1} + beta1 x_{t+1}, from y_t and z_t in place:
-        ema_(y, z, c, tmp=work[0])  # y <- (1 - c) y + c z
-        y += np.multiply(u, lr * (beta1 * (1 - c) - 1), out=work[0])  # - gamma (1-beta1+beta1 c) u
-        z -= np.multiply(u, lr, out=work[0])  # z_{t+1} <- z_t - gamma u
+        bias_correction2 = bias_correction(beta2, step)
+        averaging = None  # the same for every param: their scalar state is the group's
+        for param, grad, state, work in arrays:
+            if averaging is None:
+                averaging = self._group_averaging = self._averaging(step, state)
+            lr, _, _, c = averaging  # gamma_t and c_{t+1}
+            y, z, v, g = param, state["z"], state["exp_avg_sq"], grad
+            if step == 1:
+                np.copyto(z, y)  # z_1 = y_1 = x_1
+            ema_of_square_(v, g, beta2, tmp=work[0])  # v <- beta2 v + (1 - beta2) g^2
+            denom = np.divide(v, bias_correction2, out=work[0])
+            np.sqrt(denom, out=denom)
+            denom += eps
+            u = np.divide(g, denom, out=work[1])  # u <- g / (sqrt(v_hat) + eps) + lambda y
+            if weight_decay != 0:
+                u += np.multiply(y, weight_decay, out=work[0])
+            # y_{t+1} = (1 - beta1) z_{t+1} + beta1 x_{t+1}, from y_t and z_t in place:
+            ema_(y, z, c, tmp=work[0])  # y <- (1 - c) y + c z
+            # y <- y - gamma (1 - beta1 + beta1 c) u
+            y += np.multiply(u, lr * (beta1 * (1 - c) - 1), out=work[0])
+            z -= np.multiply(u, lr, out=work[0])  # z_{t+1} <- z_t - gamma u
 
     # -- train / eval ----------------------------------------------------------------------------
     def eval(self) -> None:
@@ -210,11 +218,12 @@ class ScheduleFreeAdamW(Optimizer):
             run.group["train_mode"] = train
 
     def step(self, grads: Any) -> None:  # noqa: D102  (the docstring is Optimizer.step's)
-        if not all(group.get("train_mode", True) for group in self.param_groups):
-            raise RuntimeError(
-                "ScheduleFreeAdamW.step() in eval mode: the params hold the average x, not y; "
-                "call opt.train() before training (and opt.eval() before evaluating)"
-            )
+        for group in self.param_groups:  # (a loop: all() of a generator costs more)
+            if not group.get("train_mode", True):
+                raise RuntimeError(
+                    "ScheduleFreeAdamW.step() in eval mode: the params hold the average x, not "
+                    "y; call opt.train() before training (and opt.eval() before evaluating)"
+                )
         super().step(grads)
 
     step.__doc__ = Optimizer.step.__doc__

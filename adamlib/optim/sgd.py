@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .base import Optimizer, check_bool, check_finite, check_lr, check_nonnegative
+from .base import Arrays, Optimizer, check_bool, check_finite, check_lr, check_nonnegative
 from .parts import gradient
 
 __all__ = ["SGD"]
@@ -110,31 +110,27 @@ class SGD(Optimizer):
         # None: the buffer is created by the first momentum step (b_1 = g_1), as in torch
         return {"momentum_buffer": None} if hyper["momentum"] != 0 else {}
 
-    def _update(
-        self,
-        param: np.ndarray,
-        grad: np.ndarray,
-        state: dict[str, Any],
-        step: int,
-        work: list[np.ndarray],
-    ) -> None:
-        h = self.hyper  # the hyperparameters, checked when set
+    def _update(self, arrays: Arrays, step: int) -> None:
+        h = self.hyper  # the group's hyperparameters, checked when set
         lr, momentum, dampening = h["lr"], h["momentum"], h["dampening"]
         weight_decay, nesterov, maximize = h["weight_decay"], h["nesterov"], h["maximize"]
-        g = gradient(grad, param, weight_decay, maximize, out=work[0])  # +-grad f + lambda theta
-        if momentum != 0:
-            b = state["momentum_buffer"]
-            if "momentum_buffer" in self._fresh:
-                np.copyto(b, g)  # b_1 = g_1: torch clones the first gradient
-            else:  # b <- mu b + (1 - tau) g
-                b *= momentum
-                if dampening == 0:
-                    b += g
-                else:
-                    b += np.multiply(g, 1 - dampening, out=work[1])
-            if nesterov:  # g <- g + mu b
-                g = np.add(g, np.multiply(b, momentum, out=work[1]), out=work[1])
-            else:  # g <- b
-                g = b
-        np.multiply(g, -lr, out=work[2])  # theta <- theta - lr g
-        param += work[2]
+        first = "momentum_buffer" in self._fresh  # the buffers were created for this step
+        for param, grad, state, work in arrays:
+            # g <- +-grad f + lambda theta
+            g = gradient(grad, param, weight_decay, maximize, out=work[0])
+            if momentum != 0:
+                b = state["momentum_buffer"]
+                if first:
+                    np.copyto(b, g)  # b_1 = g_1: torch clones the first gradient
+                else:  # b <- mu b + (1 - tau) g
+                    b *= momentum
+                    if dampening == 0:
+                        b += g
+                    else:
+                        b += np.multiply(g, 1 - dampening, out=work[1])
+                if nesterov:  # g <- g + mu b
+                    g = np.add(g, np.multiply(b, momentum, out=work[1]), out=work[1])
+                else:  # g <- b
+                    g = b
+            np.multiply(g, -lr, out=work[2])  # theta <- theta - lr g
+            param += work[2]
