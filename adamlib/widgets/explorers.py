@@ -540,9 +540,11 @@ class AdagradVsRMSprop(Interactive):
         noise = noise_of(c)
         self.noise = noise if noise.active else GradientNoise()
         # under noise the runs record the noisy gradients, from which the rates are computed
-        options = {"noise": self.noise, "record_state": self.noise.active}
+        record = self.noise.active
         self.trajectories = {
-            name: OptimizerRun(obj, cls, hyper, start, **options).trajectory(steps)
+            name: OptimizerRun(
+                obj, cls, hyper, start, noise=self.noise, record_state=record
+            ).trajectory(steps)
             for name, cls, hyper in (
                 ("Adagrad", Adagrad, {"lr": lr}),
                 ("RMSprop", RMSprop, {"lr": lr, "alpha": alpha}),
