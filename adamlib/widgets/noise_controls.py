@@ -2,7 +2,10 @@ r"""The playground's run settings shared by every optimizer: gradient noise and 
 
 :func:`add_run_controls` registers the controls on a widget (``noise``, ``sigma``, ``seed``,
 ``schedule``) and returns their row; :func:`noise_of` and :func:`make_schedule` turn their
-values into what :class:`adamlib.run.OptimizerRun` takes. The noise is the same for every
+values into what :class:`adamlib.run.OptimizerRun` takes, and :func:`check_noise_setting`
+checks a ``noise=`` argument against the controls' ranges. The focused explorers that teach
+with noise (lecture 03's momentum explorer, lecture 05's Adagrad against RMSprop) use the
+same noise controls, without the schedule. The noise is the same for every
 optimizer shown (:class:`adamlib.run.GradientNoise`: one seed, the same draws :math:`\xi_t`),
 so that two runs differ only by their rule. The schedules are those of
 :mod:`adamlib.schedules`, stretched over the run: a change of the number of steps with any
