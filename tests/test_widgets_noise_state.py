@@ -13,6 +13,7 @@ from adamlib.functions import OBJECTIVES
 from adamlib.run import GradientNoise, run_optimizer
 from adamlib.schedules import CosineAnnealingLR, LinearLR
 from adamlib.widgets import OPTIMIZERS, Playground
+from adamlib.widgets.canvas import png
 from adamlib.widgets.noise_controls import SCHEDULES, make_schedule
 from adamlib.widgets.state_view import eigen_errors
 
@@ -337,3 +338,150 @@ def test_a_prepared_state_view_opens_on_its_kept_picture(backend):
     shown = np.asarray(view.canvas.buffer_rgba()).copy()
     FigureCanvasAgg.draw(view.canvas)
     np.testing.assert_array_equal(shown, np.asarray(view.canvas.buffer_rgba()))
+
+
+# ---------------------------------------------------------------------------------------------
+# lectures 04-05's Adagrad-versus-RMSprop explorer under noise
+# ---------------------------------------------------------------------------------------------
+ADDITIVE = "additive  g + σξ"  # the noise menu's labels (noise_controls.NOISE_LABELS)
+RELATIVE = "minibatch-like  g(1 + σξ)"
+
+
+def adagrad_rmsprop_references(ex, noise):
+    """run_optimizer with the explorer's settings: Adagrad's and RMSprop's noisy runs."""
+    c = ex.controls
+    lr, alpha, steps = c["lr"].value, c["alpha"].value, c["steps"].value
+    common = {"steps": steps, "noise": noise, "record_state": True, "lr": lr}
+    return {
+        "Adagrad": run_optimizer(ex.objective, optim.Adagrad, **common),
+        "RMSprop": run_optimizer(ex.objective, optim.RMSprop, alpha=alpha, **common),
+    }
+
+
+def test_adagrad_vs_rmsprop_has_the_noise_controls_of_the_momentum_explorer():
+    from adamlib.widgets import adagrad_vs_rmsprop, momentum_explorer
+
+    ex = adagrad_vs_rmsprop(backend="inline")
+    reference = momentum_explorer(backend="inline")
+    for name in ("noise", "sigma", "seed"):
+        ours, theirs = ex.controls[name], reference.controls[name]
+        assert type(ours) is type(theirs) and ours.description == theirs.description
+        if name == "noise":
+            assert ours.options == theirs.options
+        else:
+            assert (ours.min, ours.max, ours.value) == (theirs.min, theirs.max, theirs.value)
+    assert ex.noise == GradientNoise() and ex.controls["noise"].value == "none"
+    # the noise row is the second row of controls, above the figure
+    rows = ex.widget.children
+    assert [w.description for w in rows[1].children] == ["noise", "σ", "seed"]
+    assert not any(line.get_visible() for line in ex.noise_lines.values())
+
+
+def test_adagrad_vs_rmsprop_under_noise_runs_both_on_the_same_draws(backend):
+    from adamlib.widgets import adagrad_vs_rmsprop
+
+    ex = adagrad_vs_rmsprop(backend=backend, objective="quadratic", steps=150, noise=NOISE)
+    assert ex.noise == NOISE
+    refs = adagrad_rmsprop_references(ex, NOISE)
+    for name, ref in refs.items():
+        np.testing.assert_array_equal(ex.path_lines[name].get_xydata(), ref.path, name)
+        np.testing.assert_array_equal(ex.trajectories[name].path, ref.path, name)
+        # the rates drawn are the optimizer's own, from the noisy gradients it used
+        np.testing.assert_allclose(
+            ex.effective_rates(name), ref.state["effective_step"][1:], rtol=1e-12, err_msg=name
+        )
+        np.testing.assert_array_equal(
+            ex.rate_lines[name, 1].get_ydata(), ex.effective_rates(name)[:, 1]
+        )
+    # the same draws: the noise each step added, σξ_t, is the same for both optimizers
+    added = {name: ref.grads[1:] - ex.objective.grad(ref.path[:-1]) for name, ref in refs.items()}
+    np.testing.assert_allclose(added["Adagrad"], added["RMSprop"], atol=1e-12)
+    assert np.std(added["Adagrad"]) == pytest.approx(NOISE.sigma, rel=0.2)
+    # another seed changes both runs; "none" gives the plain runs back
+    before = {name: ex.path_lines[name].get_xydata().copy() for name in ex.NAMES}
+    ex.set(seed=NOISE.seed + 1)
+    for name in ex.NAMES:
+        assert not np.array_equal(ex.path_lines[name].get_xydata(), before[name]), name
+    ex.set(noise="none")
+    assert ex.noise == GradientNoise()
+    plain = adagrad_rmsprop_references(ex, None)
+    for name, ref in plain.items():
+        np.testing.assert_array_equal(ex.path_lines[name].get_xydata(), ref.path, name)
+        assert ex.trajectories[name].grads is None  # the plain fast path, nothing recorded
+
+
+def test_adagrad_vs_rmsprop_shows_eta_over_sigma_under_additive_noise_only():
+    from adamlib.widgets import adagrad_vs_rmsprop
+
+    ex = adagrad_vs_rmsprop(backend="inline", objective="quadratic", steps=300)
+    assert ex.rate_title.get_text() == "Per-coordinate learning rates"
+    ex.set(noise=ADDITIVE, sigma=1.0, seed=0)
+    lr, t = ex.controls["lr"].value, np.arange(1, 301)
+    flat, falling = ex.noise_lines["η/σ"], ex.noise_lines["η/(σ√t)"]
+    assert flat.get_visible() and falling.get_visible()
+    np.testing.assert_allclose(flat.get_ydata(), lr / 1.0)
+    np.testing.assert_allclose(falling.get_ydata(), lr / np.sqrt(t))
+    assert ex.rate_title.get_text() == "Per-coordinate rates, noise σ = 1"
+    # what the lines are there for (lecture 05 measures it over seeds and 10x the steps)
+    rms, ada = ex.effective_rates("RMSprop")[-1], ex.effective_rates("Adagrad")[-1]
+    assert (0.75 * lr < rms).all() and (rms < 1.25 * lr).all()
+    assert (ada < 1.05 * lr / np.sqrt(300)).all()
+    ex.set(sigma=10.0)
+    np.testing.assert_allclose(flat.get_ydata(), lr / 10.0)
+    ex.set(noise=RELATIVE)  # noise that vanishes with the gradient: no such level
+    assert not any(a.get_visible() for a in (*ex.noise_lines.values(), *ex.noise_labels.values()))
+    assert ex.noise == GradientNoise("relative", 10.0, 0)
+
+
+def test_adagrad_vs_rmsprop_static_picture_is_the_figure_under_noise():
+    from adamlib.widgets import adagrad_vs_rmsprop
+
+    ex = adagrad_vs_rmsprop(backend="inline", objective="quadratic", steps=400, noise=NOISE)
+    for change in ({}, {"noise": RELATIVE}, {"noise": ADDITIVE, "sigma": 3.0}, {"noise": "none"}):
+        ex.set(**change)
+        shown = np.asarray(ex.canvas.buffer_rgba()).copy()
+        # the PNG shown inline is the canvas's pixels, and those are what a full draw makes
+        # (no reference line or label left behind by the blitting)
+        assert ex.last_png == png(shown[..., :3])
+        FigureCanvasAgg.draw(ex.canvas)
+        np.testing.assert_array_equal(shown, np.asarray(ex.canvas.buffer_rgba()), str(change))
+
+
+@pytest.mark.parametrize("make", ["momentum_explorer", "adagrad_vs_rmsprop"])
+@pytest.mark.parametrize(
+    ("noise", "error", "message"),
+    [
+        (0.1, TypeError, "noise must be a GradientNoise, got float"),
+        ("additive", TypeError, "noise must be a GradientNoise, got str"),
+        (GradientNoise("additive", 500.0), ValueError, r"noise sigma must be in \[0.001, 100\]"),
+        (GradientNoise("relative", 1e-4), ValueError, r"noise sigma must be in \[0.001, 100\]"),
+        (GradientNoise("additive", 1.0, 100), ValueError, r"noise seed must be in \[0, 99\]"),
+    ],
+)
+def test_explorers_reject_bad_noise_with_a_clear_message(make, noise, error, message):
+    import adamlib.widgets as widgets
+
+    with pytest.raises(error, match=message):
+        getattr(widgets, make)(backend="inline", noise=noise)
+    # "none" with any σ is no noise (the σ slider keeps its value)
+    ex = getattr(widgets, make)(backend="inline", noise=GradientNoise("none", 0.0, 3))
+    assert ex.noise == GradientNoise() and ex.controls["seed"].value == 3
+
+
+def test_adagrad_vs_rmsprop_bad_noise_settings_change_nothing():
+    from adamlib.widgets import adagrad_vs_rmsprop
+
+    ex = adagrad_vs_rmsprop(backend="inline", steps=50, noise=NOISE)
+    before = (ex.noise, ex.redraws, {n: ex.path_lines[n].get_xydata().copy() for n in ex.NAMES})
+    for bad, error in (
+        ({"noise": "additive"}, ValueError),  # a kind, not one of the menu's labels
+        ({"sigma": 1e3}, ValueError),
+        ({"seed": 100}, ValueError),
+        ({"seed": 1.5}, TypeError),
+        ({"sigma": 2.0, "seed": -1}, ValueError),  # one bad value: neither changes
+    ):
+        with pytest.raises(error):
+            ex.set(**bad)
+    assert (ex.noise, ex.redraws) == before[:2]
+    for name in ex.NAMES:
+        np.testing.assert_array_equal(ex.path_lines[name].get_xydata(), before[2][name])

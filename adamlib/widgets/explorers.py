@@ -1,7 +1,8 @@
 """The focused explorers of lectures 04-06: Adagrad against RMSprop, ε, bias correction.
 
 - :class:`AdagradVsRMSprop` (:func:`adagrad_vs_rmsprop`, lectures 04-05): both paths, their
-  losses and their per-coordinate effective rates ``η / (√s_t + ε)``;
+  losses and their per-coordinate effective rates ``η / (√s_t + ε)``; a noise menu adds
+  gradient noise (:class:`adamlib.run.GradientNoise`, the same draws for both);
 - :class:`EpsilonExplorer` (:func:`epsilon_explorer`, lecture 05): ε against the size of the
   gradients, on a scaled quadratic;
 - :class:`BiasCorrectionExplorer` (:func:`bias_correction_explorer`, lecture 06): Adam's
@@ -19,12 +20,14 @@ from typing import Any
 import ipywidgets as W
 import numpy as np
 from matplotlib.lines import Line2D
+from matplotlib.text import Text
 from numpy.typing import ArrayLike, NDArray
 
 from adamlib.functions import OBJECTIVES, Objective, as_points, quadratic
 from adamlib.optim import Adagrad, Adam, RMSprop
-from adamlib.run import OptimizerRun, diverged
+from adamlib.run import GradientNoise, OptimizerRun, diverged
 from adamlib.widgets.interactive import Interactive, decades, light_map, positive
+from adamlib.widgets.noise_controls import add_run_controls, check_noise_setting, noise_of
 from adamlib.widgets.sliders import Hyper
 
 __all__ = [
@@ -343,6 +346,11 @@ class EpsilonExplorer(Interactive):
 class AdagradVsRMSprop(Interactive):
     """Adagrad's ever-shrinking rates against RMSprop's: paths, losses, effective rates.
 
+    Under additive gradient noise of size σ (the noise menu) the rate panel also shows
+    ``η/σ``, where RMSprop's rates settle once the noise outweighs the gradient (its EMA
+    ``v_t`` tends to ``g² + σ²``), and ``η/(σ√t)``, which Adagrad's fall below (its sum
+    ``s_t`` grows like ``σ² t``).
+
     Parameters
     ----------
     objective
@@ -355,6 +363,9 @@ class AdagradVsRMSprop(Interactive):
         Number of steps.
     backend
         See :func:`~adamlib.widgets.canvas.resolve_backend`.
+    noise
+        Keyword only: the initial gradient noise of both runs (default none); σ in
+        [0.001, 100], seed in [0, 99] (the controls' ranges).
 
     Attributes
     ----------
@@ -365,6 +376,11 @@ class AdagradVsRMSprop(Interactive):
         0 (x) and 1 (y).
     trajectories
         The current trajectories by name.
+    noise
+        The :class:`~adamlib.run.GradientNoise` of both runs (kind ``"none"`` when off).
+    noise_lines
+        ``{"η/σ": Line2D, "η/(σ√t)": Line2D}``: the rate panel's references, shown under
+        additive noise only.
     """
 
     css = "adamlib-adagrad-vs-rmsprop"
@@ -378,13 +394,18 @@ class AdagradVsRMSprop(Interactive):
         alpha: float = 0.99,
         steps: int = 300,
         backend: str = "auto",
+        *,
+        noise: GradientNoise | None = None,
     ) -> None:
+        noise = check_noise_setting(noise)
         super().__init__(figsize=(11.0, 3.75), backend=backend)
+        # the initial value goes in at construction: setting it later would fire update()
+        # before the figure exists (an invalid name is reported by _check_initial below)
         self._add(
             "objective",
             W.Dropdown(
                 options=list(OBJECTIVES),
-                value="rosenbrock",
+                value=objective if objective in OBJECTIVES else "rosenbrock",
                 description="objective",
                 layout=W.Layout(width="220px"),
             ),
@@ -393,9 +414,10 @@ class AdagradVsRMSprop(Interactive):
         self._slider("alpha", Hyper("alpha", "α", 0.99, 0.5, 0.9999, step=0.0001), alpha)
         self._int_slider("steps", "steps", steps, 5, 2000)
         self._check_initial(objective=objective, lr=lr, alpha=alpha, steps=steps)
-        self.controls["objective"].value = objective
+        first_row = W.HBox(list(self.controls.values()))
+        noise_row = add_run_controls(self._add, noise, schedule=None)
         self._build()
-        self._box = self._layout([W.HBox(list(self.controls.values()))])
+        self._box = self._layout([first_row, noise_row])
         self.update()
 
     def _build(self) -> None:
@@ -416,7 +438,10 @@ class AdagradVsRMSprop(Interactive):
             (self.path_lines[name],) = self.ax_p.plot(
                 [], [], color=color, label=name, **styles[name]
             )
-            (self.loss_lines[name],) = self.ax_l.plot([], [], color=color, label=name)
+            # Adagrad's loss on top: under noise RMSprop's jumps around a floor and would hide it
+            (self.loss_lines[name],) = self.ax_l.plot(
+                [], [], color=color, label=name, zorder=2.5 - i / 2
+            )
             for k, ls in ((0, "-"), (1, "--")):
                 (self.rate_lines[name, k],) = self.ax_r.plot(
                     [], [], ls, color=color, label=f"{name}, {'xy'[k]}"
@@ -430,7 +455,7 @@ class AdagradVsRMSprop(Interactive):
         self.ax_r.set_yscale("log")
         self.ax_r.set_xlabel("step $t$")
         self.ax_r.set_ylabel("effective rate η / (√s + ε)")
-        self.ax_r.set_title("Per-coordinate learning rates")
+        self.rate_title = self.ax_r.set_title("")  # (it names the noise, when there is some)
         # above the curves: update() leaves the top quarter of the axis free for it
         self.ax_r.legend(
             loc="upper left", fontsize="small", ncol=2, columnspacing=1.0, handlelength=1.8
@@ -438,25 +463,50 @@ class AdagradVsRMSprop(Interactive):
         (self.start_marker,) = self.ax_p.plot(
             [], [], "o", color="w", mec="k", ms=7, zorder=5, label="start"
         )
+        # under additive noise: where RMSprop's rates settle and what Adagrad's fall below,
+        # labelled at their right ends (the legend stays the same with and without noise)
+        self.noise_lines: dict[str, Line2D] = {}
+        self.noise_labels: dict[str, Text] = {}
+        for name, ls in (("η/σ", ":"), ("η/(σ√t)", "-.")):
+            (self.noise_lines[name],) = self.ax_r.plot([], [], ls, color="k", lw=1.1, zorder=5)
+            self.noise_labels[name] = self.ax_r.text(
+                0,
+                0,
+                name,
+                ha="right",
+                va="bottom",
+                fontsize="small",
+                zorder=6,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "w", "ec": "none", "alpha": 0.8},
+            )
         self._shown_objective: str | None = None
-        self._animate(
+        artists = [
             *self.path_lines.values(),
             *self.loss_lines.values(),
             *self.rate_lines.values(),
             self.start_marker,
-        )
+            *self.noise_lines.values(),
+            *self.noise_labels.values(),
+            self.rate_title,
+        ]
+        # blitted in the order of their zorder, as a full draw (the static PNG) stacks them
+        self._animate(*sorted(artists, key=lambda artist: artist.get_zorder()))
 
     def effective_rates(self, name: str) -> Array:
         """``η / (√s_t + ε)`` per step (rows) and coordinate (columns) along ``name``'s path.
 
         ``s_t`` is Adagrad's sum or RMSprop's EMA of squared gradients, recomputed from the
-        gradients at the path's points (steps after a divergence are NaN).
+        gradients the steps used: those at the path's points, or under noise the noisy ones
+        the runs recorded (steps after a divergence are NaN).
         """
         traj = self.trajectories[name]
         c = self.controls
         lr, alpha = float(c["lr"].value), float(c["alpha"].value)
         with np.errstate(all="ignore"):
-            g2 = self.objective.grad(traj.path[:-1]) ** 2
+            grads = (
+                traj.grads[1:] if traj.grads is not None else self.objective.grad(traj.path[:-1])
+            )
+            g2 = grads**2
             if name == "Adagrad":
                 s, eps = np.cumsum(g2, axis=0), 1e-10
             else:
@@ -487,11 +537,18 @@ class AdagradVsRMSprop(Interactive):
         obj = self.objective
         start = obj.start
         self.start_marker.set_data([start[0]], [start[1]])
+        noise = noise_of(c)
+        self.noise = noise if noise.active else GradientNoise()
+        # under noise the runs record the noisy gradients, from which the rates are computed
+        record = self.noise.active
         self.trajectories = {
-            "Adagrad": OptimizerRun(obj, Adagrad, {"lr": lr}, start).trajectory(steps),
-            "RMSprop": OptimizerRun(obj, RMSprop, {"lr": lr, "alpha": alpha}, start).trajectory(
-                steps
-            ),
+            name: OptimizerRun(
+                obj, cls, hyper, start, noise=self.noise, record_state=record
+            ).trajectory(steps)
+            for name, cls, hyper in (
+                ("Adagrad", Adagrad, {"lr": lr}),
+                ("RMSprop", RMSprop, {"lr": lr, "alpha": alpha}),
+            )
         }
         t = np.arange(steps + 1)
         losses, rates = [], []
@@ -507,6 +564,22 @@ class AdagradVsRMSprop(Interactive):
         self._set_lim(self.ax_l, "x", 0, steps)
         self._set_log_ylim(self.ax_l, losses)
         self._set_lim(self.ax_r, "x", 1, steps)
+        additive = self.noise.kind == "additive" and self.noise.active
+        if additive:
+            sigma = self.noise.sigma
+            references = {
+                "η/σ": np.full(steps, lr / sigma),
+                "η/(σ√t)": lr / (sigma * np.sqrt(t[1:])),
+            }
+            for name, y in references.items():
+                self.noise_lines[name].set_data(t[1:], y)
+                self.noise_labels[name].set_position((steps / 1.08, y[-1] * 1.08))
+            rates = [*rates, *references.values()]
+            self.rate_title.set_text(f"Per-coordinate rates, noise σ = {sigma:.2g}")
+        else:
+            self.rate_title.set_text("Per-coordinate learning rates")
+        for artist in (*self.noise_lines.values(), *self.noise_labels.values()):
+            artist.set_visible(additive)
         lo, hi = decades(rates, floor_ratio=1e-12)
         headroom = 10.0 ** math.ceil(math.log10(hi) + 0.33 * math.log10(hi / lo))  # the legend's
         self._set_log_ylim(self.ax_r, [*rates, np.array([headroom])], floor_ratio=1e-12)

@@ -26,7 +26,7 @@ from adamlib.optim import SGD
 from adamlib.plotting import log_levels
 from adamlib.run import GradientNoise, OptimizerRun
 from adamlib.widgets.interactive import Interactive, light_map, positive
-from adamlib.widgets.noise_controls import add_run_controls, noise_of
+from adamlib.widgets.noise_controls import add_run_controls, check_noise_setting, noise_of
 from adamlib.widgets.sliders import Hyper
 
 __all__ = ["MomentumExplorer", "momentum_explorer"]
@@ -90,12 +90,7 @@ class MomentumExplorer(Interactive):
         *,
         noise: GradientNoise | None = None,
     ) -> None:
-        if noise is not None and not isinstance(noise, GradientNoise):
-            raise TypeError(f"noise must be a GradientNoise, got {type(noise).__name__}")
-        if noise is not None and (
-            (noise.active and not 1e-3 <= noise.sigma <= 1e2) or noise.seed > 99
-        ):
-            raise ValueError(f"noise: sigma must be in [0.001, 100], seed in [0, 99]; got {noise}")
+        noise = check_noise_setting(noise)
         super().__init__(figsize=(11.0, 3.75), backend=backend)
         self.objective = quadratic(condition_number)
         assert self.objective.hessian is not None  # a quadratic always carries its Hessian

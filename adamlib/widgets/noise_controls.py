@@ -2,7 +2,10 @@ r"""The playground's run settings shared by every optimizer: gradient noise and 
 
 :func:`add_run_controls` registers the controls on a widget (``noise``, ``sigma``, ``seed``,
 ``schedule``) and returns their row; :func:`noise_of` and :func:`make_schedule` turn their
-values into what :class:`adamlib.run.OptimizerRun` takes. The noise is the same for every
+values into what :class:`adamlib.run.OptimizerRun` takes, and :func:`check_noise_setting`
+checks a ``noise=`` argument against the controls' ranges. The focused explorers that teach
+with noise (lecture 03's momentum explorer, lecture 05's Adagrad against RMSprop) use the
+same noise controls, without the schedule. The noise is the same for every
 optimizer shown (:class:`adamlib.run.GradientNoise`: one seed, the same draws :math:`\xi_t`),
 so that two runs differ only by their rule. The schedules are those of
 :mod:`adamlib.schedules`, stretched over the run: a change of the number of steps with any
@@ -33,6 +36,7 @@ __all__ = [
     "SCHEDULES",
     "RunSettings",
     "add_run_controls",
+    "check_noise_setting",
     "make_schedule",
     "noise_of",
     "schedule_depends_on_steps",
@@ -95,6 +99,24 @@ def make_schedule(name: str, steps: int) -> Callable[[Any], Any] | None:
         )
 
     return warmup_cosine
+
+
+def check_noise_setting(noise: Any) -> GradientNoise | None:
+    """``noise`` checked against the controls' ranges: a GradientNoise (or None, no noise).
+
+    A TypeError for anything but a :class:`~adamlib.run.GradientNoise`; a ValueError for a σ
+    outside [0.001, 100] (unless the kind is ``"none"``) or a seed above 99: the σ and seed
+    sliders could not show them.
+    """
+    if noise is None:
+        return None
+    if not isinstance(noise, GradientNoise):
+        raise TypeError(f"noise must be a GradientNoise, got {type(noise).__name__}")
+    if noise.active and not 1e-3 <= noise.sigma <= 1e2:
+        raise ValueError(f"noise sigma must be in [0.001, 100], got {noise.sigma}")
+    if noise.seed > 99:
+        raise ValueError(f"noise seed must be in [0, 99], got {noise.seed}")
+    return noise
 
 
 def noise_of(controls: Mapping[str, W.Widget]) -> GradientNoise:
@@ -192,12 +214,7 @@ class RunSettings:
         self: Playground, noise: Any, schedule: Any, state: Any
     ) -> tuple[GradientNoise | None, str, str]:
         """The noise, schedule and state view's optimizer, checked."""
-        if noise is not None and not isinstance(noise, GradientNoise):
-            raise TypeError(f"noise must be a GradientNoise, got {type(noise).__name__}")
-        if noise is not None and noise.active and not 1e-3 <= noise.sigma <= 1e2:
-            raise ValueError(f"noise sigma must be in [0.001, 100], got {noise.sigma}")
-        if noise is not None and noise.seed > 99:
-            raise ValueError(f"noise seed must be in [0, 99], got {noise.seed}")
+        noise = check_noise_setting(noise)
         if schedule not in SCHEDULES:
             raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
         if state != "none" and state not in self.labels:

@@ -531,7 +531,11 @@ explorer
 # squared gradients, so its effective per-coordinate rate $\eta/(\sqrt{s_t}+\varepsilon)$ only
 # shrinks; RMSprop's exponential average forgets, so its rate recovers when the gradients get
 # smaller. The right panel shows both rates for $x$ (solid) and $y$ (dashed). On the map,
-# Adagrad's short path (dots) lies where RMSprop's first steps pass.
+# Adagrad's short path (dots) lies where RMSprop's first steps pass. Its noise menu adds the
+# same gradient noise to both runs, as the playground's does; under additive noise the right
+# panel also draws $\eta/\sigma$ and $\eta/(\sigma\sqrt t)$, and lecture 05 measures what
+# happens on the quadratic: RMSprop's rates settle near the first and its loss at a floor,
+# Adagrad's rates fall below the second and its loss, in the end, below RMSprop's floor.
 
 # %% tags=["nbval-ignore-output"]
 adagrad_vs_rmsprop()
