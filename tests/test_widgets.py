@@ -806,3 +806,31 @@ def test_diff_image_reads_the_state_of_the_pinned_matplotlib():
     assert all(name in source for name in canvas._WEBAGG_STATE)
     digest = hashlib.sha256(source.encode()).hexdigest()[:16]
     assert digest == "f3e5c874e24f9d03", digest  # Matplotlib 3.10.9
+
+
+def test_a_built_playground_prepares_in_its_event_loop_right_away_and_again_after_a_change():
+    """In a kernel (an asyncio loop runs), the preparation starts PREPARE_FIRST seconds after
+    the playground is built, piece by piece, and again PREPARE_AFTER seconds after a change."""
+    import asyncio
+
+    async def scenario() -> tuple[Playground, list[bool]]:
+        pg = Playground("rosenbrock", ["SGD", "Adam"], steps=100, backend="inline")
+        seen = [pg._preparing is not None, pg.state_view is None]
+        for _ in range(600):  # at most 6 s
+            await asyncio.sleep(0.01)
+            if pg._preparing is None:
+                break
+        seen += [pg._preparing is None, pg.state_view is not None]
+        seen.append(
+            all(pg._has_run(lb, o, o.start) for o in OBJECTIVES.values() for lb in ["SGD", "Adam"])
+        )
+        seen.append(all((o, pg._size()) in pg._map_layers for o in OBJECTIVES))
+        pg.set_hyper("Adam", lr=0.02)  # the other objectives' Adam runs are stale now
+        handle = pg._preparing
+        seen.append(handle is not None and handle.when() - asyncio.get_running_loop().time() > 0.4)
+        pg.close()
+        seen.append(pg._preparing is None or pg._preparing.cancelled())
+        return pg, seen
+
+    _, seen = asyncio.run(scenario())
+    assert seen == [True, True, True, True, True, True, True, True]

@@ -185,15 +185,21 @@ def test_the_state_view_opens_shows_the_recorded_state_and_closes(backend):
 
 
 def test_the_iteration_slider_moves_the_state_views_marker_by_blitting():
+    """Moving the markers restores the kept picture of the lines and draws the markers over
+    it: after each move, and after a change of the lines (η), the pixels are a full draw's."""
     pg = Playground("quadratic", ["Adam"], steps=90, backend="inline", state="Adam")
     view = pg.state_view
     full = view.full_redraws
-    pg.controls["frame"].value = 30  # as the page would
-    assert all(list(m.get_xdata()) == [30, 30] for m in view.markers)
-    assert view.full_redraws == full  # blitted over the kept background
-    shown = np.asarray(view.canvas.buffer_rgba()).copy()
-    FigureCanvasAgg.draw(view.canvas)
-    np.testing.assert_array_equal(shown, np.asarray(view.canvas.buffer_rgba()))
+    for frame, lr in ((30, None), (60, None), (10, 0.3), (45, None), (89, None)):
+        if lr is not None:
+            pg.set_hyper("Adam", lr=lr)
+        full = view.full_redraws
+        pg.controls["frame"].value = frame  # as the page would
+        assert all(list(m.get_xdata()) == [frame, frame] for m in view.markers)
+        assert view.full_redraws == full  # blitted over the kept background
+        shown = np.asarray(view.canvas.buffer_rgba()).copy()
+        FigureCanvasAgg.draw(view.canvas)
+        np.testing.assert_array_equal(shown, np.asarray(view.canvas.buffer_rgba()))
 
 
 def test_the_state_view_leaves_the_main_figure_alone():
@@ -338,6 +344,37 @@ def test_a_prepared_state_view_opens_on_its_kept_picture(backend):
     shown = np.asarray(view.canvas.buffer_rgba()).copy()
     FigureCanvasAgg.draw(view.canvas)
     np.testing.assert_array_equal(shown, np.asarray(view.canvas.buffer_rgba()))
+
+
+def test_preparing_an_open_state_view_keeps_every_ticked_optimizers_picture(backend):
+    """While idle, the pictures of the other ticked optimizers are drawn off screen and kept:
+    the view shown is left as it was, and choosing another optimizer draws no figure."""
+    pg = Playground("quadratic", FIVE, steps=80, backend=backend, noise=NOISE, state="Adam")
+    view = pg.state_view
+    if backend == "ipympl":
+        view.canvas.draw()  # the page's draw request
+    before = np.asarray(view.canvas.buffer_rgba()).copy()
+    pg.prepare()  # what the playground does while the kernel is idle
+    assert view.label == "Adam" and view.ax_state.get_title() == "state of Adam"
+    np.testing.assert_array_equal(np.asarray(view.canvas.buffer_rgba()), before)
+    pg.set(frame=40)  # the kept lines layer still fits the view shown
+    if backend == "ipympl":
+        view.canvas.draw()
+    moved = np.asarray(view.canvas.buffer_rgba()).copy()
+    FigureCanvasAgg.draw(view.canvas)
+    np.testing.assert_array_equal(moved, np.asarray(view.canvas.buffer_rgba()))
+    for label in ("RMSprop", "SGD", "Adagrad", "SGD+momentum"):
+        drawn: list[object] = []
+        cid = view.canvas.mpl_connect("draw_event", drawn.append)
+        pg.set_run(state=label)
+        if backend == "ipympl":
+            view.canvas.draw()  # the page's draw request: the blitted pixels
+        view.canvas.mpl_disconnect(cid)
+        assert view.label == label
+        assert drawn == [], label  # its kept picture, restored: no figure draw
+        shown = np.asarray(view.canvas.buffer_rgba()).copy()
+        FigureCanvasAgg.draw(view.canvas)
+        np.testing.assert_array_equal(shown, np.asarray(view.canvas.buffer_rgba()))
 
 
 # ---------------------------------------------------------------------------------------------

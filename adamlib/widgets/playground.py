@@ -133,6 +133,7 @@ class Playground(RunSettings, StateViewSlot, Preparation, Interactive):
         if self.backend == "ipympl":
             self.canvas.mpl_connect("button_press_event", self._on_click)
         self.update()
+        self._schedule_preparation(self.PREPARE_FIRST)
 
     def close(self) -> None:
         """Stop preparing other objectives and close every widget."""

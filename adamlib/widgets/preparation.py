@@ -1,9 +1,11 @@
 """The playground's idle work: preparing the other objectives before a learner visits them.
 
-:class:`Preparation` (a mixin of :class:`~adamlib.widgets.playground.Playground`): once the
-kernel has been idle for :attr:`~Preparation.PREPARE_AFTER` seconds, each other objective's
-contours, map layer, runs and static picture are made, one piece per turn of the event loop,
-so that a first visit costs what coming back costs (see ``benchmarks/README_widgets.md``).
+:class:`Preparation` (a mixin of :class:`~adamlib.widgets.playground.Playground`): right after
+the playground is built (:attr:`~Preparation.PREPARE_FIRST`), and again once the kernel has
+been idle for :attr:`~Preparation.PREPARE_AFTER` seconds after a change, the state view and
+each other objective's contours, map layer, runs and static picture are made, one piece per
+turn of the event loop, so that a first visit costs what coming back costs (see
+``benchmarks/README_widgets.md``).
 """
 
 # The mixin's methods are typed with ``self: Playground`` (the class they belong to), which
@@ -32,6 +34,9 @@ class Preparation:
 
     #: seconds without a change before the playground starts preparing the other objectives
     PREPARE_AFTER = 0.5
+    #: ... and after it is built: the kernel then only answers the page's requests for the
+    #: first image, which wait for one piece at most
+    PREPARE_FIRST = 0.05
 
     def prepare(self: Playground) -> None:
         """Prepare every other objective now.
@@ -45,7 +50,11 @@ class Preparation:
             pass
 
     def _preparation(self: Playground) -> Iterator[None]:
-        """The work of :meth:`prepare`, one piece (≈ one draw or less) per item."""
+        """The work of :meth:`prepare`, one piece (≈ one draw or less) per item.
+
+        The state view first (one optimizer: the least work), then the objectives.
+        """
+        yield from self._state_view_preparation()
         for obj in OBJECTIVES.values():
             if obj.name == self._shown_objective:
                 continue
@@ -61,7 +70,6 @@ class Preparation:
                     yield
             if self._prepare_background(obj):
                 yield
-        yield from self._state_view_preparation()
 
     @contextmanager
     def _showing(
@@ -104,11 +112,12 @@ class Preparation:
             self._draw_static()
         return True
 
-    def _schedule_preparation(self: Playground) -> None:
-        """Prepare the other objectives once the kernel has been idle for ``PREPARE_AFTER`` s.
+    def _schedule_preparation(self: Playground, after: float | None = None) -> None:
+        """Prepare the other objectives once the kernel has been idle for ``after`` seconds.
 
-        One piece per turn of its event loop (a change in between waits for one piece at most,
-        and starts the preparation again from its new settings).
+        By default :attr:`PREPARE_AFTER`. One piece per turn of its event loop (a change in
+        between waits for one piece at most, and starts the preparation again from its new
+        settings).
         """
         if self._preparing is not None:
             self._preparing.cancel()
@@ -126,4 +135,5 @@ class Preparation:
             else:
                 self._preparing = None
 
-        self._preparing = loop.call_later(self.PREPARE_AFTER, next_piece)
+        delay = self.PREPARE_AFTER if after is None else after
+        self._preparing = loop.call_later(delay, next_piece)

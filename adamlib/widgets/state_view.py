@@ -36,7 +36,7 @@ from numpy.typing import NDArray
 
 from adamlib.functions import Objective
 from adamlib.run import Trajectory
-from adamlib.widgets.interactive import Interactive, log_axis, positive
+from adamlib.widgets.interactive import Interactive, decades, log_axis, positive
 from adamlib.widgets.sliders import OPTIMIZERS
 
 if TYPE_CHECKING:
@@ -124,12 +124,29 @@ class StateView(Interactive):
         self._eigen_for: tuple[float, ...] | None = None
         self.label: str | None = None
         self._kept: dict[tuple[Any, ...], Any] = {}  # static pictures by what they show
+        # the background with the data lines drawn over it, and the background it was drawn
+        # on: moving the iteration markers restores it and draws the three markers only
+        self._lines_layer: tuple[Any, Any] | None = None
         self._box = W.VBox([self.view])
         self._box.add_class(self.css)
 
     def update(self) -> None:
         """Redraw (the data come from :meth:`show`)."""
         self.redraw()
+
+    def _draw_animated(self) -> None:
+        """Draw the data lines (or restore them, drawn on this background), then the markers."""
+        layer = self._lines_layer
+        if layer is not None and layer[0] is self._background:
+            self.canvas.restore_region(layer[1])
+        else:
+            for artist in self._animated:
+                if artist.get_visible() and artist not in self.markers:
+                    self.fig.draw_artist(artist)
+            if self._background is not None:
+                self._lines_layer = (self._background, self.canvas.copy_from_bbox(self.fig.bbox))
+        for marker in self.markers:
+            self.fig.draw_artist(marker)
 
     def _static_state(self) -> tuple[Any, ...]:
         """What the static picture shows: size, titles, legends, notes and limits."""
@@ -176,13 +193,17 @@ class StateView(Interactive):
         draw
             Redraw (False: only update the artists, for a draw done by the caller).
         """
+        self._lines_layer = None  # the lines change
         state = dict(traj.state or {})
         effective = state.pop("effective_step", None)
         n = len(traj.path)
         t = np.arange(n)
         spec = OPTIMIZERS[label]
         keys = tuple(state)
-        if keys != self._keys or label != self.label:
+        # another optimizer's limits are its own (not kept from the one shown before), so that
+        # its picture is the same whichever came before it (and a kept one can be restored)
+        another = label != self.label
+        if keys != self._keys or another:
             self._new_state_lines(label, keys, spec.state_symbol)
         self.label = label
         for i, key in enumerate(keys):
@@ -213,7 +234,11 @@ class StateView(Interactive):
         ):
             self._set_lim(ax, "x", 0, max(n - 1, 1))
             arrays = [np.asarray(line.get_ydata(), dtype=np.float64) for line in lines]
-            self._set_log_ylim(ax, [a for a in arrays if a.size], floor_ratio=1e-12)
+            arrays = [a for a in arrays if a.size]
+            if another:
+                self._set_lim(ax, "y", *decades(arrays, floor_ratio=1e-12))
+            else:
+                self._set_log_ylim(ax, arrays, floor_ratio=1e-12)
         for marker in self.markers:
             marker.set_xdata([frame, frame])
         if draw:
@@ -289,24 +314,56 @@ class StateViewSlot:
         return None if value == "none" else str(value)
 
     def _state_view_preparation(self: Playground) -> Iterator[None]:
-        """While the state view is closed: make it.
+        """Make the state view, and draw the static picture of each ticked optimizer's state.
 
-        And draw the state of the last ticked optimizer into it, one piece at a time (see
-        :meth:`Playground.prepare`), so that opening it costs what coming back to it costs.
+        One piece at a time (see :meth:`Playground.prepare`). While the view is closed, the last
+        ticked optimizer's state is drawn into it, so that opening it costs what coming back
+        to it costs; then, open or closed, every other ticked optimizer's picture is drawn off
+        screen and kept, so that choosing it costs what coming back to it costs.
         """
-        if self._state_label() is not None or not self.selected:
+        if not self.selected:
             return
         view = self.state_view
         if view is None:
             view = self.state_view = StateView(backend=self.backend)
             yield
-        label = self.selected[-1]
-        run = self._run_for(label, record=True)
-        yield
-        view.show(label, run.trajectory(self.steps, label), self.objective, self.frame, draw=False)
-        if view._background is None and view._kept.get(view._static_state()) is None:
-            FigureCanvasAgg.draw(view.canvas)  # off screen; the draw event keeps the picture
+        if self._state_label() is None:
+            label = self.selected[-1]
+            run = self._run_for(label, record=True)
             yield
+            traj = run.trajectory(self.steps, label)
+            view.show(label, traj, self.objective, self.frame, draw=False)
+            if view._background is None and view._kept.get(view._static_state()) is None:
+                FigureCanvasAgg.draw(view.canvas)  # off screen; the draw event keeps the picture
+                yield
+        for label in self.selected:
+            if label != view.label:
+                self._run_for(label, record=True)
+                yield
+                if self._keep_state_picture(view, label):
+                    yield
+
+    def _keep_state_picture(self: Playground, view: StateView, label: str) -> bool:
+        """Draw ``label``'s static state picture off screen, and leave the view as it was.
+
+        Returns whether it drew (False: the picture was kept already).
+        """
+        shown = view.label
+        if shown is None:
+            return False
+        background, lines_layer = view._background, view._lines_layer
+        pixels = view.canvas.copy_from_bbox(view.fig.bbox)
+        frame = min(self.frame, self.steps)
+        run = self._run_for(label, record=True)
+        view.show(label, run.trajectory(self.steps, label), self.objective, frame, draw=False)
+        drew = view._kept.get(view._static_state()) is None
+        if drew:
+            FigureCanvasAgg.draw(view.canvas)  # the draw event keeps the picture
+        back = self._run_for(shown, record=True).trajectory(self.steps, shown)
+        view.show(shown, back, self.objective, frame, draw=False)
+        view._background, view._lines_layer = background, lines_layer
+        view.canvas.restore_region(pixels)
+        return drew
 
     def _update_state_view(self: Playground) -> None:
         """Open, update or close the state view (a figure of its own, below the playground's)."""
