@@ -30,7 +30,7 @@ __all__ = ["Preparation"]
 class Preparation:
     """Prepare the objectives not shown while the kernel is idle (see the module)."""
 
-    _preparing: asyncio.TimerHandle | None  # the next piece of preparation
+    _preparing: asyncio.Handle | None  # the next piece of preparation
 
     #: seconds without a change before the playground starts preparing the other objectives
     PREPARE_AFTER = 0.5
@@ -52,7 +52,8 @@ class Preparation:
     def _preparation(self: Playground) -> Iterator[None]:
         """The work of :meth:`prepare`, one piece (≈ one draw or less) per item.
 
-        The state view first (one optimizer: the least work), then the objectives.
+        The state view with one optimizer first (the least work), then the objectives, then
+        the state view's pictures of the other optimizers.
         """
         yield from self._state_view_preparation()
         for obj in OBJECTIVES.values():
@@ -70,6 +71,7 @@ class Preparation:
                     yield
             if self._prepare_background(obj):
                 yield
+        yield from self._state_pictures_preparation()
 
     @contextmanager
     def _showing(
@@ -129,9 +131,13 @@ class Preparation:
         pieces = self._preparation()
 
         def next_piece() -> None:
-            """Do one piece of preparation and schedule the next."""
+            """Do one piece of preparation and schedule the next.
+
+            (``call_soon``: the loop handles the messages that arrived, a learner's change
+            among them, before the next piece.)
+            """
             if next(pieces, StopIteration) is not StopIteration:
-                self._preparing = loop.call_later(0.01, next_piece)
+                self._preparing = loop.call_soon(next_piece)
             else:
                 self._preparing = None
 

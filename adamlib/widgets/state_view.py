@@ -314,12 +314,10 @@ class StateViewSlot:
         return None if value == "none" else str(value)
 
     def _state_view_preparation(self: Playground) -> Iterator[None]:
-        """Make the state view, and draw the static picture of each ticked optimizer's state.
+        """Make the state view; while it is closed, draw the last ticked optimizer's state in it.
 
-        One piece at a time (see :meth:`Playground.prepare`). While the view is closed, the last
-        ticked optimizer's state is drawn into it, so that opening it costs what coming back
-        to it costs; then, open or closed, every other ticked optimizer's picture is drawn off
-        screen and kept, so that choosing it costs what coming back to it costs.
+        One piece at a time (see :meth:`Playground.prepare`), so that opening it costs what
+        coming back to it costs.
         """
         if not self.selected:
             return
@@ -336,6 +334,16 @@ class StateViewSlot:
             if view._background is None and view._kept.get(view._static_state()) is None:
                 FigureCanvasAgg.draw(view.canvas)  # off screen; the draw event keeps the picture
                 yield
+
+    def _state_pictures_preparation(self: Playground) -> Iterator[None]:
+        """Draw every other ticked optimizer's state picture off screen, and keep it.
+
+        Open or closed, the view shown stays as it is; choosing one of them then costs what
+        coming back to it costs. One piece at a time.
+        """
+        view = self.state_view
+        if view is None:
+            return
         for label in self.selected:
             if label != view.label:
                 self._run_for(label, record=True)
