@@ -246,13 +246,20 @@ def new_playground(
 
 
 def answer_page(pg: Playground) -> None:
-    """What happens when the page asks for the image after ``draw_idle`` (ipympl only)."""
+    """What happens when the page asks for an image after ``draw_idle`` (ipympl only).
+
+    The page asks only for a figure that told it it changed (a ``draw_idle`` not answered
+    yet: the canvas's ``version`` is ahead of the version ``answered``).
+    """
     if pg.backend == "ipympl":
-        pg.canvas.draw()
+        canvases = [pg.canvas]
         view = pg.state_view
         if view is not None and pg.controls["state"].value != "none":
             view.canvas.syncing_data_url = False
-            view.canvas.draw()
+            canvases.append(view.canvas)
+        for canvas in canvases:
+            if canvas.version > canvas.answered:
+                canvas.draw()
 
 
 class BareFigure:
