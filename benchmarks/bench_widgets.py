@@ -170,8 +170,8 @@ def scenarios() -> list[Scenario]:
             setup=lambda pg: pg.set_hyper("Adam", weight_decay=0.1),
         ),
         Scenario(
-            "state view open ↔ closed (Adam)",
-            lambda pg, i: pg.set_run(state=("Adam", "none")[i % 2]),
+            "state view closed, then opened again (Adam)",
+            lambda pg, i: (pg.set_run(state="none"), pg.set_run(state="Adam")),
             ANY_CONTROL,
         ),
         Scenario(
@@ -182,8 +182,8 @@ def scenarios() -> list[Scenario]:
             prepared=True,
         ),
         Scenario(
-            "state view first opened right after construction (Adam: its figure made, "
-            "Adam rerun recording its state)",
+            "state view first opened right after construction (Adam rerun recording its "
+            "state, first draw of the view's figure)",
             lambda pg, i: pg.set_run(state="Adam"),
             ANY_CONTROL,
             fresh=True,

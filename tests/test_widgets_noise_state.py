@@ -157,7 +157,8 @@ def test_variant_switches_change_the_run_and_decoupled_runs_adamw():
 
 def test_the_state_view_opens_shows_the_recorded_state_and_closes(backend):
     pg = Playground("quadratic", ["SGD", "Adam"], steps=90, backend=backend, noise=NOISE)
-    assert pg.state_view is None  # nothing made until asked for
+    assert pg.state_view is not None and pg.state_view.label is None  # made, nothing shown
+    assert pg._state_slot.layout.display == "none" and pg.state_view.redraws == 0
     pg.set_run(state="Adam")
     view = pg.state_view
     assert view is not None and pg._state_slot.layout.display == ""

@@ -110,7 +110,8 @@ class Playground(RunSettings, StateViewSlot, Preparation, Interactive):
         self._shown_objective: str | None = None
         self._preparing = None
         noise, schedule, state = self._check_run_settings(noise, schedule, state)
-        self.state_view: StateView | None = None
+        # made now (its figure and canvas: ≈ 15 ms), drawn when first opened or while idle
+        self.state_view: StateView | None = StateView(backend=self.backend)
         self._state_slot = W.VBox([])
         self._build_figure()
         self._build_controls(objective, chosen, steps, p)

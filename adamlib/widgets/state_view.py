@@ -306,7 +306,7 @@ class StateViewSlot:
     :class:`~adamlib.widgets.playground.Playground`).
     """
 
-    state_view: StateView | None  # made when first opened, or prepared while idle
+    state_view: StateView | None  # made with the playground
 
     def _state_label(self: Playground) -> str | None:
         """The optimizer whose state is shown, or None."""
