@@ -352,11 +352,15 @@ def test_preparing_an_open_state_view_keeps_every_ticked_optimizers_picture(back
     the view shown is left as it was, and choosing another optimizer draws no figure."""
     pg = Playground("quadratic", FIVE, steps=80, backend=backend, noise=NOISE, state="Adam")
     view = pg.state_view
+    for lr in (1.0, 0.3):  # limits kept from η = 1 while the data fit: not Adam's own limits
+        pg.set_hyper("Adam", lr=lr)
     if backend == "ipympl":
         view.canvas.draw()  # the page's draw request
     before = np.asarray(view.canvas.buffer_rgba()).copy()
+    state = view._static_state()
     pg.prepare()  # what the playground does while the kernel is idle
     assert view.label == "Adam" and view.ax_state.get_title() == "state of Adam"
+    assert view._static_state() == state  # the limits shown stay (show() would choose afresh)
     np.testing.assert_array_equal(np.asarray(view.canvas.buffer_rgba()), before)
     pg.set(frame=40)  # the kept lines layer still fits the view shown
     if backend == "ipympl":

@@ -361,6 +361,8 @@ class StateViewSlot:
             return False
         background, lines_layer = view._background, view._lines_layer
         pixels = view.canvas.copy_from_bbox(view.fig.bbox)
+        axes = (view.ax_state, view.ax_step, view.ax_eigen)
+        limits = [(ax.get_xlim(), ax.get_ylim()) for ax in axes]
         frame = min(self.frame, self.steps)
         run = self._run_for(label, record=True)
         view.show(label, run.trajectory(self.steps, label), self.objective, frame, draw=False)
@@ -369,6 +371,9 @@ class StateViewSlot:
             FigureCanvasAgg.draw(view.canvas)  # the draw event keeps the picture
         back = self._run_for(shown, record=True).trajectory(self.steps, shown)
         view.show(shown, back, self.objective, frame, draw=False)
+        for ax, (xlim, ylim) in zip(axes, limits, strict=True):  # (show chose them afresh)
+            ax.set_xlim(*xlim)
+            ax.set_ylim(*ylim)
         view._background, view._lines_layer = background, lines_layer
         view.canvas.restore_region(pixels)
         return drew
