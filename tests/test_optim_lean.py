@@ -16,6 +16,7 @@ from optim_settings import make_reference, missing_reference
 
 from adamlib.optim import Adafactor, Adam, Lion, ScheduleFreeAdamW
 from adamlib.optim import adafactor as adafactor_module
+from adamlib.optim import base as optim_base
 
 
 def fingerprint(opt) -> tuple:  # type: ignore[no-untyped-def]
@@ -164,7 +165,7 @@ def test_adafactor_large_vectors_in_two_passes_equal_the_plain_update_to_roundin
 ) -> None:
     # slices of 7 elements, vectors above 64 bytes are large: 53 (7 slices and 4) and 30
     # elements by _update_large; 8 (64 bytes at most) and 3 elements by _update
-    monkeypatch.setattr(adafactor_module, "CHUNK_BYTES", 7 * np.dtype(dtype).itemsize)
+    monkeypatch.setattr(optim_base, "CHUNK_BYTES", 7 * np.dtype(dtype).itemsize)
     monkeypatch.setattr(adafactor_module, "LARGE_VECTOR_BYTES", 64)
     sizes = [53, 3, 30, 8]
     two_pass, plain, called = adafactor_twins(sizes, dtype, options, monkeypatch)
@@ -204,6 +205,21 @@ def test_adafactor_a_large_vector_step_allocates_nothing_proportional_to_it() ->
         tracemalloc.stop()
     # (what there is: NumPy's 64 KiB buffer that casts float32 to float64 for the sums)
     assert peak - start <= 0.05 * params[0].nbytes
+
+
+def test_adafactor_scratch_for_large_vectors_is_one_vector_and_two_slices() -> None:
+    params = [np.zeros(2_000_000, np.float32), np.zeros(10, np.float32)]
+    tracemalloc.start()
+    try:
+        opt = Adafactor(params)
+        opt.step([np.full(p.shape, 0.5, p.dtype) for p in params])
+        allocated, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    state = sum(v.nbytes for st in opt.state for v in st.values() if isinstance(v, np.ndarray))
+    assert state == sum(p.nbytes for p in params)  # V
+    # U for _update_large (8 MB), two 256 KiB slices, Python objects (not three 8 MB arrays)
+    assert allocated - state <= params[0].nbytes + 3 * 2**18
 
 
 def test_adafactor_a_bad_gradient_after_a_large_vector_changes_nothing() -> None:

@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from . import base
 from .base import (
-    CHUNK_BYTES,
     Arrays,
     Optimizer,
     check_bool,
@@ -231,7 +231,7 @@ class Adafactor(Optimizer):
         rho = min(lr, 1 / step**0.5)
         eps1 = float(np.finfo(param.dtype).eps) if eps1_given is None else eps1_given
         V, U_all = state["variance"], work[0][: param.size]  # (param, grad, V: vectors)
-        n = max(1, CHUNK_BYTES // param.itemsize)  # elements per slice
+        n = max(1, base.CHUNK_BYTES // param.itemsize)  # elements per slice
         sum_theta2 = sum_U2 = 0.0  # in double precision, as rms() sums
         for a in range(0, param.size, n):  # pass 1: U and the two sums, slice by slice
             b = min(a + n, param.size)

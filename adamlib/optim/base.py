@@ -234,8 +234,8 @@ class Optimizer:
     ) -> None:
         """Update one param that :meth:`_updates_large` selects, as ``_update`` would.
 
-        ``work``: the :attr:`_n_work` flat scratch arrays of the param's dtype, each at least as
-        long as the param.
+        ``work``: the :attr:`_n_work` flat scratch arrays of the param's dtype, the first at
+        least as long as the param, the others at least one chunk (:data:`CHUNK_BYTES`).
         """
         raise NotImplementedError
 
@@ -559,17 +559,26 @@ class Optimizer:
     def _make_scratch(self) -> None:
         """Scratch arrays: ``_n_work`` flat arrays per dtype.
 
-        Each is as long as the largest param or one chunk; each param's ``work`` are views of
-        them (None: updated in chunks, or by ``_update_large``).
+        Each is as long as the largest param or one chunk (``_update_large`` needs the first as
+        long as its param, the others one chunk); each param's ``work`` are views of them (None:
+        updated in chunks, or by ``_update_large``).
         """
-        longest: dict[np.dtype, int] = {}
+        longest: dict[np.dtype, list[int]] = {}
         sliced = self._elementwise  # else each param is updated whole
         for p in self._params:
-            n = min(p.size, max(1, CHUNK_BYTES // p.itemsize)) if sliced else max(1, p.size)
-            longest[p.dtype] = max(longest.get(p.dtype, 0), n)
-        for dt, n in longest.items():
-            if dt not in self._scratch or len(self._scratch[dt][0]) < n:
-                self._scratch[dt] = [np.empty(n, dt) for _ in range(self._n_work)]
+            chunk = min(p.size, max(1, CHUNK_BYTES // p.itemsize))
+            if sliced:
+                lengths = [chunk] * self._n_work
+            elif self._updates_large(p):
+                lengths = [p.size] + [chunk] * (self._n_work - 1)
+            else:
+                lengths = [max(1, p.size)] * self._n_work
+            so_far = longest.get(p.dtype, lengths)
+            longest[p.dtype] = [max(n, m) for n, m in zip(lengths, so_far, strict=True)]
+        for dt, lengths in longest.items():
+            have = self._scratch.get(dt, [])
+            if not have or any(len(w) < n for w, n in zip(have, lengths, strict=True)):
+                self._scratch[dt] = [np.empty(n, dt) for n in lengths]
         self._work = [
             None
             if (p.nbytes > CHUNK_BYTES if sliced else self._updates_large(p))
