@@ -9,20 +9,13 @@ from typing import Any
 import numpy as np
 
 from . import base
-from .base import (
-    Arrays,
-    Optimizer,
-    check_bool,
-    check_lr,
-    check_nonnegative,
-    check_real,
-)
+from .base import Arrays, Optimizer, check_bool, check_lr, check_nonnegative, check_real
 from .parts import ema_, gradient
 
 __all__ = ["LARGE_VECTOR_BYTES", "Adafactor", "rms"]
 
 #: A vector param larger than this is updated by :meth:`Adafactor._update_large` (two passes
-#: over memory instead of about 13); smaller ones stay in the CPU cache through ``_update``.
+#: over memory instead of 14); smaller ones stay in the CPU cache through ``_update``.
 LARGE_VECTOR_BYTES = 1 << 19
 
 
@@ -111,7 +104,7 @@ class Adafactor(Optimizer):
       updated in slices by ``_update`` (the definition). A vector larger than
       :data:`LARGE_VECTOR_BYTES` is updated by ``_update_large`` instead: the same arithmetic
       in 256 KiB slices, in two passes over memory, the RMS sums accumulated slice by slice
-      (so they may differ from ``_update``'s in the last bits; tests/test_optim.py compares).
+      (so they may differ from ``_update``'s in the last bits; tests/test_optim_lean.py compares).
     - ``state[i]`` holds ``"step"`` and, for a matrix, ``"row_var"`` (:math:`R`, shape
       ``(..., n, 1)``) and ``"col_var"`` (:math:`C`, shape ``(..., 1, m)``), else
       ``"variance"`` (:math:`\hat V`, the param's shape): torch's names and shapes.
@@ -216,7 +209,7 @@ class Adafactor(Optimizer):
         work: list[np.ndarray],
         step: int,
     ) -> None:
-        """``_update`` of one large vector, in two passes over memory instead of about 13.
+        """``_update`` of one large vector, in two passes over memory instead of 14.
 
         ``_update``'s lines stream the whole vector from memory once each, because RMS(θ) and
         RMS(U) need all of it. Here each 256 KiB slice stays in the cache through its lines:
