@@ -7,11 +7,16 @@ and Schedule-Free's train/eval switch (also live against schedulefree when it is
 
 from __future__ import annotations
 
+import tracemalloc
+from typing import Any
+
 import numpy as np
 import pytest
 from optim_settings import make_reference, missing_reference
 
 from adamlib.optim import Adafactor, Adam, Lion, ScheduleFreeAdamW
+from adamlib.optim import adafactor as adafactor_module
+from adamlib.optim import base as optim_base
 
 
 def fingerprint(opt) -> tuple:  # type: ignore[no-untyped-def]
@@ -89,6 +94,142 @@ def test_adafactor_first_step_has_rms_rho_times_rms_of_params() -> None:
     # the update U is clipped to RMS 1 (d = 1); alpha = max(1e-3, RMS(W)) * min(lr, 1)
     step_rms = np.sqrt(np.mean((W - before) ** 2))
     assert step_rms == pytest.approx(0.01 * np.sqrt(np.mean(before**2)), rel=1e-12)
+
+
+# Adafactor's large vectors: _update_large, the same update in two passes over memory
+ADAFACTOR_OPTIONS = [
+    {},  # d = 1: the second step's U has RMS 1.32 (below), so the clipping acts
+    {"lr": 0.05, "weight_decay": 0.1, "maximize": True},
+    {
+        "lr": 0.02,
+        "beta2_decay": -0.6,
+        "eps": (1e-10, 0.01),
+        "d": 1.5,
+        "weight_decay": 0.05,
+        "maximize": True,
+    },
+]
+
+
+def adafactor_twins(
+    sizes: list[int], dtype: Any, options: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> tuple[Adafactor, Adafactor, list[int]]:
+    """Two Adafactors on equal params: large vectors by ``_update_large``, and all by ``_update``.
+
+    Also the sizes of the params ``_update_large`` was called with.
+    """
+    rng = np.random.default_rng(3)
+    params = [rng.normal(size=n).astype(dtype) for n in sizes]
+    two_pass = Adafactor([p.copy() for p in params], **options)
+    with monkeypatch.context() as m:
+        m.setattr(adafactor_module, "LARGE_VECTOR_BYTES", 1 << 62)  # no vector is large
+        plain = Adafactor([p.copy() for p in params], **options)
+    called: list[int] = []
+    update_large = two_pass._update_large
+
+    def recording(param: np.ndarray, *args: Any) -> None:
+        called.append(param.size)
+        update_large(param, *args)
+
+    monkeypatch.setattr(two_pass, "_update_large", recording)
+    return two_pass, plain, called
+
+
+def growing_gradients(sizes: list[int], dtype: Any, steps: int) -> list[list[np.ndarray]]:
+    """Random gradients, the second ten times the first: U = 10 / sqrt(0.43 + 57.4) = 1.32."""
+    rng = np.random.default_rng(4)
+    first = [rng.normal(size=n).astype(dtype) for n in sizes]
+    rest = [[rng.normal(size=n).astype(dtype) for n in sizes] for _ in range(steps - 2)]
+    return [first, [10 * g for g in first], *rest]
+
+
+def assert_equal_to_rounding(two_pass: Adafactor, plain: Adafactor, dtype: Any) -> None:
+    """The elementwise arithmetic is the same; the sums of theta^2 and U^2 are added in slices.
+
+    So alpha and the clipping factor may differ in their last bits: the params agree to 1e-12
+    (float64) or 1e-6 (float32, a few ulps), relative; the second moment V does not depend on
+    them and is bit-identical.
+    """
+    rtol = 1e-12 if dtype == np.float64 else 1e-6
+    for p, q in zip(two_pass.params, plain.params, strict=True):
+        np.testing.assert_allclose(p, q, rtol=rtol, atol=0)
+    for st, st_plain in zip(two_pass.state, plain.state, strict=True):
+        assert st["variance"].tobytes() == st_plain["variance"].tobytes()
+        assert st["step"] == st_plain["step"]
+
+
+@pytest.mark.parametrize("options", ADAFACTOR_OPTIONS)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_adafactor_large_vectors_in_two_passes_equal_the_plain_update_to_rounding(
+    dtype: Any, options: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # slices of 7 elements, vectors above 64 bytes are large: 53 (7 slices and 4) and 30
+    # elements by _update_large; 8 (64 bytes at most) and 3 elements by _update
+    monkeypatch.setattr(optim_base, "CHUNK_BYTES", 7 * np.dtype(dtype).itemsize)
+    monkeypatch.setattr(adafactor_module, "LARGE_VECTOR_BYTES", 64)
+    sizes = [53, 3, 30, 8]
+    two_pass, plain, called = adafactor_twins(sizes, dtype, options, monkeypatch)
+    for grads in growing_gradients(sizes, dtype, steps=6):
+        two_pass.step(grads)
+        plain.step(grads)
+    assert called == [53, 30] * 6
+    assert_equal_to_rounding(two_pass, plain, dtype)
+
+
+def test_adafactor_a_large_float32_vector_in_256_kib_slices_equals_the_plain_update(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the sizes of the benchmark's vectors: 300,001 elements, 4 slices of 65,536 and a rest
+    sizes = [300_001, 1000]
+    two_pass, plain, called = adafactor_twins(sizes, np.float32, {}, monkeypatch)
+    for grads in growing_gradients(sizes, np.float32, steps=3):
+        two_pass.step(grads)
+        plain.step(grads)
+    assert called == [300_001] * 3
+    assert_equal_to_rounding(two_pass, plain, np.float32)
+
+
+def test_adafactor_a_large_vector_step_allocates_nothing_proportional_to_it() -> None:
+    rng = np.random.default_rng(0)
+    params = [np.zeros(600_000, np.float32), np.zeros(7)]
+    grads = [rng.normal(size=p.shape).astype(p.dtype) for p in params]
+    opt = Adafactor(params, weight_decay=0.01)
+    opt.step(grads)
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        start, _ = tracemalloc.get_traced_memory()
+        opt.step(grads)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # (what there is: NumPy's 64 KiB buffer that casts float32 to float64 for the sums)
+    assert peak - start <= 0.05 * params[0].nbytes
+
+
+def test_adafactor_scratch_for_large_vectors_is_one_vector_and_two_slices() -> None:
+    params = [np.zeros(2_000_000, np.float32), np.zeros(10, np.float32)]
+    tracemalloc.start()
+    try:
+        opt = Adafactor(params)
+        opt.step([np.full(p.shape, 0.5, p.dtype) for p in params])
+        allocated, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    state = sum(v.nbytes for st in opt.state for v in st.values() if isinstance(v, np.ndarray))
+    assert state == sum(p.nbytes for p in params)  # V
+    # U for _update_large (8 MB), two 256 KiB slices, Python objects (not three 8 MB arrays)
+    assert allocated - state <= params[0].nbytes + 3 * 2**18
+
+
+def test_adafactor_a_bad_gradient_after_a_large_vector_changes_nothing() -> None:
+    params = [np.ones(200_000), np.ones(3)]
+    opt = Adafactor(params)
+    opt.step([np.full(200_000, 0.5), np.ones(3)])
+    before = fingerprint(opt)
+    with pytest.raises(ValueError, match="gradient 1 contains NaN"):
+        opt.step([np.full(200_000, 0.5), np.array([1.0, np.nan, 1.0])])
+    assert fingerprint(opt) == before
 
 
 # ----------------------------------------------------------------------------------------------

@@ -8,10 +8,15 @@ from typing import Any
 
 import numpy as np
 
+from . import base
 from .base import Arrays, Optimizer, check_bool, check_lr, check_nonnegative, check_real
 from .parts import ema_, gradient
 
-__all__ = ["Adafactor", "rms"]
+__all__ = ["LARGE_VECTOR_BYTES", "Adafactor", "rms"]
+
+#: A vector param larger than this is updated by :meth:`Adafactor._update_large` (two passes
+#: over memory instead of 14); smaller ones stay in the CPU cache through ``_update``.
+LARGE_VECTOR_BYTES = 1 << 19
 
 
 def rms(x: np.ndarray, tmp: np.ndarray) -> float:
@@ -96,7 +101,10 @@ class Adafactor(Optimizer):
       group for all its params; here each param's own dtype (the same unless a group mixes
       float32 and float64). torch's ``foreach`` (a speed option) is not here.
     - The update is not elementwise (row and column means, RMS), so a large param is never
-      updated in slices.
+      updated in slices by ``_update`` (the definition). A vector larger than
+      :data:`LARGE_VECTOR_BYTES` is updated by ``_update_large`` instead: the same arithmetic
+      in 256 KiB slices, in two passes over memory, the RMS sums accumulated slice by slice
+      (so they may differ from ``_update``'s in the last bits; tests/test_optim_lean.py compares).
     - ``state[i]`` holds ``"step"`` and, for a matrix, ``"row_var"`` (:math:`R`, shape
       ``(..., n, 1)``) and ``"col_var"`` (:math:`C`, shape ``(..., 1, m)``), else
       ``"variance"`` (:math:`\hat V`, the param's shape): torch's names and shapes.
@@ -188,3 +196,55 @@ class Adafactor(Optimizer):
             clip = max(1.0, rms(U, tmp=work[2]) / d)  # U / max(1, RMS(U) / d)
             U *= -alpha / clip
             param += U  # theta <- theta - alpha U_hat
+
+    # -- a speed-up, not the definition: _update above is what one step does ------------------
+    def _updates_large(self, param: np.ndarray) -> bool:
+        return param.ndim < 2 and param.nbytes > LARGE_VECTOR_BYTES
+
+    def _update_large(
+        self,
+        param: np.ndarray,
+        grad: np.ndarray,
+        state: dict[str, Any],
+        work: list[np.ndarray],
+        step: int,
+    ) -> None:
+        """``_update`` of one large vector, in two passes over memory instead of 14.
+
+        ``_update``'s lines stream the whole vector from memory once each, because RMS(θ) and
+        RMS(U) need all of it. Here each 256 KiB slice stays in the cache through its lines:
+        pass 1 computes U (kept in ``work[0]``, as long as the param) and the sums of θ² and U²;
+        pass 2 applies the decay and the step α Û. The elementwise arithmetic is
+        ``_update``'s; only the float64 sums are added in another order.
+        """
+        h = self.hyper
+        lr, beta2_decay, (eps1_given, eps2), d = h["lr"], h["beta2_decay"], h["eps"], h["d"]
+        weight_decay, maximize = h["weight_decay"], h["maximize"]
+        one_minus_beta2 = step**beta2_decay
+        rho = min(lr, 1 / step**0.5)
+        eps1 = float(np.finfo(param.dtype).eps) if eps1_given is None else eps1_given
+        V, U_all = state["variance"], work[0][: param.size]  # (param, grad, V: vectors)
+        n = max(1, base.CHUNK_BYTES // param.itemsize)  # elements per slice
+        sum_theta2 = sum_U2 = 0.0  # in double precision, as rms() sums
+        for a in range(0, param.size, n):  # pass 1: U and the two sums, slice by slice
+            b = min(a + n, param.size)
+            theta, U, tmp = param[a:b], U_all[a:b], work[1][: b - a]
+            np.multiply(theta, theta, out=tmp)
+            sum_theta2 = np.add.reduce(tmp, axis=None, dtype=np.float64, initial=sum_theta2)
+            G = gradient(grad[a:b], theta, 0.0, maximize, out=work[2][: b - a])
+            G2 = np.multiply(G, G, out=U)  # (U's place holds G^2 until V is updated)
+            ema_(V[a:b], G2, one_minus_beta2, tmp=tmp)
+            np.maximum(V[a:b], eps1 * eps1, out=U)  # U = G / sqrt(max(V, eps1^2))
+            np.sqrt(U, out=U)
+            np.divide(1.0, U, out=U)
+            U *= G
+            np.multiply(U, U, out=tmp)
+            sum_U2 = np.add.reduce(tmp, axis=None, dtype=np.float64, initial=sum_U2)
+        alpha = max(eps2, math.sqrt(float(sum_theta2)) / math.sqrt(param.size)) * rho
+        clip = max(1.0, math.sqrt(float(sum_U2)) / math.sqrt(param.size) / d)
+        for a in range(0, param.size, n):  # pass 2: theta <- (1 - lr lambda) theta - alpha U_hat
+            theta, U = param[a : a + n], U_all[a : a + n]
+            if weight_decay != 0:
+                theta *= 1 - lr * weight_decay
+            U *= -alpha / clip
+            theta += U

@@ -16,7 +16,8 @@ NumPy in the lecture's names, like torch's ``_single_tensor_adam``). This class:
   consecutive slices of that size (the same elementwise arithmetic, so bit-identical results,
   but each slice stays in the CPU cache through all the passes of the update), unless the
   update is not elementwise (``_elementwise = False``: Muon's matrix products, Adafactor's row
-  and column means);
+  and column means); such an optimizer may update some large params by a faster method of its
+  own instead, tested equal to ``_update`` (``_update_large``: Adafactor's large vectors);
 - keeps state arrays of the param's shape, or of the shape ``_state_shape`` gives (Adafactor's
   row and column factors; None: this param has no such array);
 - ``state_dict`` / ``load_state_dict`` / ``save`` / ``load`` (NumPy ``.npz``, never pickle).
@@ -130,7 +131,9 @@ class Optimizer:
       (:data:`Arrays`; a large param comes as several slices); ``work`` are :attr:`_n_work`
       scratch arrays of the param's shape for ``out=``;
     - optionally ``_check_param(param, name)``: raise for a param it cannot update (Muon: not
-      a matrix), and ``_elementwise = False`` for an update that is not elementwise.
+      a matrix), and ``_elementwise = False`` for an update that is not elementwise; then
+      optionally ``_updates_large(param)`` and ``_update_large(...)``: a faster method for the
+      params it selects (a speed-up only: ``_update`` stays the definition).
 
     Parameters
     ----------
@@ -212,6 +215,28 @@ class Optimizer:
         """
 
     def _update(self, arrays: Arrays, step: int) -> None:
+        raise NotImplementedError
+
+    def _updates_large(self, param: np.ndarray) -> bool:
+        """True for a param that :meth:`_update_large` updates instead of ``_update`` (none here).
+
+        Only for an update that is not elementwise (an elementwise one is sliced instead).
+        """
+        return False
+
+    def _update_large(
+        self,
+        param: np.ndarray,
+        grad: np.ndarray,
+        state: dict[str, Any],
+        work: list[np.ndarray],
+        step: int,
+    ) -> None:
+        """Update one param that :meth:`_updates_large` selects, as ``_update`` would.
+
+        ``work``: the :attr:`_n_work` flat scratch arrays of the param's dtype, the first at
+        least as long as the param, the others at least one chunk (:data:`CHUNK_BYTES`).
+        """
         raise NotImplementedError
 
     def _state_shape(self, name: str, param: np.ndarray) -> tuple[int, ...] | None:
@@ -345,8 +370,12 @@ class Optimizer:
             arrays: Iterable[tuple[Any, ...]] = zip(  # noqa: B905
                 run.params, grads[run.start : run.stop], states, run.works
             )
-            if run.sliced:  # a param larger than CHUNK_BYTES (work None): in slices
-                arrays = self._in_slices(arrays)
+            if run.sliced:  # a large param (work None): in slices, or by _update_large
+                arrays = (
+                    self._in_slices(arrays)
+                    if self._elementwise
+                    else self._update_large_params(arrays, step)
+                )
             self._update(arrays, step)
             if run.fresh:
                 run.fresh = self._fresh = frozenset()
@@ -375,6 +404,21 @@ class Optimizer:
                 b = min(a + n, p.size)
                 part = {k: v[a:b] if isinstance(v, np.ndarray) else v for k, v in flat.items()}
                 yield p[a:b], g[a:b], part, scratch if b - a == n else [w[: b - a] for w in scratch]
+
+    def _update_large_params(
+        self, arrays: Iterable[tuple[Any, ...]], step: int
+    ) -> list[tuple[Any, ...]]:
+        """Update the params of ``arrays`` with ``work`` None by :meth:`_update_large`.
+
+        Returns the others, for ``_update``.
+        """
+        rest = []
+        for param, grad, state, work in arrays:
+            if work is None:
+                self._update_large(param, grad, state, self._scratch[param.dtype], step)
+            else:
+                rest.append((param, grad, state, work))
+        return rest
 
     # -- checks --------------------------------------------------------------------------------
     def _check_group(self, k: int, group: Mapping[str, Any]) -> None:
@@ -515,21 +559,30 @@ class Optimizer:
     def _make_scratch(self) -> None:
         """Scratch arrays: ``_n_work`` flat arrays per dtype.
 
-        Each is as long as the largest param or one chunk; each param's ``work`` are views of
-        them (None: updated in chunks).
+        Each is as long as the largest param or one chunk (``_update_large`` needs the first as
+        long as its param, the others one chunk); each param's ``work`` are views of them (None:
+        updated in chunks, or by ``_update_large``).
         """
-        longest: dict[np.dtype, int] = {}
+        longest: dict[np.dtype, list[int]] = {}
         sliced = self._elementwise  # else each param is updated whole
         for p in self._params:
-            n = min(p.size, max(1, CHUNK_BYTES // p.itemsize)) if sliced else max(1, p.size)
-            longest[p.dtype] = max(longest.get(p.dtype, 0), n)
-        for dt, n in longest.items():
-            if dt not in self._scratch or len(self._scratch[dt][0]) < n:
-                self._scratch[dt] = [np.empty(n, dt) for _ in range(self._n_work)]
+            chunk = min(p.size, max(1, CHUNK_BYTES // p.itemsize))
+            if sliced:
+                lengths = [chunk] * self._n_work
+            elif self._updates_large(p):
+                lengths = [p.size] + [chunk] * (self._n_work - 1)
+            else:
+                lengths = [max(1, p.size)] * self._n_work
+            so_far = longest.get(p.dtype, lengths)
+            longest[p.dtype] = [max(n, m) for n, m in zip(lengths, so_far, strict=True)]
+        for dt, lengths in longest.items():
+            have = self._scratch.get(dt, [])
+            if not have or any(len(w) < n for w, n in zip(have, lengths, strict=True)):
+                self._scratch[dt] = [np.empty(n, dt) for n in lengths]
         self._work = [
-            [w[: p.size].reshape(p.shape) for w in self._scratch[p.dtype]]
-            if p.nbytes <= CHUNK_BYTES or not sliced
-            else None
+            None
+            if (p.nbytes > CHUNK_BYTES if sliced else self._updates_large(p))
+            else [w[: p.size].reshape(p.shape) for w in self._scratch[p.dtype]]
             for p in self._params
         ]
         for run in self._runs:

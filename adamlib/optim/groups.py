@@ -169,8 +169,8 @@ class _Run:
         self.states = states  # state[start:stop]
         self.slots: list[tuple[np.ndarray, dict[str, Any], list[np.ndarray] | None]] = []
         self.params: list[np.ndarray] = []  # its params
-        self.works: list[list[np.ndarray] | None] = []  # their scratch (None: in slices)
-        self.sliced = False  # a param is updated in slices (larger than CHUNK_BYTES)
+        self.works: list[list[np.ndarray] | None] = []  # scratch (None: sliced, _update_large)
+        self.sliced = False  # a param is not handed whole to _update (see base.Optimizer.step)
         self.hyper: dict[str, Any] = {}  # its hyperparameters as Python numbers
         self.missing = False  # a state array the options need does not exist yet
         self.fresh: frozenset[str] = frozenset()  # state arrays created by this step
