@@ -52,10 +52,9 @@ class Preparation:
     def _preparation(self: Playground) -> Iterator[None]:
         """The work of :meth:`prepare`, one piece (≈ one draw or less) per item.
 
-        The state view with one optimizer first (the least work), then the objectives, then
-        the state view's pictures of the other optimizers.
+        The objectives first, then the state view with one optimizer, then the state view's
+        pictures of the other optimizers.
         """
-        yield from self._state_view_preparation()
         for obj in OBJECTIVES.values():
             if obj.name == self._shown_objective:
                 continue
@@ -71,6 +70,7 @@ class Preparation:
                     yield
             if self._prepare_background(obj):
                 yield
+        yield from self._state_view_preparation()
         yield from self._state_pictures_preparation()
 
     @contextmanager
