@@ -451,10 +451,11 @@ def report(repeats: int) -> str:
         "",
         "One-time costs (median CPU ms; ratio to the bare draw in brackets): building the "
         "playground with its first image (what the learner waits for when the cell runs), and "
-        "preparing the other objectives' contours, map panels, runs and static pictures, which "
-        "the playground does by itself once the kernel has been idle for "
-        f"{Playground.PREPARE_AFTER:g} s, one piece per turn of the event loop (the largest "
-        "piece is what a change arriving meanwhile may wait).",
+        "preparing the other objectives' contours, map panels, runs and static pictures and "
+        "the state view's pictures, which the playground does by itself "
+        f"{Playground.PREPARE_FIRST:g} s after it is built and once the kernel has been idle "
+        f"for {Playground.PREPARE_AFTER:g} s after a change, one piece per turn of the event "
+        "loop (the largest piece is what a change arriving meanwhile may wait).",
         "",
         "| backend | build | prepare (idle, all pieces) | largest piece |",
         "|---|---:|---:|---:|",
