@@ -5,8 +5,8 @@ optimizer's path and a loss panel, sliders for every hyperparameter (:mod:`.slid
 start point (sliders, or a click on the map with ipympl) and an iteration slider with a play
 button. Its runs are :class:`adamlib.run.OptimizerRun`: cached per objective and continued
 when only the number of steps grows. Its static content is drawn in layers and prepared for
-the other objectives while the kernel is idle (see :meth:`Playground._draw_static` and
-:meth:`Playground.prepare`).
+the other objectives right after it is built and while the kernel is idle (see
+:meth:`Playground._draw_static` and :meth:`Playground.prepare`).
 """
 
 from __future__ import annotations

@@ -41,10 +41,12 @@ class Preparation:
     def prepare(self: Playground) -> None:
         """Prepare every other objective now.
 
-        As the playground does by itself while the kernel is idle: its contours, its map layer and
-        the runs of the ticked optimizers from its start, so that a first visit costs what coming
-        back costs; and, while the state view is closed, the view itself with the state of the last
-        ticked optimizer (for scripts and the benchmark; the picture is the same either way).
+        As the playground does by itself right after it is built and while the kernel is idle:
+        each objective's contours, its map layer and the runs of the ticked optimizers from its
+        start, so that a first visit costs what coming back costs; while the state view is
+        closed, the view with the state of the last ticked optimizer; and the kept picture of
+        every other ticked optimizer's state (for scripts and the benchmark; the pictures are
+        the same either way).
         """
         for _ in self._preparation():
             pass
