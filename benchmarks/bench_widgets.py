@@ -238,7 +238,7 @@ def new_playground(
     if state != "none":
         pg.set_run(state=state)
         if backend == "ipympl":
-            pg.state_view.canvas.syncing_data_url = False  # type: ignore[union-attr]
+            pg.state_view.canvas.syncing_data_url = False
     answer_page(pg)
     if prepared:  # what the kernel does once idle for Playground.PREPARE_AFTER seconds
         pg.prepare()
@@ -253,10 +253,9 @@ def answer_page(pg: Playground) -> None:
     """
     if pg.backend == "ipympl":
         canvases = [pg.canvas]
-        view = pg.state_view
-        if view is not None and pg.controls["state"].value != "none":
-            view.canvas.syncing_data_url = False
-            canvases.append(view.canvas)
+        if pg.controls["state"].value != "none":
+            pg.state_view.canvas.syncing_data_url = False
+            canvases.append(pg.state_view.canvas)
         for canvas in canvases:
             if canvas.version > canvas.answered:
                 canvas.draw()

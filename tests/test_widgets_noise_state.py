@@ -213,7 +213,7 @@ def test_the_state_view_leaves_the_main_figure_alone():
     np.testing.assert_array_equal(
         np.asarray(closed.canvas.buffer_rgba()), np.asarray(opened.canvas.buffer_rgba())
     )
-    assert closed.fig is not opened.state_view.fig  # type: ignore[union-attr]
+    assert closed.fig is not opened.state_view.fig
     assert len(opened.fig.axes) == 2
 
 

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "NOISE_LABELS",
+    "NOISE_LABEL_OF",
     "SCHEDULES",
     "RunSettings",
     "add_run_controls",
@@ -49,6 +50,8 @@ NOISE_LABELS: dict[str, str] = {
     "minibatch-like  g(1 + σξ)": "relative",
 }
 assert set(NOISE_LABELS.values()) == set(NOISE_KINDS)
+#: the other way round: kind -> the dropdown's label
+NOISE_LABEL_OF: dict[str, str] = {kind: label for label, kind in NOISE_LABELS.items()}
 
 #: the schedules of the dropdown
 SCHEDULES = ("constant", "step", "cosine", "warmup + cosine")
@@ -150,7 +153,7 @@ def add_run_controls(
         The noise, σ and seed (the schedule's dropdown goes where the caller wants it).
     """
     noise = GradientNoise("none", 1.0, 0) if noise is None else noise
-    label = {kind: name for name, kind in NOISE_LABELS.items()}[noise.kind]
+    label = NOISE_LABEL_OF[noise.kind]
     noise_menu = add(
         "noise",
         W.Dropdown(
@@ -269,7 +272,7 @@ class RunSettings:
             return
         with self.hold():
             if noise is not None:
-                label = {k: name for name, k in NOISE_LABELS.items()}[noise.kind]
+                label = NOISE_LABEL_OF[noise.kind]
                 self.controls["noise"].value = label
                 if noise.sigma > 0:
                     self.controls["sigma"].value = noise.sigma

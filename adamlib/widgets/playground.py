@@ -111,7 +111,7 @@ class Playground(RunSettings, StateViewSlot, Preparation, Interactive):
         self._preparing = None
         noise, schedule, state = self._check_run_settings(noise, schedule, state)
         # made now (its figure and canvas: ≈ 15 ms), drawn when first opened or while idle
-        self.state_view: StateView | None = StateView(backend=self.backend)
+        self.state_view = StateView(backend=self.backend)
         self._state_slot = W.VBox([])
         self._build_figure()
         self._build_controls(objective, chosen, steps, p)
@@ -141,8 +141,7 @@ class Playground(RunSettings, StateViewSlot, Preparation, Interactive):
         if self._preparing is not None:
             self._preparing.cancel()
             self._preparing = None
-        if self.state_view is not None:
-            self.state_view.close()
+        self.state_view.close()
         super().close()
 
     # -- validation ------------------------------------------------------------------------
@@ -445,7 +444,7 @@ class Playground(RunSettings, StateViewSlot, Preparation, Interactive):
         elif owner is c["frame"]:
             self._show_frame()
             self.redraw()
-            if self.state_view is not None and self._state_label() is not None:
+            if self._state_label() is not None:
                 self.state_view.show_frame(self.frame)
             return
         elif owner is c["state"]:  # the main figure stays as it is

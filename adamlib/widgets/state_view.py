@@ -306,7 +306,7 @@ class StateViewSlot:
     :class:`~adamlib.widgets.playground.Playground`).
     """
 
-    state_view: StateView | None  # made with the playground
+    state_view: StateView  # made with the playground
 
     def _state_label(self: Playground) -> str | None:
         """The optimizer whose state is shown, or None."""
@@ -314,18 +314,13 @@ class StateViewSlot:
         return None if value == "none" else str(value)
 
     def _state_view_preparation(self: Playground) -> Iterator[None]:
-        """Make the state view; while it is closed, draw the last ticked optimizer's state in it.
+        """While the state view is closed, draw the last ticked optimizer's state in it.
 
         One piece at a time (see :meth:`Playground.prepare`), so that opening it costs what
         coming back to it costs.
         """
-        if not self.selected:
-            return
         view = self.state_view
-        if view is None:
-            view = self.state_view = StateView(backend=self.backend)
-            yield
-        if self._state_label() is None:
+        if self.selected and self._state_label() is None:
             label = self.selected[-1]
             run = self._run_for(label, record=True)
             yield
@@ -342,8 +337,6 @@ class StateViewSlot:
         coming back to it costs. One piece at a time.
         """
         view = self.state_view
-        if view is None:
-            return
         for label in self.selected:
             if label != view.label:
                 self._run_for(label, record=True)
@@ -385,8 +378,6 @@ class StateViewSlot:
         if label is None:
             return
         view = self.state_view
-        if view is None:
-            view = self.state_view = StateView(backend=self.backend)
         if not self._state_slot.children:
             self._state_slot.children = (view.widget,)
         traj = self._run_for(label, record=True).trajectory(self.steps, label)
