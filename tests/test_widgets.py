@@ -664,6 +664,42 @@ def test_the_playground_draws_only_figure_map_and_loss_panels():
     assert fig.get_layout_engine() is None
 
 
+@pytest.mark.parametrize("dpi", [72, 144])
+def test_pinned_axis_labels_clear_every_tick_label_of_every_objective(dpi):
+    """The playground places its axis labels once (pin_axis_labels), for the widest tick labels
+    it can show: on every objective, from its start or from a minimum (losses all zero: a loss
+    axis of 10⁻³⁰⁸, where the y-label touches them), no label covers a tick label, and none
+    sits far from them."""
+    pg = Playground("rosenbrock", FIVE, steps=100, backend="inline")
+    pg.fig.set_dpi(dpi)
+    px = dpi / 72  # pixels per point
+    settings = [(name, None) for name in OBJECTIVES]
+    settings += [(name, OBJECTIVES[name].minima[0]) for name in OBJECTIVES]
+    seen_decades = set()
+    for name, start in settings:
+        pg.set(objective=name)
+        if start is not None:
+            pg.set(start=start)
+        renderer = pg.canvas.get_renderer()
+        FigureCanvasAgg.draw(pg.canvas)
+        for ax in (pg.ax_map, pg.ax_loss):
+            ticks = [t for t in ax.get_yticklabels() if t.get_visible() and t.get_text()]
+            left = min(t.get_window_extent(renderer).x0 for t in ticks)
+            label = ax.yaxis.label.get_window_extent(renderer)
+            gap = left - label.x1
+            if ax is pg.ax_loss:
+                seen_decades.update(len(t.get_text()) for t in ticks)
+                wide = any(len(t.get_text()) > len("10⁻¹⁰") for t in ticks)
+                assert gap > -0.5 * px if wide else 0 < gap <= 16 * px, (name, start, gap)
+            else:
+                assert 0 < gap <= 16 * px, (name, start, gap)
+            ticks = [t for t in ax.get_xticklabels() if t.get_visible() and t.get_text()]
+            bottom = min(t.get_window_extent(renderer).y0 for t in ticks)
+            gap = bottom - ax.xaxis.label.get_window_extent(renderer).y1
+            assert 0 < gap <= 6 * px, (name, start, gap)
+    assert max(seen_decades) == len("10⁻³⁰⁸")  # the rare case tried: a start at a minimum
+
+
 @pytest.mark.parametrize(
     "change",
     [
@@ -809,28 +845,40 @@ def test_diff_image_reads_the_state_of_the_pinned_matplotlib():
 
 
 def test_a_built_playground_prepares_in_its_event_loop_right_away_and_again_after_a_change():
-    """In a kernel (an asyncio loop runs), the preparation starts PREPARE_FIRST seconds after
-    the playground is built, piece by piece, and again PREPARE_AFTER seconds after a change."""
+    """In a kernel (an asyncio loop runs), the loop's first turn after the build computes every
+    other objective's contours and runs at once; the rest follows PREPARE_FIRST seconds later,
+    piece by piece, and again PREPARE_AFTER seconds after a change."""
     import asyncio
+
+    def computed(pg: Playground) -> bool:
+        runs = all(
+            pg._has_run(lb, o, o.start) for o in OBJECTIVES.values() for lb in ["SGD", "Adam"]
+        )
+        return runs and all(o in pg._contour_sets for o in OBJECTIVES)
 
     async def scenario() -> tuple[Playground, list[bool]]:
         pg = Playground("rosenbrock", ["SGD", "Adam"], steps=100, backend="inline")
-        seen = [pg._preparing is not None, pg.state_view.redraws == 0]
+        seen = [pg._first is not None, not computed(pg)]
+        await asyncio.sleep(0)  # the loop's first turn
+        seen += [pg._first is None, computed(pg), pg._preparing is not None]
+        seen.append(not any(k[0] == "beale" for k in pg._map_layers))  # drawings: later
+        seen.append(pg.state_view.redraws == 0)
         for _ in range(600):  # at most 6 s
             await asyncio.sleep(0.01)
             if pg._preparing is None:
                 break
-        seen += [pg._preparing is None, pg.state_view is not None]
-        seen.append(
-            all(pg._has_run(lb, o, o.start) for o in OBJECTIVES.values() for lb in ["SGD", "Adam"])
-        )
+        seen.append(pg._preparing is None)
         seen.append(all((o, pg._size()) in pg._map_layers for o in OBJECTIVES))
         pg.set_hyper("Adam", lr=0.02)  # the other objectives' Adam runs are stale now
         handle = pg._preparing
         seen.append(handle is not None and handle.when() - asyncio.get_running_loop().time() > 0.4)
         pg.close()
         seen.append(pg._preparing is None or pg._preparing.cancelled())
+        closed = Playground("rosenbrock", ["SGD"], steps=10, backend="inline")
+        first = closed._first
+        closed.close()  # before its first turn
+        seen.append(first is not None and first.cancelled() and closed._first is None)
         return pg, seen
 
     _, seen = asyncio.run(scenario())
-    assert seen == [True, True, True, True, True, True, True, True]
+    assert seen == [True] * 12, seen

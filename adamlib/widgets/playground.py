@@ -24,7 +24,14 @@ from adamlib.functions import OBJECTIVES, Objective, as_points
 from adamlib.plotting import contour_lines
 from adamlib.run import GradientNoise, OptimizerRun, Trajectory
 from adamlib.validation import check_int
-from adamlib.widgets.interactive import Interactive, log_axis, log_ylim, positive
+from adamlib.widgets.interactive import (
+    WIDEST_DECADE,
+    Interactive,
+    log_axis,
+    log_ylim,
+    pin_axis_labels,
+    positive,
+)
 from adamlib.widgets.noise_controls import (
     RunSettings,
     add_run_controls,
@@ -108,7 +115,7 @@ class Playground(RunSettings, StateViewSlot, Preparation, Interactive):
         self._runs_by_objective: dict[str, dict[str, tuple[tuple[Any, ...], OptimizerRun]]] = {}
         self._runs = self._runs_by_objective.setdefault(obj.name, {})  # the objective's
         self._shown_objective: str | None = None
-        self._preparing = None
+        self._first = self._preparing = None
         noise, schedule, state = self._check_run_settings(noise, schedule, state)
         # made now (its figure and canvas: ≈ 15 ms), drawn when first opened or while idle
         self.state_view = StateView(backend=self.backend)
@@ -134,13 +141,11 @@ class Playground(RunSettings, StateViewSlot, Preparation, Interactive):
         if self.backend == "ipympl":
             self.canvas.mpl_connect("button_press_event", self._on_click)
         self.update()
-        self._schedule_preparation(self.PREPARE_FIRST)
+        self._schedule_first_turn()
 
     def close(self) -> None:
         """Stop preparing other objectives and close every widget."""
-        if self._preparing is not None:
-            self._preparing.cancel()
-            self._preparing = None
+        self._stop_preparing()
         self.state_view.close()
         super().close()
 
@@ -186,7 +191,7 @@ class Playground(RunSettings, StateViewSlot, Preparation, Interactive):
         """The map and loss panels and every optimizer's (hidden) lines."""
         fig = self.fig
         self.ax_map, self.ax_loss = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.15]})
-        fig.subplots_adjust(left=0.065, right=0.985, bottom=0.12, top=0.91, wspace=0.2)
+        fig.subplots_adjust(left=0.065, right=0.985, bottom=0.12, top=0.91, wspace=0.22)
         self._contours: Any = None  # the contour set shown
         self._contour_sets: dict[str, Any] = {}  # per objective, kept hidden once computed
         self._map_layers: dict[tuple[str | None, tuple[float, float, float]], Any] = {}
@@ -217,6 +222,10 @@ class Playground(RunSettings, StateViewSlot, Preparation, Interactive):
         log_axis(self.ax_loss)
         self.ax_loss.set_xlabel("step $t$")
         self.ax_loss.set_ylabel("$f(x_t) - f^*$")
+        # the labels' places, found once instead of on every draw (the widest tick labels:
+        # the maps' "−0.5" of the objectives' domains, and any decade)
+        pin_axis_labels(self.ax_map, "−0.5")
+        pin_axis_labels(self.ax_loss, WIDEST_DECADE)
         # y=1: the title's place is fixed (nothing is drawn above the axes), so that a draw
         # does not measure every tick label to find it
         self.ax_loss.set_title("Loss against step", y=1.0)

@@ -1,10 +1,13 @@
 """The playground's idle work: preparing the other objectives before a learner visits them.
 
-:class:`Preparation` (a mixin of :class:`~adamlib.widgets.playground.Playground`): right after
-the playground is built (:attr:`~Preparation.PREPARE_FIRST`), and again once the kernel has
-been idle for :attr:`~Preparation.PREPARE_AFTER` seconds after a change, the state view and
-each other objective's contours, map layer, runs and static picture are made, one piece per
-turn of the event loop, so that a first visit costs what coming back costs (see
+:class:`Preparation` (a mixin of :class:`~adamlib.widgets.playground.Playground`): at the
+event loop's first turn after the playground is built (the cell has run and its display has
+left; no change from the page can come sooner), every other objective's contours and runs are
+computed at once. Then, :attr:`~Preparation.PREPARE_FIRST` seconds later and again once the
+kernel has been idle for :attr:`~Preparation.PREPARE_AFTER` seconds after a change, the rest
+is made one piece per turn of the event loop: the computations a change made stale, the
+objectives' map layers and static pictures, and the state view. A first visit then costs what
+coming back costs, and before the pictures are ready only their draws (see
 ``benchmarks/README_widgets.md``).
 """
 
@@ -30,12 +33,13 @@ __all__ = ["Preparation"]
 class Preparation:
     """Prepare the objectives not shown while the kernel is idle (see the module)."""
 
+    _first: asyncio.Handle | None  # the first turn, until it has run
     _preparing: asyncio.Handle | None  # the next piece of preparation
 
     #: seconds without a change before the playground starts preparing the other objectives
     PREPARE_AFTER = 0.5
-    #: ... and after it is built: the kernel then only answers the page's requests for the
-    #: first image, which wait for one piece at most
+    #: ... and after the first turn (see :meth:`_first_turn`): the kernel then only answers the
+    #: page's requests for the first image, which wait for one piece at most
     PREPARE_FIRST = 0.05
 
     def prepare(self: Playground) -> None:
@@ -54,26 +58,47 @@ class Preparation:
     def _preparation(self: Playground) -> Iterator[None]:
         """The work of :meth:`prepare`, one piece (≈ one draw or less) per item.
 
-        The objectives first, then the state view with one optimizer, then the state view's
-        pictures of the other optimizers.
+        The other objectives' computations (see :meth:`_computations`), then their drawings,
+        then the state view with one optimizer, then the state view's pictures of the others.
         """
-        for obj in OBJECTIVES.values():
-            if obj.name == self._shown_objective:
-                continue
-            if obj.name not in self._contour_sets:
-                self._contours_of(obj)
-                yield
+        yield from self._computations()
+        for obj in self._other_objectives():
             if (obj.name, self._size()) not in self._map_layers:
                 self._prepare_map_layer(obj)
+                yield
+            if self._prepare_background(obj):
+                yield
+        yield from self._state_view_preparation()
+        yield from self._state_pictures_preparation()
+
+    def _computations(self: Playground) -> Iterator[None]:
+        """Each other objective's contours and the ticked optimizers' runs from its start.
+
+        One piece per item: what a first visit would compute; it then only draws.
+        """
+        for obj in self._other_objectives():
+            if obj.name not in self._contour_sets:
+                self._contours_of(obj)
                 yield
             for label in self.selected:
                 if not self._has_run(label, obj, obj.start):
                     self._run_for(label, obj, obj.start)
                     yield
-            if self._prepare_background(obj):
-                yield
-        yield from self._state_view_preparation()
-        yield from self._state_pictures_preparation()
+
+    def _other_objectives(self: Playground) -> list[Objective]:
+        """The objectives not shown."""
+        return [obj for obj in OBJECTIVES.values() if obj.name != self._shown_objective]
+
+    def _first_turn(self: Playground) -> None:
+        """The event loop's first turn after the build: every computation at once, then pieces.
+
+        No change from the page can come before it (the page has not shown the playground
+        yet), so a learner's first visit of any objective finds its contours and runs.
+        """
+        self._first = None
+        for _ in self._computations():
+            pass
+        self._schedule_preparation(self.PREPARE_FIRST)
 
     @contextmanager
     def _showing(
@@ -115,6 +140,21 @@ class Preparation:
                 return False
             self._draw_static()
         return True
+
+    def _schedule_first_turn(self: Playground) -> None:
+        """Run :meth:`_first_turn` at the event loop's first turn (none in scripts and tests)."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop: see prepare()
+            return
+        self._first = loop.call_soon(self._first_turn)
+
+    def _stop_preparing(self: Playground) -> None:
+        """Cancel the first turn and the next piece, if any (the playground is closed)."""
+        for handle in (self._first, self._preparing):
+            if handle is not None:
+                handle.cancel()
+        self._first = self._preparing = None
 
     def _schedule_preparation(self: Playground, after: float | None = None) -> None:
         """Prepare the other objectives once the kernel has been idle for ``after`` seconds.
