@@ -664,40 +664,46 @@ def test_the_playground_draws_only_figure_map_and_loss_panels():
     assert fig.get_layout_engine() is None
 
 
+def assert_labels_clear_tick_labels(ax, renderer, px: float, where) -> None:
+    """``ax``'s axis labels cover none of its tick labels and sit close to them (pinned labels:
+    within 16 pt; a log axis of three-digit exponents, wider than WIDEST_DECADE, may touch)."""
+    ticks = [t for t in ax.get_yticklabels() if t.get_visible() and t.get_text()]
+    gap = min(t.get_window_extent(renderer).x0 for t in ticks)
+    gap -= ax.yaxis.label.get_window_extent(renderer).x1
+    wide = any(t.get_text().startswith("10") and len(t.get_text()) > 5 for t in ticks)
+    assert gap > -0.5 * px if wide else 0 < gap <= 16 * px, (where, gap)
+    ticks = [t for t in ax.get_xticklabels() if t.get_visible() and t.get_text()]
+    gap = min(t.get_window_extent(renderer).y0 for t in ticks)
+    gap -= ax.xaxis.label.get_window_extent(renderer).y1
+    assert 0 < gap <= 6 * px, (where, gap)
+
+
 @pytest.mark.parametrize("dpi", [72, 144])
 def test_pinned_axis_labels_clear_every_tick_label_of_every_objective(dpi):
-    """The playground places its axis labels once (pin_axis_labels), for the widest tick labels
-    it can show: on every objective, from its start or from a minimum (losses all zero: a loss
-    axis of 10⁻³⁰⁸, where the y-label touches them), no label covers a tick label, and none
-    sits far from them."""
-    pg = Playground("rosenbrock", FIVE, steps=100, backend="inline")
-    pg.fig.set_dpi(dpi)
+    """The playground and its state view place their axis labels once (pin_axis_labels), for
+    the widest tick labels they can show: on every objective, from its start or from a minimum
+    (losses all zero: a loss axis of 10⁻³⁰⁸, where the y-label touches them), and for every
+    kind of state, no label covers a tick label, and none sits far from them."""
+    pg = Playground("rosenbrock", FIVE, steps=100, backend="inline", state="Adam")
     px = dpi / 72  # pixels per point
+    view = pg.state_view
+    for fig in (pg.fig, view.fig):
+        fig.set_dpi(dpi)
     settings = [(name, None) for name in OBJECTIVES]
     settings += [(name, OBJECTIVES[name].minima[0]) for name in OBJECTIVES]
-    seen_decades = set()
-    for name, start in settings:
+    exponents = set()
+    for i, (name, start) in enumerate(settings):
         pg.set(objective=name)
+        pg.set_run(state=FIVE[i % len(FIVE)])
         if start is not None:
             pg.set(start=start)
-        renderer = pg.canvas.get_renderer()
-        FigureCanvasAgg.draw(pg.canvas)
-        for ax in (pg.ax_map, pg.ax_loss):
-            ticks = [t for t in ax.get_yticklabels() if t.get_visible() and t.get_text()]
-            left = min(t.get_window_extent(renderer).x0 for t in ticks)
-            label = ax.yaxis.label.get_window_extent(renderer)
-            gap = left - label.x1
-            if ax is pg.ax_loss:
-                seen_decades.update(len(t.get_text()) for t in ticks)
-                wide = any(len(t.get_text()) > len("10⁻¹⁰") for t in ticks)
-                assert gap > -0.5 * px if wide else 0 < gap <= 16 * px, (name, start, gap)
-            else:
-                assert 0 < gap <= 16 * px, (name, start, gap)
-            ticks = [t for t in ax.get_xticklabels() if t.get_visible() and t.get_text()]
-            bottom = min(t.get_window_extent(renderer).y0 for t in ticks)
-            gap = bottom - ax.xaxis.label.get_window_extent(renderer).y1
-            assert 0 < gap <= 6 * px, (name, start, gap)
-    assert max(seen_decades) == len("10⁻³⁰⁸")  # the rare case tried: a start at a minimum
+        for figure, axes in ((pg.fig, (pg.ax_map, pg.ax_loss)), (view.fig, view.fig.axes)):
+            FigureCanvasAgg.draw(figure.canvas)
+            renderer = figure.canvas.get_renderer()
+            for ax in axes:
+                assert_labels_clear_tick_labels(ax, renderer, px, (name, start, ax))
+        exponents.update(t.get_text() for t in pg.ax_loss.get_yticklabels())
+    assert "10⁻³⁰⁸" in exponents  # the rare case tried: a start at a minimum
 
 
 @pytest.mark.parametrize(

@@ -36,7 +36,14 @@ from numpy.typing import NDArray
 
 from adamlib.functions import Objective
 from adamlib.run import Trajectory
-from adamlib.widgets.interactive import Interactive, decades, log_axis, positive
+from adamlib.widgets.interactive import (
+    WIDEST_DECADE,
+    Interactive,
+    decades,
+    log_axis,
+    pin_axis_labels,
+    positive,
+)
 from adamlib.widgets.sliders import OPTIMIZERS
 
 if TYPE_CHECKING:
@@ -103,6 +110,8 @@ class StateView(Interactive):
         self.ax_step.set_title("effective step size", y=1.0)  # (y=1: see Playground)
         self.ax_eigen.set_ylabel(r"$|u_i^\top(x_t - x^*)|$")
         self.ax_eigen.set_title("error per eigendirection", y=1.0)
+        for ax in (self.ax_state, self.ax_step, self.ax_eigen):
+            pin_axis_labels(ax, WIDEST_DECADE)  # (see Playground)
         self.state_lines: list[Line2D] = []
         self.step_lines = [
             self.ax_step.plot([], [], color="C0", ls=ls, lw=1.3, label=f"{c} coordinate")[0]
