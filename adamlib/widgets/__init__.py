@@ -28,10 +28,12 @@ Redraws are cheap: the artists that move are *animated* and blitted over a cache
 only a change of something static (axis limits, contours, legend) draws the static content
 again. The playground draws it in two layers, as a full draw would: the map panel, whose
 pixels are kept per objective, then the loss panel over them (see
-:meth:`Playground._draw_static`). Right after it is built, and once the kernel has been idle
-for a moment after a change, the playground prepares the other objectives (contours, map,
-runs, static picture) and its state view (see :meth:`Playground.prepare`), so that a first
-visit costs what coming back costs.
+:meth:`Playground._draw_static`). At the kernel's first turn after the cell, the playground
+computes the other objectives' contours and runs; then, and once the kernel has been idle for
+a moment after a change, it draws their map and static picture and its state view (see
+:meth:`Playground.prepare` and :mod:`.preparation`), so that a first visit costs what coming
+back costs. Axis labels are placed once (:func:`.interactive.pin_axis_labels`), not measured
+again on every draw.
 
 Trajectories are :class:`adamlib.run.OptimizerRun`: the :mod:`adamlib.optim` classes with
 the steps and divergence rule of :func:`adamlib.run.run_optimizer` (a run that leaves

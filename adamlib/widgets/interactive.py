@@ -5,7 +5,8 @@ name with :meth:`~Interactive.set` (validated) and :meth:`~Interactive.hold`, ar
 *animated* and blitted over a cached background, and the display (controls above the figure,
 plus a static PNG for GitHub). The log-axis helpers (:func:`positive`, :func:`decades`,
 :func:`log_ylim`) choose limits that stay put while the data fit them, so that most changes
-only blit.
+only blit; :func:`pin_axis_labels` places axis labels once, so that a full draw does not
+measure every tick label again to place them.
 """
 
 from __future__ import annotations
