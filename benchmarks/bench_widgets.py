@@ -21,7 +21,9 @@ kernel:
   image);
 - **inline**: the observer's work, including the full PNG shown in the ``Output`` widget.
 
-Network and browser time are not included (the browser test checks the page itself).
+Network and browser time are not included (the browser test checks the page itself). Each
+playground first gets the event loop's first turn after its cell (:func:`new_playground`), as
+in a kernel before any message from the page; one row shows a script's change without it.
 
 Milliseconds move with the machine, so every latency is reported as a **ratio to a full draw
 of a bare two-axes figure of the same size**, measured in the same run: after each change the

@@ -99,8 +99,10 @@ def log_axis(ax: Axes) -> None:
     ax.yaxis.set_major_formatter(FuncFormatter(decade_label))
 
 
-#: the widest label :func:`decade_label` writes on the widgets' loss axes but for losses all
-#: below 1e-99 (e.g. every run starting at a minimum: ``10⁻³⁰⁸``, one digit wider)
+#: the widest tick label :func:`decade_label` writes on the widgets' log axes, whose limits
+#: span at most 17 decades below their top (:func:`decades`): two-digit exponents, unless every
+#: value is below about 1e-83 (every run starting at a minimum, without noise), where
+#: ``10⁻³⁰⁸`` is one digit wider and touches the axis label
 WIDEST_DECADE = "10⁻¹⁰"
 
 
