@@ -836,6 +836,51 @@ def test_ipympl_images_are_matplotlibs_pixels_written_faster():
     theirs.close()
 
 
+def test_a_difference_image_is_followed_by_the_whole_pixels_once_changes_stop():
+    """The page may lose a difference image (one arriving while the previous loads replaces
+    it); REPAIR_AFTER seconds after the last difference, the canvas asks the page to request
+    the pixels again and answers with the whole image of what it holds, without a redraw."""
+    import asyncio
+    import io
+
+    from PIL import Image
+
+    async def scenario() -> list[object]:
+        pg = Playground("rosenbrock", ["SGD", "Adam"], steps=50, backend="ipympl")
+        c = pg.canvas
+        c.REPAIR_AFTER = 0.05
+        sent: list[tuple[str, bytes]] = []  # the images sent to the page, with their mode
+        make = c.get_diff_image
+
+        def record() -> bytes | None:
+            data = make()
+            if data is not None:
+                sent.append((c._current_image_mode, data))
+            return data
+
+        c.get_diff_image = record
+        c.draw()  # the page's first request: a full image
+        pg.set(frame=20)
+        c.draw()  # the page asks for the change: a difference
+        version, full = c.version, pg.full_redraws
+        pg.set(frame=30)  # a change before the repair: it waits for the next difference
+        c.draw()
+        seen: list[object] = [mode for mode, _ in sent]
+        await asyncio.sleep(0.2)
+        seen.append(c.version == version + 2)  # the change, then the repair's "figure changed"
+        c.draw()  # the page's request
+        seen += [sent[-1][0], len(sent) == 4, pg.full_redraws == full]
+        page = np.asarray(Image.open(io.BytesIO(sent[-1][1])).convert("RGBA"))
+        seen.append(np.array_equal(page, np.asarray(c.buffer_rgba())))
+        await asyncio.sleep(0.2)
+        seen.append(c.version == version + 2)  # a whole image asks for no repair
+        pg.close()
+        return seen
+
+    expected = ["full", "diff", "diff", True, "full", True, True, True, True]
+    assert asyncio.run(scenario()) == expected
+
+
 def test_diff_image_reads_the_state_of_the_pinned_matplotlib():
     """`canvas.diff_image` repeats Matplotlib's get_diff_image with another PNG writer; if a new
     Matplotlib changes that method, the canvas falls back to it, and this test says so."""

@@ -172,6 +172,10 @@ def stale_diff_safe_canvas_class() -> type:
             blitted = False
             version = 0
             answered = 0
+            #: seconds without a change after a difference image before the pixels are
+            #: sent again whole (see :meth:`_schedule_repair`)
+            REPAIR_AFTER = 0.75
+            _repair: asyncio.TimerHandle | None = None
 
             def draw(self) -> None:
                 """Answer the page's draw request: the blitted pixels, or a full draw."""
@@ -185,8 +189,42 @@ def stale_diff_safe_canvas_class() -> type:
             def get_diff_image(self) -> bytes | None:
                 """The PNG the page is sent next, made by :func:`diff_image` if it can."""
                 if all(hasattr(self, name) for name in _WEBAGG_STATE):
-                    return diff_image(self)
-                return super().get_diff_image()
+                    data = diff_image(self)
+                else:
+                    data = super().get_diff_image()
+                if data is not None and getattr(self, "_current_image_mode", "") == "diff":
+                    self._schedule_repair()
+                return data
+
+            def _schedule_repair(self) -> None:
+                """Send the pixels whole once no change followed this difference image.
+
+                The page takes an image as soon as it arrives, before it has loaded
+                (``handle_binary`` sets ``image.src`` and stops waiting); a draw request
+                it sends meanwhile brings the next image, which replaces the one loading.
+                If that one was a difference, its pixels never reach the page, and later
+                differences keep the stale ones (seen once in the browser test, under
+                load). A whole image is right whatever the page lost: it is sent
+                :attr:`REPAIR_AFTER` seconds after the last difference, as an answer to
+                the page's request, without drawing again (the canvas holds the pixels).
+                """
+                try:
+                    loop = asyncio.get_running_loop()
+                except RuntimeError:  # no event loop (tests, scripts): no page to repair
+                    return
+                if self._repair is not None:
+                    self._repair.cancel()
+                version = self.version
+
+                def repair() -> None:
+                    """Send the pixels whole if nothing changed since the difference."""
+                    self._repair = None
+                    if self.answered == version == self.version:
+                        self._force_full = True
+                        self.blitted = True  # draw() sends the canvas's pixels as they are
+                        self.draw_idle()
+
+                self._repair = loop.call_later(self.REPAIR_AFTER, repair)
 
             def draw_idle(self) -> None:
                 """Tell the page that the figure changed (a new version), until it asks."""
