@@ -105,13 +105,12 @@ class StateView(Interactive):
         for ax in (self.ax_state, self.ax_step, self.ax_eigen):
             log_axis(ax)
             ax.set_xlabel("step $t$")
+            pin_axis_labels(ax, WIDEST_DECADE)  # (see Playground)
         self.ax_state.set_ylabel("|state| per coordinate")
         self.ax_step.set_ylabel(r"$\eta/(\sqrt{\hat v_t}+\epsilon)$, or $\eta_t$")
         self.ax_step.set_title("effective step size", y=1.0)  # (y=1: see Playground)
         self.ax_eigen.set_ylabel(r"$|u_i^\top(x_t - x^*)|$")
         self.ax_eigen.set_title("error per eigendirection", y=1.0)
-        for ax in (self.ax_state, self.ax_step, self.ax_eigen):
-            pin_axis_labels(ax, WIDEST_DECADE)  # (see Playground)
         self.state_lines: list[Line2D] = []
         self.step_lines = [
             self.ax_step.plot([], [], color="C0", ls=ls, lw=1.3, label=f"{c} coordinate")[0]
