@@ -735,3 +735,35 @@ def test_docstring_gives_the_rule_the_lecture_the_defaults_and_the_conventions(n
         match = re.search(rf"^\s*{key} : .*, default (.+)$", doc, flags=re.MULTILINE)
         assert match, f"parameter {key} or its default undocumented"
         assert ast.literal_eval(match.group(1)) == value, f"documented default of {key}"
+
+
+def test_state_arrays_come_in_the_optimizers_order_whatever_the_hash_seed() -> None:
+    """A step creates the state arrays in the order the optimizer names them (torch's), so that
+    state dicts, the state view's legend and its colours do not change between Python runs."""
+    import json
+    import os
+    import subprocess
+
+    code = (
+        "import json, sys\nimport numpy as np\nsys.path.insert(0, 'tests')\n"
+        "from optim_settings import SETTINGS\nimport adamlib.optim as optim\n"
+        "orders = {}\n"
+        "for name in optim.__all__[1:]:\n"
+        "    shape = (3, 4)\n"
+        "    opt = getattr(optim, name)([np.ones(shape)], **SETTINGS[name].full_options)\n"
+        "    opt.step([np.full(shape, 0.5)])\n"
+        "    orders[name] = list(opt.state[0])\n"
+        "print(json.dumps(orders))"
+    )
+    root = Path(__file__).resolve().parents[1]
+    seen = []
+    for seed in ("1", "2", "3", "4"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run(
+            [sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True
+        )
+        assert out.returncode == 0, out.stderr
+        seen.append(json.loads(out.stdout))
+    assert all(orders == seen[0] for orders in seen)
+    assert seen[0]["Adam"][:3] == ["step", "exp_avg", "exp_avg_sq"]
+    assert seen[0]["Adafactor"][:3] == ["step", "row_var", "col_var"]

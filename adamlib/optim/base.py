@@ -607,7 +607,9 @@ class Optimizer:
             if self._lacks(run, name) and (fill is not None or stepping or names is not None)
         )
         for p, state, _ in run.slots:
-            for name in created:
+            # in the optimizer's order (torch's), not the set's: that order changes with
+            # Python's hash seed, and state dicts, legends and colours follow it
+            for name in (name for name in fills if name in created):
                 fill, shape = fills[name], self._state_shape(name, p)
                 if shape is not None:
                     state[name] = (
